@@ -1,0 +1,298 @@
+//! The app builder: collects every `#[claims_handler]` of the binary, mounts them on actix-web,
+//! and runs the command line (`serve`, `policy`, `list`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::web::{self, ServiceConfig};
+use actix_web::{HttpResponse, Route};
+
+use crate::config::ClaimsConfig;
+use crate::descriptor::{AuthSpec, HandlerSpec, SendClaimsIn};
+use crate::error::{ClaimsError, ids};
+use crate::l10n::CatalogError;
+use crate::request::{error_http, render_body};
+
+/// One handler, registered by `#[claims_handler]` through `inventory`.
+pub struct Registration {
+    /// The descriptor.
+    pub spec: &'static HandlerSpec,
+    /// Builds the actix route (method guard added by the app).
+    pub route: fn() -> Route,
+}
+
+inventory::collect!(Registration);
+
+/// Every handler linked into this binary, sorted by technical profile id.
+pub fn registered() -> Vec<&'static Registration> {
+    let mut all: Vec<&'static Registration> = inventory::iter::<Registration>.into_iter().collect();
+    all.sort_by_key(|r| (r.spec.technical_profile, r.spec.path));
+    all
+}
+
+/// A configuration problem found before serving.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartupError(pub Vec<String>);
+
+impl fmt::Display for StartupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "the claims app cannot start:")?;
+        for p in &self.0 {
+            writeln!(f, "  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StartupError {}
+
+type DataFn = Arc<dyn Fn(&mut ServiceConfig) + Send + Sync>;
+
+/// Builds a service from the registered handlers.
+///
+/// ```no_run
+/// use claims_runtime::App;
+///
+/// #[actix_web::main]
+/// async fn main() -> std::io::Result<()> {
+///     // `serve` (default), `policy --base-url …`, or `list`, from the command line.
+///     App::new().debug(true).run().await
+/// }
+/// ```
+pub struct App {
+    config: ClaimsConfig,
+    handlers: Vec<&'static Registration>,
+    data: Vec<DataFn>,
+    errors: Vec<String>,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
+impl fmt::Debug for App {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("App")
+            .field("config", &self.config)
+            .field(
+                "handlers",
+                &self.handlers.iter().map(|r| r.spec.technical_profile).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl App {
+    /// An app with every handler linked into the binary.
+    pub fn new() -> Self {
+        App {
+            config: ClaimsConfig::default(),
+            handlers: registered(),
+            data: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// An app with no handlers; add them with [`App::handler`].
+    pub fn empty() -> Self {
+        App {
+            handlers: Vec::new(),
+            ..App::new()
+        }
+    }
+
+    /// Adds one handler by its descriptor (`App::empty().handler(get_membership::SPEC)`).
+    pub fn handler(mut self, spec: &'static HandlerSpec) -> Self {
+        match inventory::iter::<Registration>
+            .into_iter()
+            .find(|r| std::ptr::eq(r.spec, spec))
+        {
+            Some(r) if !self.handlers.iter().any(|h| std::ptr::eq(h.spec, spec)) => self.handlers.push(r),
+            Some(_) => {}
+            None => self.errors.push(format!(
+                "{} is not registered (is its crate linked into this binary?)",
+                spec.technical_profile
+            )),
+        }
+        self
+    }
+
+    /// Sends `developerMessage`/`moreInfo` in error bodies. Never in production.
+    pub fn debug(mut self, on: bool) -> Self {
+        self.config.debug = on;
+        self
+    }
+
+    /// The `version` of error bodies (default `1.0.0`).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.config.api_version = version.into().into();
+        self
+    }
+
+    /// The largest accepted body in bytes (default 1 MiB).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.config.body_limit = bytes;
+        self
+    }
+
+    /// The deadline of handlers that declare none (default 8 s).
+    pub fn default_deadline(mut self, d: Duration) -> Self {
+        self.config.default_deadline_ms = u32::try_from(d.as_millis()).unwrap_or(u32::MAX);
+        self
+    }
+
+    /// The authentication scheme for handlers that declare none.
+    pub fn default_auth(mut self, auth: AuthSpec) -> Self {
+        self.config.auth.default = auth;
+        self
+    }
+
+    /// Adds Fluent messages for a language. A syntax error is reported at startup.
+    pub fn messages(mut self, lang: &str, ftl: &str) -> Self {
+        if let Err(CatalogError(e)) = self.config.localizer.add_messages(lang, ftl) {
+            self.errors.push(e);
+        }
+        self
+    }
+
+    /// Shares application data (`web::Data<T>`) with every handler.
+    pub fn app_data<T: Send + Sync + 'static>(mut self, data: web::Data<T>) -> Self {
+        self.data.push(Arc::new(move |cfg: &mut ServiceConfig| {
+            cfg.app_data(data.clone());
+        }));
+        self
+    }
+
+    /// Mutable access to the configuration, for settings without a builder method.
+    pub fn config_mut(&mut self) -> &mut ClaimsConfig {
+        &mut self.config
+    }
+
+    /// The descriptors of the mounted handlers.
+    pub fn specs(&self) -> Vec<&'static HandlerSpec> {
+        self.handlers.iter().map(|r| r.spec).collect()
+    }
+
+    /// Checks the whole app: unique profile ids and routes, defaults that decode, messages.
+    pub fn validate(&self) -> Result<(), StartupError> {
+        let mut problems = self.errors.clone();
+        let mut ids_seen = BTreeMap::new();
+        let mut routes = BTreeMap::new();
+        for r in &self.handlers {
+            let s = r.spec;
+            if let Some(prev) = ids_seen.insert(s.technical_profile, s.rust_fn) {
+                problems.push(format!(
+                    "technical profile {} is declared by both {} and {}",
+                    s.technical_profile, prev, s.rust_fn
+                ));
+            }
+            let key = (s.route_path(), s.send_claims_in.http_method());
+            if let Some(prev) = routes.insert(key, s.technical_profile) {
+                problems.push(format!(
+                    "{} {} is served by both {} and {}",
+                    key.1, key.0, prev, s.technical_profile
+                ));
+            }
+        }
+        for id in ids::ALL {
+            if !self.config.localizer.has_message(id) {
+                problems.push(format!("the default language has no message {id:?}"));
+            }
+        }
+        if problems.is_empty() { Ok(()) } else { Err(StartupError(problems)) }
+    }
+
+    /// Freezes the app into a closure that mounts it on an actix `App` (once per worker).
+    pub fn into_configurator(self) -> Configurator {
+        Configurator {
+            config: web::Data::new(self.config),
+            handlers: Arc::new(self.handlers),
+            data: Arc::new(self.data),
+        }
+    }
+
+    /// Runs the command line: `serve` (default), `policy`, or `list`.
+    pub async fn run(self) -> std::io::Result<()> {
+        crate::cli::run(self, std::env::args_os()).await
+    }
+
+    /// Validates and serves on `addr` until the process is stopped.
+    pub async fn serve(self, addr: &str) -> std::io::Result<()> {
+        self.validate()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+        let conf = self.into_configurator();
+        actix_web::HttpServer::new(move || actix_web::App::new().configure(|c| conf.configure(c)))
+            .bind(addr)?
+            .run()
+            .await
+    }
+}
+
+/// A frozen app, cheap to clone, that mounts the handlers on an actix `App`.
+#[derive(Clone)]
+pub struct Configurator {
+    config: web::Data<ClaimsConfig>,
+    handlers: Arc<Vec<&'static Registration>>,
+    data: Arc<Vec<DataFn>>,
+}
+
+impl fmt::Debug for Configurator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Configurator")
+            .field("handlers", &self.handlers.len())
+            .finish()
+    }
+}
+
+impl Configurator {
+    /// Mounts every handler: one resource per path, one route per method, and a contract
+    /// error body for other methods.
+    pub fn configure(&self, cfg: &mut ServiceConfig) {
+        cfg.app_data(self.config.clone());
+        for d in self.data.iter() {
+            d(cfg);
+        }
+        let mut by_path: BTreeMap<&'static str, Vec<&'static Registration>> = BTreeMap::new();
+        for r in self.handlers.iter() {
+            by_path.entry(r.spec.route_path()).or_default().push(r);
+        }
+        for (path, regs) in by_path {
+            let mut res = web::resource(path);
+            for r in regs {
+                let method = match r.spec.send_claims_in {
+                    SendClaimsIn::Body | SendClaimsIn::Form => actix_web::http::Method::POST,
+                    _ => actix_web::http::Method::GET,
+                };
+                res = res.route((r.route)().method(method));
+            }
+            let config = self.config.clone();
+            res = res.default_service(web::to(move || {
+                let config = config.clone();
+                async move { method_not_allowed(&config) }
+            }));
+            cfg.service(res);
+        }
+    }
+
+    /// The shared configuration.
+    pub fn config(&self) -> &ClaimsConfig {
+        &self.config
+    }
+}
+
+fn method_not_allowed(config: &ClaimsConfig) -> HttpResponse {
+    let err = ClaimsError::bad_request(ids::REQUEST_INVALID)
+        .with_status(actix_web::http::StatusCode::METHOD_NOT_ALLOWED)
+        .developer_message("this path does not answer this HTTP method");
+    let body = render_body(
+        config,
+        &Default::default(),
+        &err,
+        uuid::Uuid::new_v4().to_string(),
+    );
+    error_http(&err, &body)
+}

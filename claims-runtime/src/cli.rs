@@ -1,0 +1,118 @@
+//! The command line every app gets: `serve`, `policy`, `list`.
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::App;
+use crate::policy::{PolicyOptions, export};
+
+#[derive(Debug, Parser)]
+#[command(about = "An Azure AD B2C REST claims service", disable_help_subcommand = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the handlers over HTTP (the default).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "CLAIMS_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Send developer details in error bodies (never in production).
+        #[arg(long)]
+        debug: bool,
+    },
+    /// Write the B2C policy XML (ClaimsSchema + ClaimsProvider) for the handlers.
+    Policy(PolicyArgs),
+    /// List the handlers: technical profile, method, path, send mode.
+    List,
+}
+
+#[derive(Debug, clap::Args)]
+struct PolicyArgs {
+    /// Public base URL of this service, e.g. https://api.contoso.com
+    #[arg(long)]
+    base_url: String,
+    /// Tenant (TenantId of the policy), e.g. contoso.onmicrosoft.com
+    #[arg(long, default_value = "yourtenant.onmicrosoft.com")]
+    tenant: String,
+    /// PolicyId of the generated file.
+    #[arg(long, default_value = "B2C_1A_RestApi")]
+    policy_id: String,
+    /// PolicyId of the base policy.
+    #[arg(long, default_value = "B2C_1A_TrustFrameworkExtensions")]
+    base_policy_id: String,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+    /// Only the ClaimsSchema and ClaimsProvider fragments, for pasting into an existing file.
+    #[arg(long)]
+    snippet: bool,
+    /// Emit DebugMode=true in every profile (development only).
+    #[arg(long)]
+    debug_mode: bool,
+    /// Production export: refuses AuthenticationType=None unless --allow-insecure.
+    #[arg(long)]
+    production: bool,
+    /// Allow AuthenticationType=None in a production export.
+    #[arg(long)]
+    allow_insecure: bool,
+}
+
+/// Parses `args` and runs the chosen command.
+pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io::Result<()> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    match cli.command.unwrap_or(Command::Serve {
+        bind: std::env::var("CLAIMS_BIND").unwrap_or_else(|_| "127.0.0.1:8080".to_owned()),
+        debug: false,
+    }) {
+        Command::Serve { bind, debug } => {
+            let app = if debug { app.debug(true) } else { app };
+            eprintln!("serving {} handler(s) on http://{bind}", app.specs().len());
+            for s in app.specs() {
+                eprintln!("  {} {} -> {}", s.send_claims_in.http_method(), s.path, s.technical_profile);
+            }
+            app.serve(&bind).await
+        }
+        Command::Policy(p) => {
+            let opts = PolicyOptions {
+                base_url: p.base_url,
+                tenant_id: p.tenant,
+                policy_id: p.policy_id,
+                base_policy_id: p.base_policy_id,
+                snippet: p.snippet,
+                debug_mode: p.debug_mode,
+                production: p.production,
+                allow_insecure: p.allow_insecure,
+                ..PolicyOptions::default()
+            };
+            let xml = export(&app.specs(), &opts)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+            match p.out {
+                Some(path) => std::fs::write(path, xml),
+                None => std::io::stdout().write_all(xml.as_bytes()),
+            }
+        }
+        Command::List => {
+            let mut out = std::io::stdout().lock();
+            for s in app.specs() {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    s.technical_profile,
+                    s.send_claims_in.http_method(),
+                    s.path,
+                    s.send_claims_in
+                )?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Runtime configuration shared by every handler of an app.
+
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
+
+use crate::auth::AuthConfig;
+use crate::l10n::Localizer;
+
+/// Default body limit: far above anything B2C sends, far below what could hurt the process.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Default handler deadline, under B2C's 10 s per-attempt timeout.
+pub const DEFAULT_DEADLINE_MS: u32 = 8_000;
+
+/// Configuration read by every request (stored once per app, shared by reference).
+#[derive(Debug)]
+pub struct ClaimsConfig {
+    /// Send `developerMessage` and `moreInfo` in error bodies.
+    pub debug: bool,
+    /// The `version` field of error bodies.
+    pub api_version: Cow<'static, str>,
+    /// Largest accepted request body, in bytes (larger answers 413).
+    pub body_limit: usize,
+    /// Deadline for handlers that declare none.
+    pub default_deadline_ms: u32,
+    /// Message catalogs.
+    pub localizer: Localizer,
+    /// Caller authentication.
+    pub auth: AuthConfig,
+}
+
+impl Default for ClaimsConfig {
+    fn default() -> Self {
+        ClaimsConfig {
+            debug: false,
+            api_version: Cow::Borrowed("1.0.0"),
+            body_limit: DEFAULT_BODY_LIMIT,
+            default_deadline_ms: DEFAULT_DEADLINE_MS,
+            localizer: Localizer::new(),
+            auth: AuthConfig::default(),
+        }
+    }
+}
+
+impl ClaimsConfig {
+    /// The configuration used when a handler is mounted without an [`crate::App`].
+    pub fn fallback() -> Arc<ClaimsConfig> {
+        static FALLBACK: OnceLock<Arc<ClaimsConfig>> = OnceLock::new();
+        FALLBACK.get_or_init(|| Arc::new(ClaimsConfig::default())).clone()
+    }
+}

@@ -1,0 +1,108 @@
+//! Azure AD B2C RESTful technical profiles as plain Rust functions.
+//!
+//! Annotate a function with [`claims_handler`], its parameters with `#[claim(...)]`, and return a
+//! struct that derives [`OutputClaims`]: the macros generate the actix-web handler, the claim
+//! mapping, the localized B2C error bodies and a static [`HandlerSpec`] from which the policy XML
+//! is exported, so the service and the policy cannot drift apart.
+//!
+//! ```
+//! use claims_runtime::prelude::*;
+//!
+//! #[derive(OutputClaims)]
+//! struct Membership {
+//!     #[claim(id = "loyaltyNumber")]
+//!     loyalty_number: String,
+//!     #[claim(id = "isNewMember", partner = "isNew")]
+//!     is_new: bool,
+//! }
+//!
+//! /// Looks up the member's loyalty number.
+//! #[claims_handler(path = "/membership", send_claims_in = Body)]
+//! async fn get_membership(
+//!     #[claim(partner = "emailAddress")] email: String,
+//! ) -> Result<Membership, ClaimsError> {
+//!     if email.ends_with("@contoso.com") {
+//!         Ok(Membership { loyalty_number: "84362".into(), is_new: false })
+//!     } else {
+//!         Err(ClaimsError::user("member-not-found").arg("email", email))
+//!     }
+//! }
+//!
+//! // The function stays callable, and its descriptor is public data.
+//! assert_eq!(get_membership::SPEC.technical_profile, "REST-GetMembership");
+//! assert_eq!(get_membership::SPEC.inputs[0].wire(), "emailAddress");
+//! ```
+#![warn(missing_docs)]
+
+mod app;
+pub mod auth;
+mod cli;
+pub mod codec;
+pub mod config;
+pub mod descriptor;
+pub mod error;
+pub mod l10n;
+pub mod output;
+pub mod policy;
+pub mod request;
+pub mod rules;
+pub mod types;
+
+pub use app::{App, Configurator, Registration, StartupError, registered};
+pub use claims_macros::{ClaimsPayload, OutputClaims, claims_handler};
+pub use config::ClaimsConfig;
+pub use descriptor::{
+    AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, PayloadSpec, SendClaimsIn,
+    UserInputType,
+};
+pub use error::{ClaimsError, ErrorBody, ErrorKind, MessageArg};
+pub use output::{ClaimWriter, IntoHandlerResult, OutputClaims};
+pub use types::{ClaimType, ClaimValueError, CorrelationId, Duration, Locale, PhoneNumber, RawClaim};
+
+/// A typed JSON payload (`#[claim(payload)]` parameter), from `#[derive(ClaimsPayload)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a claims payload",
+    note = "derive it with #[derive(ClaimsPayload)]"
+)]
+pub trait ClaimsPayload: Sized {
+    /// The payload descriptor.
+    const PAYLOAD: PayloadSpec;
+
+    /// Decodes the payload from the request, recording problems.
+    fn decode(call: &request::Call, problems: &mut request::Problems) -> Option<Self>;
+}
+
+/// Everything a handler module needs: `use claims_runtime::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        App, ClaimType, ClaimsError, ClaimsPayload, CorrelationId, Locale, OutputClaims,
+        PhoneNumber, claims_handler,
+    };
+    pub use actix_web::web::Data;
+}
+
+/// Items used by generated code. Not a public API: may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::app::Registration;
+    pub use crate::request::{Call, Problems};
+    pub use crate::rules;
+    pub use actix_web;
+    pub use inventory;
+    pub use validator;
+
+    /// Asserts at compile time that a non-claim parameter is an actix extractor.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is neither a claim nor an actix-web extractor",
+        label = "not an extractor",
+        note = "mark input claims with #[claim(...)]; other parameters must implement actix_web::FromRequest (web::Data<T>, HttpRequest, ...)"
+    )]
+    pub trait Extractor {}
+    impl<T: actix_web::FromRequest> Extractor for T {}
+
+    /// Compile-time check that `T` is an extractor.
+    pub const fn assert_extractor<T: Extractor>() {}
+
+    /// Compile-time check that `T` is a claim type.
+    pub const fn assert_claim<T: crate::ClaimType>() {}
+}

@@ -1,0 +1,569 @@
+//! The per-request pipeline generated handlers run: authenticate, read and scan the request,
+//! decode claims, call the function (deadline, panic capture), encode the reply or the error body.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::{Bytes, BytesMut, Payload};
+use actix_web::{HttpRequest, HttpResponse};
+use futures_util::{FutureExt, StreamExt};
+
+use crate::codec::{self, Piece, Slot, Source};
+use crate::config::ClaimsConfig;
+use crate::descriptor::{HandlerSpec, InputClaimSpec, SendClaimsIn, resolvers};
+use crate::error::{ClaimsError, ErrorBody, ErrorKind, ids};
+use crate::l10n::LocaleHint;
+use crate::output::{ClaimWriter, IntoHandlerResult, OutputClaims};
+use crate::types::{ClaimType, RawClaim};
+
+/// One problem with one input claim.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// The claim.
+    pub claim: &'static InputClaimSpec,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+/// What is wrong with a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProblemKind {
+    /// Required and not sent.
+    Missing,
+    /// Sent, but not decodable as the declared type.
+    Invalid(String),
+    /// Still holds the literal claim resolver text.
+    Unresolved,
+    /// Failed a validation rule: the message id and its arguments.
+    Rule(Cow<'static, str>, Vec<(Cow<'static, str>, crate::error::MessageArg)>),
+}
+
+/// Problems collected while decoding, so one reply names every bad claim.
+#[derive(Debug, Default)]
+pub struct Problems {
+    list: Vec<Problem>,
+}
+
+impl Problems {
+    /// No problems yet.
+    pub fn new() -> Self {
+        Problems::default()
+    }
+
+    /// Records a problem.
+    pub fn push(&mut self, claim: &'static InputClaimSpec, kind: ProblemKind) {
+        self.list.push(Problem { claim, kind });
+    }
+
+    /// `true` when nothing went wrong.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The problems.
+    pub fn iter(&self) -> impl Iterator<Item = &Problem> {
+        self.list.iter()
+    }
+
+    /// Converts into the error reply: decode problems are 400, rule failures 409.
+    pub fn into_error(self) -> ClaimsError {
+        let developer = self
+            .list
+            .iter()
+            .map(describe)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let decode = self
+            .list
+            .iter()
+            .find(|p| !matches!(p.kind, ProblemKind::Rule(..)));
+        let first = decode.or(self.list.first());
+        let Some(first) = first else {
+            return ClaimsError::bad_request(ids::REQUEST_INVALID);
+        };
+        let err = match &first.kind {
+            ProblemKind::Missing => ClaimsError::bad_request(ids::CLAIM_MISSING),
+            ProblemKind::Invalid(_) => ClaimsError::bad_request(ids::CLAIM_INVALID),
+            ProblemKind::Unresolved => ClaimsError::bad_request(ids::CLAIM_UNRESOLVED),
+            ProblemKind::Rule(id, args) => {
+                let mut e = ClaimsError::user(id.clone());
+                for (k, v) in args {
+                    e = e.arg(k.clone(), v.clone());
+                }
+                e
+            }
+        };
+        err.arg("claim", first.claim.label())
+            .developer_message(developer)
+    }
+}
+
+fn describe(p: &Problem) -> String {
+    let c = p.claim;
+    let name = if c.wire() == c.id {
+        format!("claim '{}'", c.id)
+    } else {
+        format!("claim '{}' (wire name '{}')", c.id, c.wire())
+    };
+    match &p.kind {
+        ProblemKind::Missing => format!("{name} is required but was not sent"),
+        ProblemKind::Invalid(why) => format!("{name}: {why}"),
+        ProblemKind::Unresolved => format!(
+            "{name} holds the unresolved claim resolver {:?}: set IncludeClaimResolvingInClaimsHandling=true in the technical profile's metadata",
+            c.resolver.unwrap_or("")
+        ),
+        ProblemKind::Rule(id, _) => format!("{name} failed the rule '{id}'"),
+    }
+}
+
+/// A request in progress. Generated handlers create it with [`Call::begin`].
+pub struct Call {
+    spec: &'static HandlerSpec,
+    req: HttpRequest,
+    config: Arc<ClaimsConfig>,
+    body: Bytes,
+    slots: Vec<Slot>,
+    payload: Option<serde_json::Value>,
+}
+
+impl Call {
+    /// Authenticates, reads the body (within the limit) and scans it for the claims.
+    pub async fn begin(
+        spec: &'static HandlerSpec,
+        req: &HttpRequest,
+        payload: Payload,
+    ) -> Result<Call, HttpResponse> {
+        let config = req
+            .app_data::<actix_web::web::Data<ClaimsConfig>>()
+            .map(|d| d.clone().into_inner())
+            .unwrap_or_else(ClaimsConfig::fallback);
+        let mut call = Call {
+            spec,
+            req: req.clone(),
+            config,
+            body: Bytes::new(),
+            slots: Vec::new(),
+            payload: None,
+        };
+        if let Err(e) = call.config.auth.authorize(spec, req) {
+            return Err(call.error_response(e));
+        }
+        if let Err(e) = call.read(payload).await {
+            return Err(call.error_response(e));
+        }
+        Ok(call)
+    }
+
+    async fn read(&mut self, payload: Payload) -> Result<(), ClaimsError> {
+        let wires: Vec<&str> = self.spec.inputs.iter().map(InputClaimSpec::wire).collect();
+        match self.spec.send_claims_in {
+            SendClaimsIn::Body => {
+                check_content_type(&self.req, &["application/json", "text/json", "text/plain"], true)?;
+                self.body = read_body(&self.req, payload, self.config.body_limit).await?;
+                if self.spec.payload.is_some() {
+                    let doc = if self.body.iter().all(u8::is_ascii_whitespace) {
+                        serde_json::Value::Object(Default::default())
+                    } else {
+                        serde_json::from_slice::<serde_json::Value>(&self.body).map_err(|e| {
+                            ClaimsError::bad_request(ids::REQUEST_INVALID)
+                                .developer_message(format!("the payload is not valid JSON: {e}"))
+                        })?
+                    };
+                    if !doc.is_object() {
+                        return Err(ClaimsError::bad_request(ids::REQUEST_INVALID)
+                            .developer_message("the payload must be a JSON object"));
+                    }
+                    self.payload = Some(doc);
+                } else {
+                    self.slots = codec::scan_json(&self.body, &wires).map_err(|e| {
+                        ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
+                    })?;
+                }
+            }
+            SendClaimsIn::Form => {
+                check_content_type(&self.req, &["application/x-www-form-urlencoded"], false)?;
+                self.body = read_body(&self.req, payload, self.config.body_limit).await?;
+                self.slots = codec::scan_urlencoded(&self.body, Source::Body, &wires).map_err(|e| {
+                    ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
+                })?;
+            }
+            SendClaimsIn::QueryString => {
+                self.slots = scan_query(&self.req, &wires)?;
+            }
+            SendClaimsIn::Url => {
+                // Claims in a `?k={claim}` template of the path arrive as query parameters.
+                if let Some(q) = self.spec.path.split_once('?').map(|(_, q)| q) {
+                    let mut keys = vec![""; wires.len()];
+                    for pair in q.split('&') {
+                        if let Some((k, v)) = pair.split_once('=')
+                            && let Some(name) = v.strip_prefix('{').and_then(|v| v.strip_suffix('}'))
+                            && let Some(i) = wires.iter().position(|w| *w == name)
+                        {
+                            keys[i] = k;
+                        }
+                    }
+                    self.slots = scan_query(&self.req, &keys)?;
+                }
+            }
+            SendClaimsIn::Header => {}
+        }
+        Ok(())
+    }
+
+    /// The handler's descriptor.
+    pub fn spec(&self) -> &'static HandlerSpec {
+        self.spec
+    }
+
+    /// The request.
+    pub fn request(&self) -> &HttpRequest {
+        &self.req
+    }
+
+    /// The raw value of input claim `index`, if sent.
+    pub fn raw(&self, index: usize) -> Option<RawClaim<'_>> {
+        let spec = self.spec.inputs.get(index)?;
+        match self.spec.send_claims_in {
+            SendClaimsIn::Header => {
+                let mut values = self.req.headers().get_all(spec.wire()).peekable();
+                let first = values.next()?;
+                let first = header_text(first);
+                if values.peek().is_none() {
+                    return Some(RawClaim::Text(first));
+                }
+                let mut list = vec![first];
+                list.extend(values.map(header_text));
+                Some(RawClaim::TextList(list))
+            }
+            SendClaimsIn::Url if self.slots.get(index).is_none_or(|s| *s == Slot::Missing) => {
+                let seg = self.req.match_info().get(spec.wire())?;
+                Some(RawClaim::Text(
+                    percent_encoding::percent_decode_str(seg)
+                        .decode_utf8()
+                        .unwrap_or(Cow::Borrowed(seg)),
+                ))
+            }
+            _ => self.slot_raw(self.slots.get(index)?),
+        }
+    }
+
+    fn slot_raw<'a>(&'a self, slot: &'a Slot) -> Option<RawClaim<'a>> {
+        match slot {
+            Slot::Missing => None,
+            Slot::Json(r) => Some(RawClaim::Json(std::str::from_utf8(&self.body[r.clone()]).ok()?)),
+            Slot::JsonRepeated(_) => Some(RawClaim::TextList(Vec::new())),
+            Slot::Text(p) => Some(RawClaim::Text(Cow::Borrowed(self.piece(p)))),
+            Slot::List(l) => Some(RawClaim::TextList(
+                l.iter().map(|p| Cow::Borrowed(self.piece(p))).collect(),
+            )),
+        }
+    }
+
+    fn piece<'a>(&'a self, p: &'a Piece) -> &'a str {
+        match p {
+            Piece::Range(Source::Body, _) => codec::piece_str(&self.body, p),
+            Piece::Range(Source::Query, _) => codec::piece_str(self.req.query_string().as_bytes(), p),
+            Piece::Owned(s) => s,
+        }
+    }
+
+    /// Decodes input claim `index` as `T`, recording a problem on failure.
+    pub fn claim<T: ClaimType>(&self, index: usize, problems: &mut Problems) -> Option<T> {
+        let spec = self.spec.inputs.get(index)?;
+        decode_claim(spec, self.raw(index), problems)
+    }
+
+    /// Decodes payload field `index` as `T` (payload mode), recording a problem on failure.
+    pub fn payload_claim<T: ClaimType>(&self, index: usize, problems: &mut Problems) -> Option<T> {
+        let payload = self.spec.payload?;
+        let spec = payload.fields.get(index)?;
+        let raw = self
+            .payload
+            .as_ref()
+            .and_then(|doc| lookup_dot_path(doc, spec.wire()))
+            .map(|v| RawClaim::JsonOwned(v.clone()));
+        decode_claim(spec, raw, problems)
+    }
+
+    /// The language hints of this request.
+    pub fn locale_hint(&self) -> LocaleHint<'_> {
+        let mut hint = LocaleHint {
+            accept_language: self
+                .req
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+            ..LocaleHint::default()
+        };
+        for (i, c) in self.spec.inputs.iter().enumerate() {
+            let Some(r) = c.resolver else { continue };
+            let slot = if r.eq_ignore_ascii_case(resolvers::CULTURE_RFC5646) {
+                &mut hint.rfc5646
+            } else if r.eq_ignore_ascii_case(resolvers::CULTURE_LCID) {
+                &mut hint.lcid
+            } else if r.eq_ignore_ascii_case(resolvers::CULTURE_LANGUAGE_NAME) {
+                &mut hint.language_name
+            } else {
+                continue;
+            };
+            *slot = self.raw_text(i);
+        }
+        hint
+    }
+
+    fn raw_text(&self, index: usize) -> Option<&str> {
+        let text = match self.raw(index)? {
+            RawClaim::Json(s) => {
+                let s = s.trim();
+                s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(s)
+            }
+            RawClaim::Text(Cow::Borrowed(s)) => s,
+            _ => return None,
+        };
+        (!text.is_empty() && !resolvers::looks_unresolved(text)).then_some(text)
+    }
+
+    /// The correlation id B2C sent, else a fresh id.
+    pub fn request_id(&self) -> String {
+        self.spec
+            .correlation_claim()
+            .and_then(|c| {
+                let i = self.spec.inputs.iter().position(|x| std::ptr::eq(x, c))?;
+                self.raw_text(i)
+            })
+            .map(str::to_owned)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+    }
+
+    /// Answers 400 (or 409 for rule failures) for the collected problems.
+    pub fn reject(&self, problems: Problems) -> HttpResponse {
+        self.error_response(problems.into_error())
+    }
+
+    /// Runs the handler future with the deadline and panic capture, then encodes its result.
+    pub async fn invoke<F>(&self, fut: F) -> HttpResponse
+    where
+        F: Future,
+        F::Output: IntoHandlerResult,
+    {
+        let deadline = self.spec.deadline_ms.unwrap_or(self.config.default_deadline_ms);
+        let guarded = AssertUnwindSafe(fut).catch_unwind();
+        let outcome = actix_web::rt::time::timeout(
+            std::time::Duration::from_millis(u64::from(deadline)),
+            guarded,
+        )
+        .await;
+        match outcome {
+            Ok(Ok(result)) => match result.into_handler_result() {
+                Ok(out) => success(&out),
+                Err(e) => self.error_response(e),
+            },
+            Ok(Err(panic)) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "non-string panic payload".to_owned());
+                self.error_response(ClaimsError::internal(format!("handler panicked: {what}")))
+            }
+            Err(_elapsed) => self.error_response(ClaimsError::timeout(deadline)),
+        }
+    }
+
+    /// Renders an error as the B2C error body.
+    pub fn error_response(&self, err: ClaimsError) -> HttpResponse {
+        let request_id = self.request_id();
+        if err.kind() == ErrorKind::Internal {
+            tracing::error!(
+                technical_profile = self.spec.technical_profile,
+                request_id = %request_id,
+                error = %err,
+                "handler failed"
+            );
+        } else {
+            tracing::debug!(
+                technical_profile = self.spec.technical_profile,
+                request_id = %request_id,
+                error = %err,
+                "request rejected"
+            );
+        }
+        let hint = self.locale_hint();
+        let body = render_body(&self.config, &hint, &err, request_id);
+        error_http(&err, &body)
+    }
+}
+
+/// Builds the error body for `err` (debug fields only when `config.debug`).
+pub fn render_body(
+    config: &ClaimsConfig,
+    hint: &LocaleHint<'_>,
+    err: &ClaimsError,
+    request_id: String,
+) -> ErrorBody {
+    let user_message = config.localizer.render(hint, err.message_id(), err.args());
+    let internal = err.kind() == ErrorKind::Internal;
+    ErrorBody {
+        version: config.api_version.to_string(),
+        status: 409,
+        code: Some(err.error_code().to_owned()),
+        request_id: Some(request_id),
+        user_message,
+        developer_message: (config.debug && !internal)
+            .then(|| err.developer_text().map(str::to_owned))
+            .flatten(),
+        more_info: config
+            .debug
+            .then(|| err.more_info_url().map(str::to_owned))
+            .flatten(),
+    }
+}
+
+/// The HTTP reply for an error body.
+pub fn error_http(err: &ClaimsError, body: &ErrorBody) -> HttpResponse {
+    let mut resp = HttpResponse::build(err.status());
+    resp.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/json")));
+    if let Some(ch) = err.challenge()
+        && let Ok(v) = HeaderValue::from_str(ch)
+    {
+        resp.insert_header((header::WWW_AUTHENTICATE, v));
+    }
+    resp.body(serde_json::to_vec(body).unwrap_or_default())
+}
+
+fn success<T: OutputClaims>(out: &T) -> HttpResponse {
+    let mut w = ClaimWriter::new(T::CLAIMS);
+    out.write_claims(&mut w);
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/json")))
+        .body(w.finish())
+}
+
+fn decode_claim<T: ClaimType>(
+    spec: &'static InputClaimSpec,
+    raw: Option<RawClaim<'_>>,
+    problems: &mut Problems,
+) -> Option<T> {
+    let raw = match raw {
+        Some(RawClaim::TextList(l)) if l.is_empty() => {
+            problems.push(spec, ProblemKind::Invalid("the claim was sent more than once".to_owned()));
+            return None;
+        }
+        Some(r) => r,
+        None => return absent(spec, problems),
+    };
+    if spec.resolver.is_some()
+        && let Ok(text) = raw.as_text()
+        && resolvers::looks_unresolved(&text)
+    {
+        problems.push(spec, ProblemKind::Unresolved);
+        return None;
+    }
+    // `""` and `null` mean "absent" for claims that may be absent or have a default.
+    if raw.is_absent() && (T::OPTIONAL || spec.default.is_some() || T::DATA_TYPE != crate::DataType::String) {
+        return absent(spec, problems);
+    }
+    match T::decode(&raw) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            problems.push(spec, ProblemKind::Invalid(e.message().to_owned()));
+            None
+        }
+    }
+}
+
+fn absent<T: ClaimType>(spec: &'static InputClaimSpec, problems: &mut Problems) -> Option<T> {
+    if let Some(d) = spec.default {
+        return match T::from_text(d) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                problems.push(
+                    spec,
+                    ProblemKind::Invalid(format!("the declared default {d:?} does not decode: {e}")),
+                );
+                None
+            }
+        };
+    }
+    match T::absent() {
+        Some(v) => Some(v),
+        None => {
+            problems.push(spec, ProblemKind::Missing);
+            None
+        }
+    }
+}
+
+/// Follows a `GenerateJson` dot path (`items.0.id`) through a JSON document.
+pub fn lookup_dot_path<'a>(doc: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    path.split('.').try_fold(doc, |v, seg| match v {
+        serde_json::Value::Object(m) => m.get(seg),
+        serde_json::Value::Array(a) => a.get(seg.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+fn header_text(v: &HeaderValue) -> Cow<'_, str> {
+    match std::str::from_utf8(v.as_bytes()) {
+        Ok(s) => Cow::Borrowed(s.trim()),
+        // Not UTF-8: read the bytes as Latin-1, as HTTP/1.1 historically defined them.
+        Err(_) => Cow::Owned(v.as_bytes().iter().map(|&b| b as char).collect()),
+    }
+}
+
+fn scan_query(req: &HttpRequest, wires: &[&str]) -> Result<Vec<Slot>, ClaimsError> {
+    codec::scan_urlencoded(req.query_string().as_bytes(), Source::Query, wires)
+        .map_err(|e| ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0))
+}
+
+fn check_content_type(req: &HttpRequest, accepted: &[&str], json_suffix: bool) -> Result<(), ClaimsError> {
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let essence = ct
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let ok = essence.is_empty()
+        || accepted.iter().any(|a| *a == essence)
+        || (json_suffix && essence.ends_with("+json"));
+    if ok {
+        Ok(())
+    } else {
+        Err(ClaimsError::bad_request(ids::CONTENT_TYPE).developer_message(format!(
+            "content type {essence:?} is not accepted here; expected {}",
+            accepted.join(" or ")
+        )))
+    }
+}
+
+async fn read_body(req: &HttpRequest, mut payload: Payload, limit: usize) -> Result<Bytes, ClaimsError> {
+    if let Some(len) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && len > limit as u64
+    {
+        return Err(ClaimsError::payload_too_large(limit));
+    }
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ClaimsError::bad_request(ids::REQUEST_INVALID)
+                .developer_message(format!("the request body could not be read: {e}"))
+        })?;
+        if buf.len() + chunk.len() > limit {
+            return Err(ClaimsError::payload_too_large(limit));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}

@@ -1,0 +1,1 @@
+//! Fixture handlers shared by the cross-crate tests.
