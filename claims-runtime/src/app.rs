@@ -80,7 +80,11 @@ impl fmt::Debug for App {
             .field("config", &self.config)
             .field(
                 "handlers",
-                &self.handlers.iter().map(|r| r.spec.technical_profile).collect::<Vec<_>>(),
+                &self
+                    .handlers
+                    .iter()
+                    .map(|r| r.spec.technical_profile)
+                    .collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -111,7 +115,9 @@ impl App {
             .into_iter()
             .find(|r| std::ptr::eq(r.spec, spec))
         {
-            Some(r) if !self.handlers.iter().any(|h| std::ptr::eq(h.spec, spec)) => self.handlers.push(r),
+            Some(r) if !self.handlers.iter().any(|h| std::ptr::eq(h.spec, spec)) => {
+                self.handlers.push(r)
+            }
             Some(_) => {}
             None => self.errors.push(format!(
                 "{} is not registered (is its crate linked into this binary?)",
@@ -203,7 +209,11 @@ impl App {
                 problems.push(format!("the default language has no message {id:?}"));
             }
         }
-        if problems.is_empty() { Ok(()) } else { Err(StartupError(problems)) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StartupError(problems))
+        }
     }
 
     /// Freezes the app into a closure that mounts it on an actix `App` (once per worker).

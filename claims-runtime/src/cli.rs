@@ -9,7 +9,10 @@ use crate::app::App;
 use crate::policy::{PolicyOptions, export};
 
 #[derive(Debug, Parser)]
-#[command(about = "An Azure AD B2C REST claims service", disable_help_subcommand = true)]
+#[command(
+    about = "An Azure AD B2C REST claims service",
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -77,7 +80,12 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
             let app = if debug { app.debug(true) } else { app };
             eprintln!("serving {} handler(s) on http://{bind}", app.specs().len());
             for s in app.specs() {
-                eprintln!("  {} {} -> {}", s.send_claims_in.http_method(), s.path, s.technical_profile);
+                eprintln!(
+                    "  {} {} -> {}",
+                    s.send_claims_in.http_method(),
+                    s.path,
+                    s.technical_profile
+                );
             }
             app.serve(&bind).await
         }
@@ -93,8 +101,9 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                 allow_insecure: p.allow_insecure,
                 ..PolicyOptions::default()
             };
-            let xml = export(&app.specs(), &opts)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+            let xml = export(&app.specs(), &opts).map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+            })?;
             match p.out {
                 Some(path) => std::fs::write(path, xml),
                 None => std::io::stdout().write_all(xml.as_bytes()),

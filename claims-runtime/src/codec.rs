@@ -166,7 +166,11 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 /// `+` is a space; percent escapes are decoded strictly: a decoded value that is not UTF-8 is an
 /// error rather than being replaced, so no data is silently altered. Malformed escapes (`%zz`) are
 /// kept literally, as browsers and .NET do. Keys may carry `[]` or `[n]` suffixes (`tags[]=a`).
-pub fn scan_urlencoded(input: &[u8], source: Source, wires: &[&str]) -> Result<Vec<Slot>, ScanError> {
+pub fn scan_urlencoded(
+    input: &[u8],
+    source: Source,
+    wires: &[&str],
+) -> Result<Vec<Slot>, ScanError> {
     let mut slots = vec![Slot::Missing; wires.len()];
     scan_pairs(input, |key, value_range| {
         let key = decode_component(input, key.clone(), source)?;
@@ -206,7 +210,11 @@ pub fn scan_pairs(
 }
 
 /// Decodes one urlencoded component; borrows when nothing needs decoding.
-pub fn decode_component(input: &[u8], range: Range<usize>, source: Source) -> Result<Piece, ScanError> {
+pub fn decode_component(
+    input: &[u8],
+    range: Range<usize>,
+    source: Source,
+) -> Result<Piece, ScanError> {
     let raw = &input[range.clone()];
     if !raw.iter().any(|&b| b == b'%' || b == b'+') {
         return match std::str::from_utf8(raw) {
@@ -215,7 +223,11 @@ pub fn decode_component(input: &[u8], range: Range<usize>, source: Source) -> Re
         };
     }
     let plus_fixed: Cow<'_, [u8]> = if raw.contains(&b'+') {
-        Cow::Owned(raw.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect())
+        Cow::Owned(
+            raw.iter()
+                .map(|&b| if b == b'+' { b' ' } else { b })
+                .collect(),
+        )
     } else {
         Cow::Borrowed(raw)
     };
@@ -237,7 +249,9 @@ pub fn piece_str<'a>(input: &'a [u8], piece: &'a Piece) -> &'a str {
 fn strip_index_suffix(key: &str) -> &str {
     if let Some(open) = key.rfind('[')
         && key.ends_with(']')
-        && key[open + 1..key.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && key[open + 1..key.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_digit())
         && open > 0
     {
         return &key[..open];
@@ -260,7 +274,8 @@ mod tests {
 
     #[test]
     fn json_scan_finds_known_keys_and_skips_others() {
-        let body = br#"{"email":"a@b.c","unknown":{"deep":[1,2,{"x":null}]},"age":42,"tags":["a"]}"#;
+        let body =
+            br#"{"email":"a@b.c","unknown":{"deep":[1,2,{"x":null}]},"age":42,"tags":["a"]}"#;
         let slots = scan_json(body, &["email", "age", "tags", "absent"]).unwrap();
         let get = |i: usize| match &slots[i] {
             Slot::Json(r) => std::str::from_utf8(&body[r.clone()]).unwrap(),
@@ -284,17 +299,29 @@ mod tests {
         assert!(scan_json(b"{\"a\":\"\xff\"}", &["a"]).is_err());
         assert_eq!(scan_json(b"  ", &["a"]).unwrap(), vec![Slot::Missing]);
         // Deeply nested unknown values are skipped without recursion (no stack overflow).
-        let deep = format!("{{\"x\":{}{},\"a\":1}}", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(matches!(scan_json(deep.as_bytes(), &["a"]).unwrap()[0], Slot::Json(_)));
+        let deep = format!(
+            "{{\"x\":{}{},\"a\":1}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(matches!(
+            scan_json(deep.as_bytes(), &["a"]).unwrap()[0],
+            Slot::Json(_)
+        ));
         // A deeply nested claim value is captured raw; the typed decoder then rejects it.
         let deep_claim = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(matches!(scan_json(deep_claim.as_bytes(), &["a"]).unwrap()[0], Slot::Json(_)));
+        assert!(matches!(
+            scan_json(deep_claim.as_bytes(), &["a"]).unwrap()[0],
+            Slot::Json(_)
+        ));
     }
 
     #[test]
     fn urlencoded_scan_decodes_strictly() {
-        let q = b"email=a%40b.c&name=J%C3%A9r%C3%B4me+X&tags=a&tags=b&list[]=1&list[1]=2&flag&other=1";
-        let slots = scan_urlencoded(q, Source::Query, &["email", "name", "tags", "list", "flag"]).unwrap();
+        let q =
+            b"email=a%40b.c&name=J%C3%A9r%C3%B4me+X&tags=a&tags=b&list[]=1&list[1]=2&flag&other=1";
+        let slots =
+            scan_urlencoded(q, Source::Query, &["email", "name", "tags", "list", "flag"]).unwrap();
         assert_eq!(text(q, &slots[0]), ["a@b.c"]);
         assert_eq!(text(q, &slots[1]), ["Jérôme X"]);
         assert_eq!(text(q, &slots[2]), ["a", "b"]);

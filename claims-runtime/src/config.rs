@@ -46,6 +46,8 @@ impl ClaimsConfig {
     /// The configuration used when a handler is mounted without an [`crate::App`].
     pub fn fallback() -> Arc<ClaimsConfig> {
         static FALLBACK: OnceLock<Arc<ClaimsConfig>> = OnceLock::new();
-        FALLBACK.get_or_init(|| Arc::new(ClaimsConfig::default())).clone()
+        FALLBACK
+            .get_or_init(|| Arc::new(ClaimsConfig::default()))
+            .clone()
     }
 }

@@ -359,7 +359,10 @@ impl HandlerSpec {
     pub fn correlation_claim(&self) -> Option<&'static InputClaimSpec> {
         self.inputs
             .iter()
-            .find(|c| c.resolver.is_some_and(|r| r.eq_ignore_ascii_case(resolvers::CORRELATION_ID)))
+            .find(|c| {
+                c.resolver
+                    .is_some_and(|r| r.eq_ignore_ascii_case(resolvers::CORRELATION_ID))
+            })
             .or_else(|| {
                 self.inputs
                     .iter()

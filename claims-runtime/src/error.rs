@@ -175,7 +175,11 @@ impl ClaimsError {
 
     /// A malformed request (HTTP 400) with the framework message `message_id`.
     pub fn bad_request(message_id: impl Into<Cow<'static, str>>) -> Self {
-        ClaimsError::new(ErrorKind::BadRequest, StatusCode::BAD_REQUEST, message_id.into())
+        ClaimsError::new(
+            ErrorKind::BadRequest,
+            StatusCode::BAD_REQUEST,
+            message_id.into(),
+        )
     }
 
     /// A missing or invalid caller credential (HTTP 401).
@@ -203,13 +207,21 @@ impl ClaimsError {
             StatusCode::PAYLOAD_TOO_LARGE,
             Cow::Borrowed(ids::PAYLOAD_TOO_LARGE),
         )
-        .developer_message(format!("the request body exceeds the limit of {limit} bytes"))
+        .developer_message(format!(
+            "the request body exceeds the limit of {limit} bytes"
+        ))
     }
 
     /// The handler ran past its deadline: HTTP 409 with a "please retry" message.
     pub fn timeout(deadline_ms: u32) -> Self {
-        ClaimsError::new(ErrorKind::Timeout, StatusCode::CONFLICT, Cow::Borrowed(ids::TIMEOUT))
-            .developer_message(format!("the handler did not answer within {deadline_ms} ms"))
+        ClaimsError::new(
+            ErrorKind::Timeout,
+            StatusCode::CONFLICT,
+            Cow::Borrowed(ids::TIMEOUT),
+        )
+        .developer_message(format!(
+            "the handler did not answer within {deadline_ms} ms"
+        ))
     }
 
     /// An internal failure (HTTP 500). `detail` is logged, never sent.

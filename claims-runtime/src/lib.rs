@@ -57,7 +57,9 @@ pub use descriptor::{
 };
 pub use error::{ClaimsError, ErrorBody, ErrorKind, MessageArg};
 pub use output::{ClaimWriter, IntoHandlerResult, OutputClaims};
-pub use types::{ClaimType, ClaimValueError, CorrelationId, Duration, Locale, PhoneNumber, RawClaim};
+pub use types::{
+    ClaimType, ClaimValueError, CorrelationId, Duration, Locale, PhoneNumber, RawClaim,
+};
 
 /// A typed JSON payload (`#[claim(payload)]` parameter), from `#[derive(ClaimsPayload)]`.
 #[diagnostic::on_unimplemented(

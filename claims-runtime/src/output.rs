@@ -322,7 +322,10 @@ mod tests {
                 PathSegment::Key("c"),
             ]
         );
-        assert_eq!(try_parse_path("plain").unwrap(), vec![PathSegment::Key("plain")]);
+        assert_eq!(
+            try_parse_path("plain").unwrap(),
+            vec![PathSegment::Key("plain")]
+        );
         for bad in ["", ".a", "a.", "a[x]", "a[0", "a[0]b", "[0]", "a..b"] {
             assert!(try_parse_path(bad).is_none(), "{bad}");
         }

@@ -38,7 +38,10 @@ pub enum ProblemKind {
     /// Still holds the literal claim resolver text.
     Unresolved,
     /// Failed a validation rule: the message id and its arguments.
-    Rule(Cow<'static, str>, Vec<(Cow<'static, str>, crate::error::MessageArg)>),
+    Rule(
+        Cow<'static, str>,
+        Vec<(Cow<'static, str>, crate::error::MessageArg)>,
+    ),
 }
 
 /// Problems collected while decoding, so one reply names every bad claim.
@@ -161,7 +164,11 @@ impl Call {
         let wires: Vec<&str> = self.spec.inputs.iter().map(InputClaimSpec::wire).collect();
         match self.spec.send_claims_in {
             SendClaimsIn::Body => {
-                check_content_type(&self.req, &["application/json", "text/json", "text/plain"], true)?;
+                check_content_type(
+                    &self.req,
+                    &["application/json", "text/json", "text/plain"],
+                    true,
+                )?;
                 self.body = read_body(&self.req, payload, self.config.body_limit).await?;
                 if self.spec.payload.is_some() {
                     let doc = if self.body.iter().all(u8::is_ascii_whitespace) {
@@ -186,9 +193,10 @@ impl Call {
             SendClaimsIn::Form => {
                 check_content_type(&self.req, &["application/x-www-form-urlencoded"], false)?;
                 self.body = read_body(&self.req, payload, self.config.body_limit).await?;
-                self.slots = codec::scan_urlencoded(&self.body, Source::Body, &wires).map_err(|e| {
-                    ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
-                })?;
+                self.slots =
+                    codec::scan_urlencoded(&self.body, Source::Body, &wires).map_err(|e| {
+                        ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
+                    })?;
             }
             SendClaimsIn::QueryString => {
                 self.slots = scan_query(&self.req, &wires)?;
@@ -199,7 +207,8 @@ impl Call {
                     let mut keys = vec![""; wires.len()];
                     for pair in q.split('&') {
                         if let Some((k, v)) = pair.split_once('=')
-                            && let Some(name) = v.strip_prefix('{').and_then(|v| v.strip_suffix('}'))
+                            && let Some(name) =
+                                v.strip_prefix('{').and_then(|v| v.strip_suffix('}'))
                             && let Some(i) = wires.iter().position(|w| *w == name)
                         {
                             keys[i] = k;
@@ -253,7 +262,9 @@ impl Call {
     fn slot_raw<'a>(&'a self, slot: &'a Slot) -> Option<RawClaim<'a>> {
         match slot {
             Slot::Missing => None,
-            Slot::Json(r) => Some(RawClaim::Json(std::str::from_utf8(&self.body[r.clone()]).ok()?)),
+            Slot::Json(r) => Some(RawClaim::Json(
+                std::str::from_utf8(&self.body[r.clone()]).ok()?,
+            )),
             Slot::JsonRepeated(_) => Some(RawClaim::TextList(Vec::new())),
             Slot::Text(p) => Some(RawClaim::Text(Cow::Borrowed(self.piece(p)))),
             Slot::List(l) => Some(RawClaim::TextList(
@@ -265,7 +276,9 @@ impl Call {
     fn piece<'a>(&'a self, p: &'a Piece) -> &'a str {
         match p {
             Piece::Range(Source::Body, _) => codec::piece_str(&self.body, p),
-            Piece::Range(Source::Query, _) => codec::piece_str(self.req.query_string().as_bytes(), p),
+            Piece::Range(Source::Query, _) => {
+                codec::piece_str(self.req.query_string().as_bytes(), p)
+            }
             Piece::Owned(s) => s,
         }
     }
@@ -318,7 +331,9 @@ impl Call {
         let text = match self.raw(index)? {
             RawClaim::Json(s) => {
                 let s = s.trim();
-                s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(s)
+                s.strip_prefix('"')
+                    .and_then(|s| s.strip_suffix('"'))
+                    .unwrap_or(s)
             }
             RawClaim::Text(Cow::Borrowed(s)) => s,
             _ => return None,
@@ -349,7 +364,10 @@ impl Call {
         F: Future,
         F::Output: IntoHandlerResult,
     {
-        let deadline = self.spec.deadline_ms.unwrap_or(self.config.default_deadline_ms);
+        let deadline = self
+            .spec
+            .deadline_ms
+            .unwrap_or(self.config.default_deadline_ms);
         let guarded = AssertUnwindSafe(fut).catch_unwind();
         let outcome = actix_web::rt::time::timeout(
             std::time::Duration::from_millis(u64::from(deadline)),
@@ -425,7 +443,10 @@ pub fn render_body(
 /// The HTTP reply for an error body.
 pub fn error_http(err: &ClaimsError, body: &ErrorBody) -> HttpResponse {
     let mut resp = HttpResponse::build(err.status());
-    resp.insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/json")));
+    resp.insert_header((
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    ));
     if let Some(ch) = err.challenge()
         && let Ok(v) = HeaderValue::from_str(ch)
     {
@@ -438,7 +459,10 @@ fn success<T: OutputClaims>(out: &T) -> HttpResponse {
     let mut w = ClaimWriter::new(T::CLAIMS);
     out.write_claims(&mut w);
     HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/json")))
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ))
         .body(w.finish())
 }
 
@@ -449,7 +473,10 @@ fn decode_claim<T: ClaimType>(
 ) -> Option<T> {
     let raw = match raw {
         Some(RawClaim::TextList(l)) if l.is_empty() => {
-            problems.push(spec, ProblemKind::Invalid("the claim was sent more than once".to_owned()));
+            problems.push(
+                spec,
+                ProblemKind::Invalid("the claim was sent more than once".to_owned()),
+            );
             return None;
         }
         Some(r) => r,
@@ -463,7 +490,9 @@ fn decode_claim<T: ClaimType>(
         return None;
     }
     // `""` and `null` mean "absent" for claims that may be absent or have a default.
-    if raw.is_absent() && (T::OPTIONAL || spec.default.is_some() || T::DATA_TYPE != crate::DataType::String) {
+    if raw.is_absent()
+        && (T::OPTIONAL || spec.default.is_some() || T::DATA_TYPE != crate::DataType::String)
+    {
         return absent(spec, problems);
     }
     match T::decode(&raw) {
@@ -482,7 +511,9 @@ fn absent<T: ClaimType>(spec: &'static InputClaimSpec, problems: &mut Problems) 
             Err(e) => {
                 problems.push(
                     spec,
-                    ProblemKind::Invalid(format!("the declared default {d:?} does not decode: {e}")),
+                    ProblemKind::Invalid(format!(
+                        "the declared default {d:?} does not decode: {e}"
+                    )),
                 );
                 None
             }
@@ -498,7 +529,10 @@ fn absent<T: ClaimType>(spec: &'static InputClaimSpec, problems: &mut Problems) 
 }
 
 /// Follows a `GenerateJson` dot path (`items.0.id`) through a JSON document.
-pub fn lookup_dot_path<'a>(doc: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+pub fn lookup_dot_path<'a>(
+    doc: &'a serde_json::Value,
+    path: &str,
+) -> Option<&'a serde_json::Value> {
     path.split('.').try_fold(doc, |v, seg| match v {
         serde_json::Value::Object(m) => m.get(seg),
         serde_json::Value::Array(a) => a.get(seg.parse::<usize>().ok()?),
@@ -519,7 +553,11 @@ fn scan_query(req: &HttpRequest, wires: &[&str]) -> Result<Vec<Slot>, ClaimsErro
         .map_err(|e| ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0))
 }
 
-fn check_content_type(req: &HttpRequest, accepted: &[&str], json_suffix: bool) -> Result<(), ClaimsError> {
+fn check_content_type(
+    req: &HttpRequest,
+    accepted: &[&str],
+    json_suffix: bool,
+) -> Result<(), ClaimsError> {
     let Some(ct) = req.headers().get(header::CONTENT_TYPE) else {
         return Ok(());
     };
@@ -537,14 +575,20 @@ fn check_content_type(req: &HttpRequest, accepted: &[&str], json_suffix: bool) -
     if ok {
         Ok(())
     } else {
-        Err(ClaimsError::bad_request(ids::CONTENT_TYPE).developer_message(format!(
-            "content type {essence:?} is not accepted here; expected {}",
-            accepted.join(" or ")
-        )))
+        Err(
+            ClaimsError::bad_request(ids::CONTENT_TYPE).developer_message(format!(
+                "content type {essence:?} is not accepted here; expected {}",
+                accepted.join(" or ")
+            )),
+        )
     }
 }
 
-async fn read_body(req: &HttpRequest, mut payload: Payload, limit: usize) -> Result<Bytes, ClaimsError> {
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: Payload,
+    limit: usize,
+) -> Result<Bytes, ClaimsError> {
     if let Some(len) = req
         .headers()
         .get(header::CONTENT_LENGTH)

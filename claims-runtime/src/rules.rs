@@ -129,7 +129,11 @@ fn bounds(min: Option<f64>, max: Option<f64>) -> Vec<(Cow<'static, str>, Message
 }
 
 /// `email`: an e-mail address (HTML5 rules, as `validator` implements them).
-pub fn email<T: RuleTarget + ?Sized>(spec: &'static InputClaimSpec, v: &T, problems: &mut Problems) {
+pub fn email<T: RuleTarget + ?Sized>(
+    spec: &'static InputClaimSpec,
+    v: &T,
+    problems: &mut Problems,
+) {
     if let Some(s) = v.rule_text()
         && !s.validate_email()
     {
@@ -161,7 +165,12 @@ pub fn length<T: RuleTarget + ?Sized>(
         None => (min, max),
     };
     if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-        fail(problems, spec, ids::LENGTH, bounds(min.map(|m| m as f64), max.map(|m| m as f64)));
+        fail(
+            problems,
+            spec,
+            ids::LENGTH,
+            bounds(min.map(|m| m as f64), max.map(|m| m as f64)),
+        );
     }
 }
 

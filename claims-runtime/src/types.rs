@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use crate::descriptor::DataType;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 /// A claim value as it arrived, before typed decoding.
 #[derive(Debug, Clone)]
@@ -185,7 +185,9 @@ pub trait ClaimType: Sized {
     /// Decodes any raw form. Override only for list types.
     fn decode(raw: &RawClaim<'_>) -> Result<Self, ClaimValueError> {
         match raw {
-            RawClaim::Json(r) if !r.trim_start().starts_with('"') => Self::from_json_native(r.trim()),
+            RawClaim::Json(r) if !r.trim_start().starts_with('"') => {
+                Self::from_json_native(r.trim())
+            }
             RawClaim::JsonOwned(v) if !v.is_string() => Self::from_json_native(&v.to_string()),
             other => Self::from_text(&other.as_text()?),
         }
@@ -282,7 +284,11 @@ macro_rules! integer_claim {
                     }
                     match raw.parse::<f64>() {
                         // -(MIN) is 2^(bits-1), exact in f64, unlike MAX.
-                        Ok(f) if f.fract() == 0.0 && f >= <$ty>::MIN as f64 && f < -(<$ty>::MIN as f64) => {
+                        Ok(f)
+                            if f.fract() == 0.0
+                                && f >= <$ty>::MIN as f64
+                                && f < -(<$ty>::MIN as f64) =>
+                        {
                             Ok(f as $ty)
                         }
                         _ => Err(ClaimValueError::new(format!(
@@ -334,12 +340,19 @@ fn parse_date_time(t: &str) -> Result<DateTime<Utc>, ()> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%:z"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(t, fmt) {
             return Ok(dt.with_timezone(&Utc));
         }
     }
-    let naive = t.strip_suffix('Z').or_else(|| t.strip_suffix('z')).unwrap_or(t);
+    let naive = t
+        .strip_suffix('Z')
+        .or_else(|| t.strip_suffix('z'))
+        .unwrap_or(t);
     for fmt in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
@@ -402,7 +415,10 @@ impl ClaimType for Vec<String> {
                 } else if s.starts_with('"') {
                     Self::from_text(&raw.as_text()?)
                 } else {
-                    Err(ClaimValueError::expected("an array of strings", json_kind(s)))
+                    Err(ClaimValueError::expected(
+                        "an array of strings",
+                        json_kind(s),
+                    ))
                 }
             }
             RawClaim::JsonOwned(v) => match v {
@@ -782,7 +798,10 @@ mod tests {
 
     #[test]
     fn phone_numbers_normalise_separators() {
-        assert_eq!(text::<PhoneNumber>("+1 (123) 456-7890").unwrap().0, "+11234567890");
+        assert_eq!(
+            text::<PhoneNumber>("+1 (123) 456-7890").unwrap().0,
+            "+11234567890"
+        );
         assert!(text::<PhoneNumber>("call me").is_err());
         assert!(text::<PhoneNumber>("1+2").is_err());
         assert_eq!(<PhoneNumber as ClaimType>::DATA_TYPE, DataType::PhoneNumber);

@@ -44,7 +44,14 @@ impl std::fmt::Debug for Localizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Localizer")
             .field("default", &self.default)
-            .field("languages", &self.bundles.iter().map(|(l, _)| l.to_string()).collect::<Vec<_>>())
+            .field(
+                "languages",
+                &self
+                    .bundles
+                    .iter()
+                    .map(|(l, _)| l.to_string())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -63,7 +70,8 @@ impl Localizer {
             default: en.clone(),
             bundles: Vec::new(),
         };
-        l.add_messages("en", BUILTIN_EN).expect("built-in catalog parses");
+        l.add_messages("en", BUILTIN_EN)
+            .expect("built-in catalog parses");
         l
     }
 
@@ -94,7 +102,8 @@ impl Localizer {
 
     /// Whether the default language defines `id`.
     pub fn has_message(&self, id: &str) -> bool {
-        self.bundle(&self.default).is_some_and(|b| b.has_message(id))
+        self.bundle(&self.default)
+            .is_some_and(|b| b.has_message(id))
     }
 
     fn bundle(&self, lang: &LanguageIdentifier) -> Option<&FluentBundle<FluentResource>> {

@@ -57,7 +57,10 @@ impl fmt::Display for PolicyError {
 impl std::error::Error for PolicyError {}
 
 /// Renders the policy document for `specs`.
-pub fn export(specs: &[&'static HandlerSpec], _opts: &PolicyOptions) -> Result<String, PolicyError> {
+pub fn export(
+    specs: &[&'static HandlerSpec],
+    _opts: &PolicyOptions,
+) -> Result<String, PolicyError> {
     Err(PolicyError(vec![format!(
         "policy export of {} handler(s) is being implemented (issue 3)",
         specs.len()
