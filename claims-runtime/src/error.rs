@@ -241,7 +241,8 @@ impl ClaimsError {
         self
     }
 
-    /// Sets `code` (shown by B2C only with `DebugMode`). Defaults to the message id.
+    /// Sets `code` (shown by B2C only with `DebugMode`). Business errors carry no code unless
+    /// set here; framework errors use their message id.
     pub fn code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
         self.inner.code = Some(code.into());
         self
@@ -294,9 +295,14 @@ impl ClaimsError {
         &self.inner.args
     }
 
-    /// The error code: the explicit one, else the message id.
-    pub fn error_code(&self) -> &str {
-        self.inner.code.as_deref().unwrap_or(&self.inner.message_id)
+    /// The error code: the explicit one, else the message id for framework errors; `None` for a
+    /// business error without an explicit code (the body then omits `code`, as in CONTRACT.md 9.1).
+    pub fn error_code(&self) -> Option<&str> {
+        match (&self.inner.code, self.inner.kind) {
+            (Some(c), _) => Some(c),
+            (None, ErrorKind::User) => None,
+            (None, _) => Some(&self.inner.message_id),
+        }
     }
 
     /// The developer message, if any.
@@ -362,7 +368,8 @@ where
     }
 }
 
-/// The JSON error body B2C reads (CONTRACT.md 6.1). `status` is always 409.
+/// The JSON error body B2C reads (CONTRACT.md 6.1). `status` is always 409. Fields are written in
+/// the order of the documented example (CONTRACT.md 9.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
@@ -370,14 +377,14 @@ pub struct ErrorBody {
     pub version: String,
     /// Always 409, whatever the HTTP status.
     pub status: u16,
+    /// The localized text the user sees.
+    pub user_message: String,
     /// Service error code (B2C shows it only with `DebugMode`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub code: Option<String>,
     /// The correlation id B2C sent, else a fresh id.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request_id: Option<String>,
-    /// The localized text the user sees.
-    pub user_message: String,
     /// Diagnostic text, only in debug mode.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub developer_message: Option<String>,

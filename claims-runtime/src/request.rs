@@ -92,7 +92,7 @@ impl Problems {
             ProblemKind::Invalid(_) => ClaimsError::bad_request(ids::CLAIM_INVALID),
             ProblemKind::Unresolved => ClaimsError::bad_request(ids::CLAIM_UNRESOLVED),
             ProblemKind::Rule(id, args) => {
-                let mut e = ClaimsError::user(id.clone());
+                let mut e = ClaimsError::user(id.clone()).code(id.clone());
                 for (k, v) in args {
                     e = e.arg(k.clone(), v.clone());
                 }
@@ -427,9 +427,9 @@ pub fn render_body(
     ErrorBody {
         version: config.api_version.to_string(),
         status: 409,
-        code: Some(err.error_code().to_owned()),
-        request_id: Some(request_id),
         user_message,
+        code: err.error_code().map(str::to_owned),
+        request_id: Some(request_id),
         developer_message: (config.debug && !internal)
             .then(|| err.developer_text().map(str::to_owned))
             .flatten(),

@@ -1,0 +1,3 @@
+email-not-registered = Wir finden keinen Kunden mit der E-Mail-Adresse { $email }. Bitte verwenden Sie die Adresse, die Sie bei Ihrer Anmeldung angegeben haben.
+member-not-found = Mit { $email } ist keine Kundenkarte verknüpft.
+member-id-unknown = Die Mitgliedsnummer { $memberId } existiert nicht.
