@@ -28,6 +28,12 @@ enum Command {
         /// Send developer details in error bodies (never in production).
         #[arg(long)]
         debug: bool,
+        /// Also write the policy XML for this server to FILE before serving.
+        #[arg(long, value_name = "FILE")]
+        policy_out: Option<std::path::PathBuf>,
+        /// Public base URL written into that policy (default: http://BIND).
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// Write the B2C policy XML (ClaimsSchema + ClaimsProvider) for the handlers.
     Policy(PolicyArgs),
@@ -75,9 +81,27 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
     match cli.command.unwrap_or(Command::Serve {
         bind: std::env::var("CLAIMS_BIND").unwrap_or_else(|_| "127.0.0.1:8080".to_owned()),
         debug: false,
+        policy_out: None,
+        public_url: None,
     }) {
-        Command::Serve { bind, debug } => {
+        Command::Serve {
+            bind,
+            debug,
+            policy_out,
+            public_url,
+        } => {
             let app = if debug { app.debug(true) } else { app };
+            if let Some(path) = policy_out {
+                let opts = PolicyOptions {
+                    base_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
+                    debug_mode: debug,
+                    ..PolicyOptions::default()
+                };
+                let xml = export(&app.specs(), &opts)
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+                std::fs::write(&path, xml)?;
+                eprintln!("policy written to {}", path.display());
+            }
             eprintln!("serving {} handler(s) on http://{bind}", app.specs().len());
             for s in app.specs() {
                 eprintln!(
