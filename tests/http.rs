@@ -42,7 +42,10 @@ async fn send_json(
 fn assert_contract(v: &Value) {
     assert_eq!(v["status"], 409, "body status is always 409: {v}");
     assert_eq!(v["version"], "1.0.0", "{v}");
-    assert!(v["userMessage"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+    assert!(
+        v["userMessage"].as_str().is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
     assert!(v["requestId"].as_str().is_some(), "{v}");
 }
 
@@ -61,7 +64,10 @@ async fn contract_9_1_success_is_byte_exact() {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(String::from_utf8(body).unwrap(), r#"{"promoCode":"84362","isNew":true}"#);
+    assert_eq!(
+        String::from_utf8(body).unwrap(),
+        r#"{"promoCode":"84362","isNew":true}"#
+    );
 }
 
 #[actix_web::test]
@@ -139,7 +145,11 @@ async fn form_header_and_query_modes_decode_every_type() {
     .await;
     assert_eq!((s, v), (StatusCode::OK, echo_expected()));
 
-    let (s, v) = send_json(&svc, TestRequest::get().uri(&format!("/echo/query?{pairs}"))).await;
+    let (s, v) = send_json(
+        &svc,
+        TestRequest::get().uri(&format!("/echo/query?{pairs}")),
+    )
+    .await;
     assert_eq!((s, v), (StatusCode::OK, echo_expected()));
 
     let mut req = TestRequest::get().uri("/echo/header");
@@ -154,7 +164,10 @@ async fn form_header_and_query_modes_decode_every_type() {
         ("tags", "b"),
         ("phone", "+11234567890"),
     ] {
-        req = req.append_header((k, actix_web::http::header::HeaderValue::from_bytes(val.as_bytes()).unwrap()));
+        req = req.append_header((
+            k,
+            actix_web::http::header::HeaderValue::from_bytes(val.as_bytes()).unwrap(),
+        ));
     }
     let (s, v) = send_json(&svc, req).await;
     assert_eq!((s, v), (StatusCode::OK, echo_expected()));
@@ -163,11 +176,24 @@ async fn form_header_and_query_modes_decode_every_type() {
 #[actix_web::test]
 async fn url_mode_reads_segments_and_query_template() {
     let svc = service(false).await;
-    let (s, v) = send_json(&svc, TestRequest::get().uri("/echo/url/M%2F1%20x/2024?active=True")).await;
+    let (s, v) = send_json(
+        &svc,
+        TestRequest::get().uri("/echo/url/M%2F1%20x/2024?active=True"),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(v, json!({"memberId": "M/1 x", "year": 2024, "active": true}));
+    assert_eq!(
+        v,
+        json!({"memberId": "M/1 x", "year": 2024, "active": true})
+    );
     let (s, v) = send_json(&svc, TestRequest::get().uri("/echo/url/M1/2024")).await;
-    assert_eq!((s, v), (StatusCode::OK, json!({"memberId": "M1", "year": 2024, "active": false})));
+    assert_eq!(
+        (s, v),
+        (
+            StatusCode::OK,
+            json!({"memberId": "M1", "year": 2024, "active": false})
+        )
+    );
     let (s, v) = send_json(&svc, TestRequest::get().uri("/echo/url/M1/twenty")).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(v["code"], "claim-invalid");
@@ -201,7 +227,10 @@ async fn debug_fields_only_in_debug_mode() {
     assert_eq!(s, StatusCode::CONFLICT);
     assert_contract(&v);
     assert_eq!(v["code"], "E42");
-    assert!(v.get("developerMessage").is_none() && v.get("moreInfo").is_none(), "{v}");
+    assert!(
+        v.get("developerMessage").is_none() && v.get("moreInfo").is_none(),
+        "{v}"
+    );
 
     let (_, v) = send_json(&service(true).await, form()).await;
     assert_eq!(v["developerMessage"], "the code must be ok");
@@ -229,10 +258,10 @@ async fn malformed_requests_are_400_with_contract_body_naming_the_claim() {
             "not a valid JSON object",
         ),
         (
-            TestRequest::post()
-                .uri("/echo/body")
-                .set_json(json!({"text": "t", "flag": true, "count": "many", "big": 1, "day": "2024-05-01",
-                                 "at": "2024-05-01T00:00:00Z", "phone": "+1234"})),
+            TestRequest::post().uri("/echo/body").set_json(
+                json!({"text": "t", "flag": true, "count": "many", "big": 1, "day": "2024-05-01",
+                                 "at": "2024-05-01T00:00:00Z", "phone": "+1234"}),
+            ),
             "claim-invalid",
             "claim 'count'",
         ),
@@ -244,9 +273,9 @@ async fn malformed_requests_are_400_with_contract_body_naming_the_claim() {
             "claim 'loyaltyId' is required",
         ),
         (
-            TestRequest::post()
-                .uri("/b2c/validate-loyalty")
-                .set_json(json!({"loyaltyId": "1234", "email": "e@x.com", "lang": "{Culture:RFC5646}"})),
+            TestRequest::post().uri("/b2c/validate-loyalty").set_json(
+                json!({"loyaltyId": "1234", "email": "e@x.com", "lang": "{Culture:RFC5646}"}),
+            ),
             "claim-resolver-unresolved",
             "IncludeClaimResolvingInClaimsHandling",
         ),
@@ -257,7 +286,10 @@ async fn malformed_requests_are_400_with_contract_body_naming_the_claim() {
         assert_contract(&v);
         assert_eq!(v["code"], code, "{v}");
         let dev = v["developerMessage"].as_str().unwrap_or_default();
-        assert!(dev.contains(developer), "{dev:?} should mention {developer:?}");
+        assert!(
+            dev.contains(developer),
+            "{dev:?} should mention {developer:?}"
+        );
     }
     // The missing claim's wire name and display name are both named.
     let (_, v) = send_json(
@@ -267,7 +299,13 @@ async fn malformed_requests_are_400_with_contract_body_naming_the_claim() {
             .set_json(json!({"loyaltyId": "1"})),
     )
     .await;
-    assert!(v["developerMessage"].as_str().unwrap().contains("claim 'email'"), "{v}");
+    assert!(
+        v["developerMessage"]
+            .as_str()
+            .unwrap()
+            .contains("claim 'email'"),
+        "{v}"
+    );
     let (_, v) = send_json(
         &svc,
         TestRequest::post()
@@ -275,7 +313,13 @@ async fn malformed_requests_are_400_with_contract_body_naming_the_claim() {
             .set_json(json!({"email": "x"})),
     )
     .await;
-    assert!(v["userMessage"].as_str().unwrap().contains("Your loyalty ID"), "{v}");
+    assert!(
+        v["userMessage"]
+            .as_str()
+            .unwrap()
+            .contains("Your loyalty ID"),
+        "{v}"
+    );
 }
 
 #[actix_web::test]
@@ -331,7 +375,9 @@ async fn payload_mode_decodes_dot_paths() {
     );
     let (s, v) = send_json(
         &svc,
-        TestRequest::post().uri("/payload").set_json(json!({"customer": {}})),
+        TestRequest::post()
+            .uri("/payload")
+            .set_json(json!({"customer": {}})),
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);

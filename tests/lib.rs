@@ -43,7 +43,9 @@ pub struct Promo {
 pub async fn validate_loyalty(
     #[claim(display_name = "Your loyalty ID")] loyalty_id: String,
     #[claim] email: String,
-    #[claim(id = "userLanguage", partner = "lang", resolver = "{Culture:RFC5646}")] _lang: Option<Locale>,
+    #[claim(id = "userLanguage", partner = "lang", resolver = "{Culture:RFC5646}")] _lang: Option<
+        Locale,
+    >,
     #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
 ) -> Result<Promo, ClaimsError> {
     if loyalty_id == "1234" && email == "emily@contoso.com" {

@@ -49,6 +49,38 @@ impl fmt::Display for StartupError {
 impl std::error::Error for StartupError {}
 
 type DataFn = Arc<dyn Fn(&mut ServiceConfig) + Send + Sync>;
+type ReadyFn = Arc<dyn Fn() -> bool + Send + Sync>;
+
+/// Limits that protect the process. The defaults are far above anything B2C sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// Open connections per worker (actix default 25,000).
+    pub max_connections: usize,
+    /// Time a client has to send the request head (slow-client protection).
+    pub client_request_timeout: Duration,
+    /// Time to wait for a client to close after the response.
+    pub client_disconnect_timeout: Duration,
+    /// Idle keep-alive.
+    pub keep_alive: Duration,
+    /// On SIGTERM/SIGINT: stop accepting, let in-flight requests finish for at most this long.
+    pub shutdown_grace: Duration,
+    /// Worker threads (default: one per core).
+    pub workers: Option<usize>,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            max_connections: 25_000,
+            client_request_timeout: Duration::from_secs(5),
+            client_disconnect_timeout: Duration::from_secs(1),
+            keep_alive: Duration::from_secs(75),
+            // B2C gives up after 10 s; a request still running after 15 s has no caller left.
+            shutdown_grace: Duration::from_secs(15),
+            workers: None,
+        }
+    }
+}
 
 /// Builds a service from the registered handlers.
 ///
@@ -66,6 +98,9 @@ pub struct App {
     handlers: Vec<&'static Registration>,
     data: Vec<DataFn>,
     errors: Vec<String>,
+    limits: ServerLimits,
+    health: bool,
+    ready: Vec<(String, ReadyFn)>,
 }
 
 impl Default for App {
@@ -98,6 +133,9 @@ impl App {
             handlers: registered(),
             data: Vec::new(),
             errors: Vec::new(),
+            limits: ServerLimits::default(),
+            health: true,
+            ready: Vec::new(),
         }
     }
 
@@ -173,6 +211,40 @@ impl App {
         self
     }
 
+    /// Adds routes of your own next to the handlers (runs once per worker).
+    pub fn configure(mut self, f: impl Fn(&mut ServiceConfig) + Send + Sync + 'static) -> Self {
+        self.data.push(Arc::new(f));
+        self
+    }
+
+    /// Server limits (connections, slow clients, keep-alive, shutdown grace, workers).
+    pub fn limits(mut self, limits: ServerLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Serve `/healthz` (liveness) and `/readyz` (readiness); on by default.
+    pub fn health_endpoints(mut self, on: bool) -> Self {
+        self.health = on;
+        self
+    }
+
+    /// A readiness check: `/readyz` answers 503 naming the checks that return `false`.
+    pub fn readiness_check(
+        mut self,
+        name: impl Into<String>,
+        check: impl Fn() -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.ready.push((name.into(), Arc::new(check)));
+        self
+    }
+
+    /// Stores an idempotency store shared by every `idempotent` handler (default: in memory).
+    pub fn idempotency_store(mut self, store: impl crate::idempotency::IdempotencyStore) -> Self {
+        self.config.idempotency = Arc::new(store);
+        self
+    }
+
     /// Mutable access to the configuration, for settings without a builder method.
     pub fn config_mut(&mut self) -> &mut ClaimsConfig {
         &mut self.config
@@ -204,6 +276,17 @@ impl App {
                 ));
             }
         }
+        if self.health {
+            for r in &self.handlers {
+                if matches!(r.spec.route_path(), "/healthz" | "/readyz") {
+                    problems.push(format!(
+                        "{} uses the path {} reserved for health checks (disable them with health_endpoints(false))",
+                        r.spec.technical_profile,
+                        r.spec.route_path()
+                    ));
+                }
+            }
+        }
         for id in ids::ALL {
             if !self.config.localizer.has_message(id) {
                 problems.push(format!("the default language has no message {id:?}"));
@@ -222,6 +305,8 @@ impl App {
             config: web::Data::new(self.config),
             handlers: Arc::new(self.handlers),
             data: Arc::new(self.data),
+            health: self.health,
+            ready: Arc::new(self.ready),
         }
     }
 
@@ -230,15 +315,37 @@ impl App {
         crate::cli::run(self, std::env::args_os()).await
     }
 
-    /// Validates and serves on `addr` until the process is stopped.
+    /// Validates and serves on `addr` until SIGTERM/SIGINT (graceful: in-flight requests finish
+    /// within the shutdown grace period).
     pub async fn serve(self, addr: &str) -> std::io::Result<()> {
+        let (server, _addrs) = self.server(addr)?;
+        server.await
+    }
+
+    /// Validates, binds `addr` and returns the server (not yet polled) with the bound addresses;
+    /// `127.0.0.1:0` picks a free port.
+    pub fn server(
+        self,
+        addr: &str,
+    ) -> std::io::Result<(actix_web::dev::Server, Vec<std::net::SocketAddr>)> {
         self.validate()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+        let limits = self.limits.clone();
         let conf = self.into_configurator();
-        actix_web::HttpServer::new(move || actix_web::App::new().configure(|c| conf.configure(c)))
-            .bind(addr)?
-            .run()
-            .await
+        let mut http = actix_web::HttpServer::new(move || {
+            actix_web::App::new().configure(|c| conf.configure(c))
+        })
+        .max_connections(limits.max_connections)
+        .client_request_timeout(limits.client_request_timeout)
+        .client_disconnect_timeout(limits.client_disconnect_timeout)
+        .keep_alive(limits.keep_alive)
+        .shutdown_timeout(limits.shutdown_grace.as_secs().max(1));
+        if let Some(w) = limits.workers {
+            http = http.workers(w.max(1));
+        }
+        let http = http.bind(addr)?;
+        let addrs = http.addrs();
+        Ok((http.run(), addrs))
     }
 }
 
@@ -248,6 +355,8 @@ pub struct Configurator {
     config: web::Data<ClaimsConfig>,
     handlers: Arc<Vec<&'static Registration>>,
     data: Arc<Vec<DataFn>>,
+    health: bool,
+    ready: Arc<Vec<(String, ReadyFn)>>,
 }
 
 impl fmt::Debug for Configurator {
@@ -285,6 +394,33 @@ impl Configurator {
                 async move { method_not_allowed(&config) }
             }));
             cfg.service(res);
+        }
+        if self.health {
+            cfg.route(
+                "/healthz",
+                web::get()
+                    .to(|| async { HttpResponse::Ok().json(serde_json::json!({"status": "ok"})) }),
+            );
+            let ready = self.ready.clone();
+            cfg.route(
+                "/readyz",
+                web::get().to(move || {
+                    let failing: Vec<String> = ready
+                        .iter()
+                        .filter(|(_, check)| !check())
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                    async move {
+                        if failing.is_empty() {
+                            HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))
+                        } else {
+                            HttpResponse::ServiceUnavailable().json(
+                                serde_json::json!({"status": "not ready", "failing": failing}),
+                            )
+                        }
+                    }
+                }),
+            );
         }
     }
 

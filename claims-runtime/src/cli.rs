@@ -97,8 +97,9 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                     debug_mode: debug,
                     ..PolicyOptions::default()
                 };
-                let xml = export(&app.specs(), &opts)
-                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+                let xml = export(&app.specs(), &opts).map_err(|e| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+                })?;
                 std::fs::write(&path, xml)?;
                 eprintln!("policy written to {}", path.display());
             }

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use crate::auth::AuthConfig;
+use crate::idempotency::{IdempotencyStore, MemoryStore};
 use crate::l10n::Localizer;
 
 /// Default body limit: far above anything B2C sends, far below what could hurt the process.
@@ -27,6 +28,14 @@ pub struct ClaimsConfig {
     pub localizer: Localizer,
     /// Caller authentication.
     pub auth: AuthConfig,
+    /// Where `idempotent` handlers keep their first answers.
+    pub idempotency: Arc<dyn IdempotencyStore>,
+}
+
+impl std::fmt::Debug for dyn IdempotencyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdempotencyStore")
+    }
 }
 
 impl Default for ClaimsConfig {
@@ -38,6 +47,7 @@ impl Default for ClaimsConfig {
             default_deadline_ms: DEFAULT_DEADLINE_MS,
             localizer: Localizer::new(),
             auth: AuthConfig::default(),
+            idempotency: Arc::new(MemoryStore::default()),
         }
     }
 }

@@ -41,6 +41,7 @@ pub mod codec;
 pub mod config;
 pub mod descriptor;
 pub mod error;
+pub mod idempotency;
 pub mod l10n;
 pub mod output;
 pub mod policy;
@@ -48,7 +49,7 @@ pub mod request;
 pub mod rules;
 pub mod types;
 
-pub use app::{App, Configurator, Registration, StartupError, registered};
+pub use app::{App, Configurator, Registration, ServerLimits, StartupError, registered};
 pub use claims_macros::{ClaimsPayload, OutputClaims, claims_handler};
 pub use config::ClaimsConfig;
 pub use descriptor::{

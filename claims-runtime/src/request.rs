@@ -6,6 +6,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{Bytes, BytesMut, Payload};
 use actix_web::{HttpRequest, HttpResponse};
@@ -15,6 +16,7 @@ use crate::codec::{self, Piece, Slot, Source};
 use crate::config::ClaimsConfig;
 use crate::descriptor::{HandlerSpec, InputClaimSpec, SendClaimsIn, resolvers};
 use crate::error::{ClaimsError, ErrorBody, ErrorKind, ids};
+use crate::idempotency::{Claimed, StoredResponse};
 use crate::l10n::LocaleHint;
 use crate::output::{ClaimWriter, IntoHandlerResult, OutputClaims};
 use crate::types::{ClaimType, RawClaim};
@@ -343,12 +345,7 @@ impl Call {
 
     /// The correlation id B2C sent, else a fresh id.
     pub fn request_id(&self) -> String {
-        self.spec
-            .correlation_claim()
-            .and_then(|c| {
-                let i = self.spec.inputs.iter().position(|x| std::ptr::eq(x, c))?;
-                self.raw_text(i)
-            })
+        self.correlation_id()
             .map(str::to_owned)
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
     }
@@ -359,6 +356,8 @@ impl Call {
     }
 
     /// Runs the handler future with the deadline and panic capture, then encodes its result.
+    /// For `idempotent` handlers a retry with the same correlation id and claims replays the
+    /// first answer (see [`crate::idempotency`]).
     pub async fn invoke<F>(&self, fut: F) -> HttpResponse
     where
         F: Future,
@@ -368,6 +367,61 @@ impl Call {
             .spec
             .deadline_ms
             .unwrap_or(self.config.default_deadline_ms);
+        let key = if self.spec.idempotent {
+            self.correlation_id().map(|cid| self.idempotency_key(cid))
+        } else {
+            None
+        };
+        let Some(key) = key else {
+            return self.run(fut, deadline).await.into_http();
+        };
+        let store = &self.config.idempotency;
+        let started = std::time::Instant::now();
+        loop {
+            match store.claim(&key).await {
+                Claimed::First => break,
+                Claimed::Replay(r) => {
+                    tracing::info!(
+                        technical_profile = self.spec.technical_profile,
+                        "replaying the first answer to a retry"
+                    );
+                    return Reply {
+                        status: StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK),
+                        body: r.body,
+                        challenge: None,
+                    }
+                    .into_http();
+                }
+                Claimed::InFlight => {
+                    if started.elapsed() >= std::time::Duration::from_millis(u64::from(deadline)) {
+                        return self.error_reply(ClaimsError::timeout(deadline)).into_http();
+                    }
+                    actix_web::rt::time::sleep(std::time::Duration::from_millis(25)).await;
+                }
+            }
+        }
+        let reply = self.run(fut, deadline).await;
+        if reply.status.is_server_error() {
+            store.abandon(&key).await;
+        } else {
+            store
+                .complete(
+                    &key,
+                    StoredResponse {
+                        status: reply.status.as_u16(),
+                        body: reply.body.clone(),
+                    },
+                )
+                .await;
+        }
+        reply.into_http()
+    }
+
+    async fn run<F>(&self, fut: F, deadline: u32) -> Reply
+    where
+        F: Future,
+        F::Output: IntoHandlerResult,
+    {
         let guarded = AssertUnwindSafe(fut).catch_unwind();
         let outcome = actix_web::rt::time::timeout(
             std::time::Duration::from_millis(u64::from(deadline)),
@@ -376,8 +430,12 @@ impl Call {
         .await;
         match outcome {
             Ok(Ok(result)) => match result.into_handler_result() {
-                Ok(out) => success(&out),
-                Err(e) => self.error_response(e),
+                Ok(out) => Reply {
+                    status: StatusCode::OK,
+                    body: encode_outputs(&out),
+                    challenge: None,
+                },
+                Err(e) => self.error_reply(e),
             },
             Ok(Err(panic)) => {
                 let what = panic
@@ -385,14 +443,41 @@ impl Call {
                     .map(|s| (*s).to_owned())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "non-string panic payload".to_owned());
-                self.error_response(ClaimsError::internal(format!("handler panicked: {what}")))
+                self.error_reply(ClaimsError::internal(format!("handler panicked: {what}")))
             }
-            Err(_elapsed) => self.error_response(ClaimsError::timeout(deadline)),
+            Err(_elapsed) => self.error_reply(ClaimsError::timeout(deadline)),
         }
+    }
+
+    fn idempotency_key(&self, correlation_id: &str) -> String {
+        let mut parts: Vec<&[u8]> = vec![&self.body, self.req.query_string().as_bytes()];
+        let mut owned = Vec::new();
+        if self.spec.send_claims_in == SendClaimsIn::Header {
+            for c in self.spec.inputs {
+                for v in self.req.headers().get_all(c.wire()) {
+                    owned.push(v.as_bytes().to_vec());
+                }
+            }
+        } else if self.spec.send_claims_in == SendClaimsIn::Url {
+            owned.push(self.req.path().as_bytes().to_vec());
+        }
+        parts.extend(owned.iter().map(Vec::as_slice));
+        crate::idempotency::key(self.spec.technical_profile, correlation_id, &parts)
+    }
+
+    /// The correlation id B2C sent, if the handler receives one.
+    pub fn correlation_id(&self) -> Option<&str> {
+        let c = self.spec.correlation_claim()?;
+        let i = self.spec.inputs.iter().position(|x| std::ptr::eq(x, c))?;
+        self.raw_text(i)
     }
 
     /// Renders an error as the B2C error body.
     pub fn error_response(&self, err: ClaimsError) -> HttpResponse {
+        self.error_reply(err).into_http()
+    }
+
+    fn error_reply(&self, err: ClaimsError) -> Reply {
         let request_id = self.request_id();
         if err.kind() == ErrorKind::Internal {
             tracing::error!(
@@ -411,7 +496,34 @@ impl Call {
         }
         let hint = self.locale_hint();
         let body = render_body(&self.config, &hint, &err, request_id);
-        error_http(&err, &body)
+        Reply {
+            status: err.status(),
+            body: serde_json::to_vec(&body).unwrap_or_default(),
+            challenge: err.challenge().map(str::to_owned),
+        }
+    }
+}
+
+/// A finished answer, before it becomes an `HttpResponse` (so it can be stored for replay).
+struct Reply {
+    status: StatusCode,
+    body: Vec<u8>,
+    challenge: Option<String>,
+}
+
+impl Reply {
+    fn into_http(self) -> HttpResponse {
+        let mut resp = HttpResponse::build(self.status);
+        resp.insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ));
+        if let Some(ch) = self.challenge
+            && let Ok(v) = HeaderValue::from_str(&ch)
+        {
+            resp.insert_header((header::WWW_AUTHENTICATE, v));
+        }
+        resp.body(self.body)
     }
 }
 
@@ -455,15 +567,10 @@ pub fn error_http(err: &ClaimsError, body: &ErrorBody) -> HttpResponse {
     resp.body(serde_json::to_vec(body).unwrap_or_default())
 }
 
-fn success<T: OutputClaims>(out: &T) -> HttpResponse {
+fn encode_outputs<T: OutputClaims>(out: &T) -> Vec<u8> {
     let mut w = ClaimWriter::new(T::CLAIMS);
     out.write_claims(&mut w);
-    HttpResponse::Ok()
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        ))
-        .body(w.finish())
+    w.finish()
 }
 
 fn decode_claim<T: ClaimType>(

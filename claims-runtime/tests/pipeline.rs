@@ -237,7 +237,10 @@ async fn body_mode_success_and_business_error() {
     assert_eq!(s, StatusCode::CONFLICT);
     assert_eq!(v["status"], 409);
     assert_eq!(v["version"], "1.0.0");
-    assert!(v.get("code").is_none(), "business errors carry no code unless set");
+    assert!(
+        v.get("code").is_none(),
+        "business errors carry no code unless set"
+    );
     assert_eq!(v["requestId"], "11111111-1111-1111-1111-111111111111");
     assert!(
         v.get("developerMessage").is_none(),
@@ -424,4 +427,81 @@ async fn unresolved_resolver_is_reported() {
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(v["code"], "claim-resolver-unresolved");
+}
+
+static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+static IDEMPOTENT: HandlerSpec = HandlerSpec {
+    idempotent: true,
+    deadline_ms: Some(2_000),
+    ..spec(SendClaimsIn::Body, "/idem")
+};
+
+async fn counting_glue(req: HttpRequest, payload: Payload) -> HttpResponse {
+    let call = match Call::begin(&IDEMPOTENT, &req, payload).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut problems = Problems::new();
+    let Some(id) = call.claim::<String>(0, &mut problems) else {
+        return call.reject(problems);
+    };
+    call.invoke(async move {
+        let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(150)).await;
+        if id == "fail" {
+            return Err(ClaimsError::user("loyalty-mismatch").arg("id", id));
+        }
+        Ok(Out {
+            promo: format!("run-{n}"),
+            is_new: false,
+            name: None,
+        })
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn idempotent_handlers_replay_the_first_answer_to_a_retry() {
+    let svc =
+        test::init_service(actix_web::App::new().route("/idem", web::post().to(counting_glue)))
+            .await;
+    let req = |id: &str, cid: &str| {
+        test::TestRequest::post()
+            .uri("/idem")
+            .set_json(json!({"loyaltyId": id, "emailAddress": "a@b.c", "correlationId": cid}))
+    };
+    // A retry that arrives while the first attempt still runs waits for it.
+    let (a, b) = futures_util::future::join(
+        call_json(&svc, req("1", "c-1")),
+        call_json(&svc, req("1", "c-1")),
+    )
+    .await;
+    assert_eq!(a, b);
+    assert_eq!(a.1["promoCode"], "run-1");
+    assert_eq!(
+        RUNS.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "side effects ran once"
+    );
+    // A later retry replays too.
+    assert_eq!(
+        call_json(&svc, req("1", "c-1")).await.1["promoCode"],
+        "run-1"
+    );
+    // Same journey, corrected input: a fresh answer.
+    assert_eq!(
+        call_json(&svc, req("2", "c-1")).await.1["promoCode"],
+        "run-2"
+    );
+    // Another journey: a fresh answer.
+    assert_eq!(
+        call_json(&svc, req("1", "c-2")).await.1["promoCode"],
+        "run-3"
+    );
+    // Business errors are replayed as well.
+    let first = call_json(&svc, req("fail", "c-3")).await;
+    assert_eq!(first.0, StatusCode::CONFLICT);
+    assert_eq!(call_json(&svc, req("fail", "c-3")).await, first);
+    assert_eq!(RUNS.load(std::sync::atomic::Ordering::SeqCst), 4);
 }

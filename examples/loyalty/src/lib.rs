@@ -40,9 +40,27 @@ impl CustomerStore {
     pub fn demo() -> Self {
         let store = CustomerStore::default();
         for (id, email, name, tier, tags) in [
-            ("10000001", "emily@contoso.com", "Emily Braun", "gold", vec!["newsletter", "beta"]),
-            ("10000002", "jerome@contoso.com", "Jérôme Martin", "silver", vec![]),
-            ("10000003", "ana@contoso.com", "Ana Souza", "bronze", vec!["newsletter"]),
+            (
+                "10000001",
+                "emily@contoso.com",
+                "Emily Braun",
+                "gold",
+                vec!["newsletter", "beta"],
+            ),
+            (
+                "10000002",
+                "jerome@contoso.com",
+                "Jérôme Martin",
+                "silver",
+                vec![],
+            ),
+            (
+                "10000003",
+                "ana@contoso.com",
+                "Ana Souza",
+                "bronze",
+                vec!["newsletter"],
+            ),
         ] {
             store.insert(Customer {
                 member_id: id.into(),
@@ -64,19 +82,33 @@ impl CustomerStore {
 
     /// Finds a customer by e-mail (case-insensitive).
     pub fn by_email(&self, email: &str) -> Option<Customer> {
-        self.by_email.read().ok()?.get(&email.trim().to_lowercase()).cloned()
+        self.by_email
+            .read()
+            .ok()?
+            .get(&email.trim().to_lowercase())
+            .cloned()
     }
 
     /// Finds a customer by member id.
     pub fn by_member_id(&self, id: &str) -> Option<Customer> {
-        self.by_email.read().ok()?.values().find(|c| c.member_id == id).cloned()
+        self.by_email
+            .read()
+            .ok()?
+            .values()
+            .find(|c| c.member_id == id)
+            .cloned()
     }
 
     /// Customers of a tier.
     pub fn by_tier(&self, tier: &str) -> Vec<Customer> {
         self.by_email
             .read()
-            .map(|m| m.values().filter(|c| c.tier.eq_ignore_ascii_case(tier)).cloned().collect())
+            .map(|m| {
+                m.values()
+                    .filter(|c| c.tier.eq_ignore_ascii_case(tier))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
