@@ -1,0 +1,81 @@
+//! The loyalty look-up written with the framework, in the four benchmarked send modes.
+
+use claims_perf::{Store, bind_addr};
+use claims_runtime::prelude::*;
+use claims_runtime::{App, ServerLimits};
+
+/// What the look-up returns.
+#[derive(OutputClaims)]
+struct Loyalty {
+    #[claim(id = "loyaltyNumber")]
+    number: String,
+    #[claim(id = "loyaltyTier", partner = "tier")]
+    tier: String,
+    #[claim(id = "isNewMember", partner = "isNew")]
+    is_new: bool,
+}
+
+fn lookup(store: &Store, email: &str) -> Result<Loyalty, ClaimsError> {
+    match store.find(email) {
+        Some(m) => Ok(Loyalty {
+            number: m.number.clone(),
+            tier: m.tier.to_owned(),
+            is_new: m.is_new,
+        }),
+        None => Err(ClaimsError::user("member-not-found").arg("email", email.to_owned())),
+    }
+}
+
+/// Loyalty look-up (JSON body).
+#[claims_handler(path = "/body", send_claims_in = Body)]
+async fn loyalty_body(
+    #[claim] email: String,
+    #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
+    store: Data<Store>,
+) -> Result<Loyalty, ClaimsError> {
+    lookup(&store, &email)
+}
+
+/// Loyalty look-up (form).
+#[claims_handler(path = "/form", send_claims_in = Form)]
+async fn loyalty_form(
+    #[claim] email: String,
+    #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
+    store: Data<Store>,
+) -> Result<Loyalty, ClaimsError> {
+    lookup(&store, &email)
+}
+
+/// Loyalty look-up (query string).
+#[claims_handler(path = "/query", send_claims_in = QueryString)]
+async fn loyalty_query(
+    #[claim] email: String,
+    #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
+    store: Data<Store>,
+) -> Result<Loyalty, ClaimsError> {
+    lookup(&store, &email)
+}
+
+/// Loyalty look-up (headers).
+#[claims_handler(path = "/header", send_claims_in = Header)]
+async fn loyalty_header(
+    #[claim] email: String,
+    #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
+    store: Data<Store>,
+) -> Result<Loyalty, ClaimsError> {
+    lookup(&store, &email)
+}
+
+fn main() -> std::io::Result<()> {
+    actix_web::rt::System::new().block_on(async {
+        let app = App::new()
+            .app_data(Data::new(Store::default()))
+            .messages("en", "member-not-found = No loyalty membership is linked to { $email }.")
+            .limits(ServerLimits {
+                workers: Some(1),
+                ..ServerLimits::default()
+            });
+        let (server, _) = app.server(&bind_addr())?;
+        server.await
+    })
+}
