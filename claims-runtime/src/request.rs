@@ -81,12 +81,15 @@ impl Problems {
             .map(describe)
             .collect::<Vec<_>>()
             .join("; ");
-        let decode = self
-            .list
-            .iter()
-            .find(|p| !matches!(p.kind, ProblemKind::Rule(..)));
-        let first = decode.or(self.list.first());
-        let Some(first) = first else {
+        // The most specific problem speaks for the reply: a resolver left unresolved (a policy
+        // mistake), then a value of the wrong type, then a missing claim, then a failed rule.
+        let rank = |k: &ProblemKind| match k {
+            ProblemKind::Unresolved => 0,
+            ProblemKind::Invalid(_) => 1,
+            ProblemKind::Missing => 2,
+            ProblemKind::Rule(..) => 3,
+        };
+        let Some(first) = self.list.iter().min_by_key(|p| rank(&p.kind)) else {
             return ClaimsError::bad_request(ids::REQUEST_INVALID);
         };
         let err = match &first.kind {
