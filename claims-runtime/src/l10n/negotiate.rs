@@ -28,7 +28,7 @@ pub(crate) fn push_tag(raw: &str, out: &mut Vec<LanguageIdentifier>) {
     } else {
         raw
     };
-    let Ok(mut id) = aliased.parse::<LanguageIdentifier>() else {
+    let Ok(mut id) = strip_extensions(aliased).parse::<LanguageIdentifier>() else {
         return;
     };
     if id.language.is_empty() {
@@ -61,6 +61,19 @@ pub(crate) fn push_tag(raw: &str, out: &mut Vec<LanguageIdentifier>) {
     });
     out.push(id);
     out.extend(sibling);
+}
+
+/// Cuts a tag before its first singleton subtag: extensions (`-u-ca-gregory`) and private use
+/// (`-x-foo`) do not matter for choosing a catalog.
+fn strip_extensions(tag: &str) -> &str {
+    let mut start = 0;
+    for sub in tag.split(['-', '_']) {
+        if sub.len() == 1 {
+            return tag[..start].trim_end_matches(['-', '_']);
+        }
+        start += sub.len() + 1;
+    }
+    tag
 }
 
 /// Parses an `Accept-Language` header into tags, best first: entries sorted by `q` (stable, so
@@ -140,7 +153,9 @@ mod tests {
         push_tag("iw", &mut v);
         push_tag("no", &mut v);
         push_tag("{Culture:RFC5646}", &mut v);
+        push_tag("de-CH-u-co-phonebk-x-foo", &mut v);
+        push_tag("x-private", &mut v);
         let s: Vec<String> = v.iter().map(ToString::to_string).collect();
-        assert_eq!(s, ["sr-Cyrl-CS", "zh-Hans", "he", "no", "nb"]);
+        assert_eq!(s, ["sr-Cyrl-CS", "zh-Hans", "he", "no", "nb", "de-CH"]);
     }
 }
