@@ -101,7 +101,7 @@ pub(crate) fn parse_accept_language(header: &str) -> Vec<LanguageIdentifier> {
         push_tag(tag, &mut ids);
         weighted.extend(ids.into_iter().map(|id| (q, id)));
     }
-    weighted.sort_by(|a, b| b.0.cmp(&a.0));
+    weighted.sort_by_key(|w| std::cmp::Reverse(w.0));
     weighted.into_iter().map(|(_, id)| id).collect()
 }
 
