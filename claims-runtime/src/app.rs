@@ -245,6 +245,11 @@ impl App {
         self
     }
 
+    /// The configuration.
+    pub fn config(&self) -> &ClaimsConfig {
+        &self.config
+    }
+
     /// Mutable access to the configuration, for settings without a builder method.
     pub fn config_mut(&mut self) -> &mut ClaimsConfig {
         &mut self.config
@@ -287,11 +292,8 @@ impl App {
                 }
             }
         }
-        for id in ids::ALL {
-            if !self.config.localizer.has_message(id) {
-                problems.push(format!("the default language has no message {id:?}"));
-            }
-        }
+        // Missing framework or required message ids, an uncatalogued default language.
+        problems.extend(self.config.localizer.problems());
         if problems.is_empty() {
             Ok(())
         } else {

@@ -1,13 +1,120 @@
 //! Message catalogs (Project Fluent) and the choice of the caller's language.
+//!
+//! A [`Localizer`] holds one Fluent bundle per language. The framework's own messages ship in
+//! [`BUILTIN_LANGUAGES`]; applications add theirs with [`Localizer::add_messages`] (or
+//! [`crate::App::messages`] / [`crate::App::catalogs`] with the [`locales!`](crate::locales) macro).
+//!
+//! # Choosing the language
+//!
+//! [`Localizer::render`] picks the language from the request's [`LocaleHint`], trying in order:
+//!
+//! 1. the `{Culture:RFC5646}` claim (`en-US`, `fr`, `zh-hans`, `pt-br`, any case),
+//! 2. the `{Culture:LCID}` claim (`1036` → `fr-FR`; `4096` and unknown ids are skipped),
+//! 3. the `{Culture:LanguageName}` claim (`en`),
+//! 4. the `Accept-Language` header (by `q` weight; `*` and invalid entries ignored),
+//! 5. the default language ([`Localizer::set_default`], `en` unless changed).
+//!
+//! A source whose value is garbage or matches no loaded language is skipped. Matching is
+//! `fluent_langneg`'s lookup negotiation with CLDR likely subtags: case-insensitive, `fr-CA` →
+//! `fr`, `pt` → `pt-BR`, `zh-CN` → `zh-Hans`, `zh-TW` → `zh-Hant`. Results are cached per raw
+//! hint value, so a warm render costs one hash lookup plus the Fluent formatting.
+//!
+//! # Per-message fallback
+//!
+//! If the chosen language lacks the message, only that message renders from the default
+//! language; if the default lacks it too, the id itself is returned and a warning is logged once
+//! per id.
+//!
+//! # Catalog conventions
+//!
+//! Bidi isolation marks are off (B2C shows `userMessage` verbatim). Numeric arguments
+//! ([`MessageArg::Number`]) select plural categories with the bundle language's CLDR rules.
+//! Messages `claim-<claimTypeId>-display-name` and `claim-<claimTypeId>-help` localize a claim's
+//! `DisplayName`/`UserHelpText` in the exported policy ([`Localizer::policy_strings`]).
+
+mod app_ext;
+mod lcid;
+mod negotiate;
+mod policy;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, RwLock};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_langneg::{NegotiationStrategy, negotiate_languages};
+use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 use crate::error::{MessageArg, MessageArgs};
 
-/// The framework's own messages in English, always loaded.
-const BUILTIN_EN: &str = include_str!("../../locales/en/framework.ftl");
+pub use lcid::lcid_to_tag;
+pub use policy::{ClaimStrings, LanguageStrings};
+
+/// Message ids of the B2C-side transport texts (CONTRACT.md 2.3), exported into the policy's
+/// `Localization` element, never rendered by the service itself.
+pub mod ids {
+    /// `DefaultUserMessageIfRequestFailed`: any failure calling the service.
+    pub const REQUEST_FAILED: &str = "b2c-request-failed";
+    /// `UserMessageIfRequestTimeout`: the call timed out.
+    pub const REQUEST_TIMEOUT: &str = "b2c-request-timeout";
+    /// `UserMessageIfDnsResolutionFailed`: the service's host name did not resolve.
+    pub const DNS_FAILED: &str = "b2c-dns-failed";
+    /// `UserMessageIfCircuitOpen`: B2C's circuit breaker considers the service down.
+    pub const CIRCUIT_OPEN: &str = "b2c-circuit-open";
+
+    /// Every transport text id.
+    pub const ALL: &[&str] = &[REQUEST_FAILED, REQUEST_TIMEOUT, DNS_FAILED, CIRCUIT_OPEN];
+}
+
+/// The languages whose framework catalog ships with the crate, as BCP 47 tags.
+pub const BUILTIN_LANGUAGES: &[&str] = &["en", "fr", "de", "es", "pt-BR", "it", "nl", "ja"];
+
+/// The framework catalogs: `(language, Fluent source)`.
+static BUILTIN_CATALOGS: &[(&str, &str)] = &[
+    ("en", include_str!("../../locales/en/framework.ftl")),
+    ("fr", include_str!("../../locales/fr/framework.ftl")),
+    ("de", include_str!("../../locales/de/framework.ftl")),
+    ("es", include_str!("../../locales/es/framework.ftl")),
+    ("pt-BR", include_str!("../../locales/pt-BR/framework.ftl")),
+    ("it", include_str!("../../locales/it/framework.ftl")),
+    ("nl", include_str!("../../locales/nl/framework.ftl")),
+    ("ja", include_str!("../../locales/ja/framework.ftl")),
+];
+
+/// Every message id the framework needs: [`crate::error::ids::ALL`], [`crate::rules::ids::ALL`]
+/// and the transport texts of [`ids::ALL`].
+pub fn framework_ids() -> impl Iterator<Item = &'static str> {
+    crate::error::ids::ALL
+        .iter()
+        .chain(crate::rules::ids::ALL)
+        .chain(ids::ALL)
+        .copied()
+}
+
+/// Embeds Fluent catalogs at build time as `&'static [(&str, &str)]` (language, source), for
+/// [`crate::App::catalogs`] or [`Localizer::add_catalogs`].
+///
+/// Paths are relative to the calling crate's `Cargo.toml` directory.
+///
+/// ```
+/// let catalogs: &[(&str, &str)] = claims_runtime::locales![
+///     "en" => "locales/en/framework.ftl",
+///     "fr" => "locales/fr/framework.ftl",
+/// ];
+/// let mut l10n = claims_runtime::l10n::Localizer::new();
+/// l10n.add_catalogs(catalogs).unwrap();
+/// assert_eq!(catalogs[1].0, "fr");
+/// ```
+#[macro_export]
+macro_rules! locales {
+    ($($lang:literal => $path:literal),* $(,)?) => {{
+        const CATALOGS: &[(&str, &str)] = &[
+            $(($lang, ::core::include_str!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", $path)))),*
+        ];
+        CATALOGS
+    }};
+}
 
 /// What the request says about the caller's language, in order of preference.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -22,6 +129,40 @@ pub struct LocaleHint<'a> {
     pub accept_language: Option<&'a str>,
 }
 
+impl<'a> LocaleHint<'a> {
+    /// A hint with only an RFC 5646 tag.
+    pub fn rfc5646(tag: &'a str) -> Self {
+        LocaleHint {
+            rfc5646: Some(tag),
+            ..LocaleHint::default()
+        }
+    }
+
+    /// A hint with only a Windows LCID.
+    pub fn lcid(lcid: &'a str) -> Self {
+        LocaleHint {
+            lcid: Some(lcid),
+            ..LocaleHint::default()
+        }
+    }
+
+    /// A hint with only a two-letter language name.
+    pub fn language_name(name: &'a str) -> Self {
+        LocaleHint {
+            language_name: Some(name),
+            ..LocaleHint::default()
+        }
+    }
+
+    /// A hint with only an `Accept-Language` header.
+    pub fn accept_language(header: &'a str) -> Self {
+        LocaleHint {
+            accept_language: Some(header),
+            ..LocaleHint::default()
+        }
+    }
+}
+
 /// Errors loading a catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogError(pub String);
@@ -34,24 +175,106 @@ impl std::fmt::Display for CatalogError {
 
 impl std::error::Error for CatalogError {}
 
+/// A message that could not be rendered cleanly (see [`Localizer::try_render`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenderError {
+    /// No language matches the tag.
+    UnknownLanguage(String),
+    /// The language has no message with this id (or the message has no value).
+    MissingMessage {
+        /// The language.
+        language: String,
+        /// The message id.
+        id: String,
+    },
+    /// Fluent reported errors (e.g. an argument the message uses was not given); `text` is
+    /// what `render` would return.
+    Fluent {
+        /// The rendered text, with placeholders for what failed.
+        text: String,
+        /// The Fluent errors, as text.
+        errors: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderError::UnknownLanguage(l) => write!(f, "no catalog for language {l:?}"),
+            RenderError::MissingMessage { language, id } => {
+                write!(f, "language {language} has no message {id:?}")
+            }
+            RenderError::Fluent { text, errors } => {
+                write!(f, "{text:?} rendered with errors: {}", errors.join("; "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// Which hint a cached negotiation result belongs to.
+#[derive(Clone, Copy)]
+enum Source {
+    Rfc5646 = 0,
+    Lcid = 1,
+    LanguageName = 2,
+    AcceptLanguage = 3,
+}
+
+/// Raw hint values longer than this are negotiated but not cached.
+const MAX_CACHED_KEY: usize = 256;
+/// Entries per source cache; past this, results are computed but not stored.
+const MAX_CACHE_ENTRIES: usize = 2048;
+
+type NegotiationCache = [HashMap<Box<str>, Option<u16>>; 4];
+
+struct Lang {
+    id: LanguageIdentifier,
+    bundle: FluentBundle<FluentResource>,
+    /// Ids of the messages (not terms) defined, for listing and policy export.
+    message_ids: HashSet<String>,
+}
+
 /// Renders message ids in the caller's language from Fluent catalogs.
+///
+/// ```
+/// use claims_runtime::l10n::{LocaleHint, Localizer};
+///
+/// let mut l10n = Localizer::new();
+/// l10n.add_messages("en", "member-not-found = No member uses { $email }.").unwrap();
+/// l10n.add_messages("fr", "member-not-found = Aucun membre n’utilise { $email }.").unwrap();
+/// let args = vec![("email".into(), "a@b.c".into())];
+/// assert_eq!(
+///     l10n.render(&LocaleHint::rfc5646("fr-CA"), "member-not-found", &args),
+///     "Aucun membre n’utilise a@b.c."
+/// );
+/// assert_eq!(
+///     l10n.render(&LocaleHint::lcid("1031"), "claim-missing", &vec![("claim".into(), "E-Mail".into())]),
+///     "Es fehlen Angaben (E-Mail). Bitte überprüfen Sie Ihre Eingaben und versuchen Sie es erneut."
+/// );
+/// ```
 pub struct Localizer {
-    default: LanguageIdentifier,
-    bundles: Vec<(LanguageIdentifier, FluentBundle<FluentResource>)>,
+    /// The configured default language tag.
+    default_tag: LanguageIdentifier,
+    /// Index into `langs` of the bundle serving the default language.
+    default: Option<usize>,
+    langs: Vec<Lang>,
+    /// The `id`s of `langs`, in the same order, for `fluent_langneg`.
+    available: Vec<LanguageIdentifier>,
+    cache: RwLock<NegotiationCache>,
+    warned: Mutex<HashSet<String>>,
+    /// Configuration problems to report at startup.
+    problems: Vec<String>,
+    /// Ids the application declared it needs ([`Localizer::require`]).
+    required: Vec<String>,
 }
 
 impl std::fmt::Debug for Localizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Localizer")
-            .field("default", &self.default)
-            .field(
-                "languages",
-                &self
-                    .bundles
-                    .iter()
-                    .map(|(l, _)| l.to_string())
-                    .collect::<Vec<_>>(),
-            )
+            .field("default", &self.default_tag.to_string())
+            .field("languages", &self.languages())
             .finish()
     }
 }
@@ -63,69 +286,413 @@ impl Default for Localizer {
 }
 
 impl Localizer {
-    /// English default with the framework's built-in messages.
+    /// English default with the framework's built-in messages in every [`BUILTIN_LANGUAGES`].
     pub fn new() -> Self {
-        let en: LanguageIdentifier = "en".parse().expect("valid tag");
-        let mut l = Localizer {
-            default: en.clone(),
-            bundles: Vec::new(),
-        };
-        l.add_messages("en", BUILTIN_EN)
-            .expect("built-in catalog parses");
+        let mut l = Localizer::empty();
+        l.add_catalogs(BUILTIN_CATALOGS)
+            .expect("built-in catalogs parse");
         l
+    }
+
+    /// A localizer with no catalogs at all (default language `en`).
+    pub fn empty() -> Self {
+        Localizer {
+            default_tag: "en".parse().expect("valid tag"),
+            default: None,
+            langs: Vec::new(),
+            available: Vec::new(),
+            cache: RwLock::new(Default::default()),
+            warned: Mutex::new(HashSet::new()),
+            problems: Vec::new(),
+            required: Vec::new(),
+        }
+    }
+
+    /// Builder form of [`Localizer::set_default`].
+    pub fn with_default(mut self, lang: &str) -> Result<Self, CatalogError> {
+        self.set_default(lang)?;
+        Ok(self)
+    }
+
+    /// Sets the default language: the last resort of negotiation and the source of per-message
+    /// fallbacks. It is served by the closest loaded language (`fr-CA` by `fr`), resolved again
+    /// whenever a catalog is added, so it may be set before its catalog.
+    pub fn set_default(&mut self, lang: &str) -> Result<(), CatalogError> {
+        let id = parse_lang(lang)?;
+        self.default_tag = id;
+        self.reindex();
+        Ok(())
     }
 
     /// Adds Fluent messages for a language (later additions override earlier ids).
     pub fn add_messages(&mut self, lang: &str, ftl: &str) -> Result<(), CatalogError> {
-        let id: LanguageIdentifier = lang
-            .parse()
-            .map_err(|e| CatalogError(format!("invalid language tag {lang:?}: {e}")))?;
-        let res = FluentResource::try_new(ftl.to_owned())
-            .map_err(|(_, errs)| CatalogError(format!("{lang}: Fluent syntax errors: {errs:?}")))?;
-        let idx = match self.bundles.iter().position(|(l, _)| *l == id) {
+        let id = parse_lang(lang)?;
+        let res = FluentResource::try_new(ftl.to_owned()).map_err(|(_, errs)| {
+            CatalogError(format!(
+                "{lang}: Fluent syntax errors: {}",
+                errs.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        })?;
+        let idx = match self.langs.iter().position(|l| l.id == id) {
             Some(i) => i,
             None => {
-                let mut b = FluentBundle::new_concurrent(vec![id.clone()]);
-                b.set_use_isolating(false);
-                self.bundles.push((id, b));
-                self.bundles.len() - 1
+                let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
+                bundle.set_use_isolating(false);
+                self.langs.push(Lang {
+                    id: id.clone(),
+                    bundle,
+                    message_ids: HashSet::new(),
+                });
+                self.available.push(id);
+                self.langs.len() - 1
             }
         };
-        self.bundles[idx].1.add_resource_overriding(res);
+        let lang = &mut self.langs[idx];
+        for entry in res.entries() {
+            if let ast::Entry::Message(m) = entry {
+                lang.message_ids.insert(m.id.name.to_owned());
+            }
+        }
+        lang.bundle.add_resource_overriding(res);
+        self.reindex();
         Ok(())
     }
 
-    /// The default language.
+    /// Adds several catalogs (e.g. from [`locales!`](crate::locales)); stops at the first error.
+    pub fn add_catalogs(&mut self, catalogs: &[(&str, &str)]) -> Result<(), CatalogError> {
+        for (lang, ftl) in catalogs {
+            self.add_messages(lang, ftl)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps only the listed languages (plus nothing else: the default must be among them).
+    /// Use it to offer exactly the languages of the B2C policy. Tags that match no loaded
+    /// catalog are an error.
+    pub fn restrict_languages(&mut self, langs: &[&str]) -> Result<(), CatalogError> {
+        let wanted = langs
+            .iter()
+            .map(|l| parse_lang(l))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut keep = vec![false; self.langs.len()];
+        for w in &wanted {
+            let found = negotiate_languages(
+                std::slice::from_ref(w),
+                &self.available,
+                None,
+                NegotiationStrategy::Lookup,
+            )
+            .first()
+            .and_then(|m| self.available.iter().position(|a| std::ptr::eq(a, *m)));
+            match found {
+                Some(i) => keep[i] = true,
+                None => return Err(CatalogError(format!("no catalog for language {w}"))),
+            }
+        }
+        let mut i = 0;
+        self.langs.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        self.available = self.langs.iter().map(|l| l.id.clone()).collect();
+        self.reindex();
+        Ok(())
+    }
+
+    /// Recomputes the default bundle and clears the negotiation cache.
+    fn reindex(&mut self) {
+        self.default = self
+            .available
+            .iter()
+            .position(|a| *a == self.default_tag)
+            .or_else(|| self.negotiate_ids(std::slice::from_ref(&self.default_tag)));
+        for map in self
+            .cache
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter_mut()
+        {
+            map.clear();
+        }
+    }
+
+    /// The configured default language.
     pub fn default_language(&self) -> &LanguageIdentifier {
-        &self.default
+        &self.default_tag
+    }
+
+    /// The loaded languages, in the order they were added.
+    pub fn languages(&self) -> Vec<&LanguageIdentifier> {
+        self.available.iter().collect()
     }
 
     /// Whether the default language defines `id`.
     pub fn has_message(&self, id: &str) -> bool {
-        self.bundle(&self.default)
-            .is_some_and(|b| b.has_message(id))
+        self.default
+            .is_some_and(|i| self.langs[i].bundle.has_message(id))
     }
 
-    fn bundle(&self, lang: &LanguageIdentifier) -> Option<&FluentBundle<FluentResource>> {
-        self.bundles.iter().find(|(l, _)| l == lang).map(|(_, b)| b)
+    /// Whether the language that `lang` negotiates to defines `id` (no fallback).
+    pub fn has_message_in(&self, lang: &str, id: &str) -> bool {
+        self.lang_index(lang)
+            .is_some_and(|i| self.langs[i].bundle.has_message(id))
     }
 
-    /// Renders `id` for the caller. Unknown ids render as the id itself.
-    pub fn render(&self, _hint: &LocaleHint<'_>, id: &str, args: &MessageArgs) -> String {
-        let Some(bundle) = self.bundle(&self.default) else {
-            return id.to_owned();
+    /// The message ids (not terms) defined for the language `lang` negotiates to, sorted.
+    pub fn message_ids(&self, lang: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .lang_index(lang)
+            .map(|i| {
+                self.langs[i]
+                    .message_ids
+                    .iter()
+                    .map(String::as_str)
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort_unstable();
+        v
+    }
+
+    /// The ids among `ids` that the default language does not define.
+    pub fn missing_ids(&self, ids: &[&str]) -> Vec<String> {
+        ids.iter()
+            .filter(|id| !self.has_message(id))
+            .map(|id| (*id).to_owned())
+            .collect()
+    }
+
+    /// The framework ids ([`framework_ids`]) the default language does not define; empty when
+    /// the catalogs are complete.
+    pub fn check_framework_ids(&self) -> Vec<String> {
+        framework_ids()
+            .filter(|id| !self.has_message(id))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Declares message ids the application renders (e.g. its `ClaimsError::user` ids), so that
+    /// [`Localizer::problems`] reports those the default language lacks.
+    pub fn require(&mut self, ids: &[&str]) {
+        self.required.extend(ids.iter().map(|s| (*s).to_owned()));
+    }
+
+    /// Records a configuration problem to report at startup.
+    pub fn report_problem(&mut self, problem: impl Into<String>) {
+        self.problems.push(problem.into());
+    }
+
+    /// Every localization problem that should stop the app from starting: recorded problems,
+    /// an unloaded default language, framework and required ids missing from the default.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = self.problems.clone();
+        if self.default.is_none() {
+            out.push(format!(
+                "the default language {} has no catalog",
+                self.default_tag
+            ));
+            return out;
+        }
+        let required: Vec<&str> = self.required.iter().map(String::as_str).collect();
+        for id in self
+            .check_framework_ids()
+            .into_iter()
+            .chain(self.missing_ids(&required))
+        {
+            out.push(format!(
+                "the default language {} has no message {id:?}",
+                self.default_tag
+            ));
+        }
+        out
+    }
+
+    /// The index of the language `lang` negotiates to.
+    fn lang_index(&self, lang: &str) -> Option<usize> {
+        let mut req = Vec::with_capacity(2);
+        negotiate::push_tag(lang, &mut req);
+        self.negotiate_ids(&req)
+    }
+
+    fn negotiate_ids(&self, requested: &[LanguageIdentifier]) -> Option<usize> {
+        if requested.is_empty() || self.available.is_empty() {
+            return None;
+        }
+        let found = negotiate_languages(
+            requested,
+            &self.available,
+            None,
+            NegotiationStrategy::Lookup,
+        );
+        let m = found.first()?;
+        self.available.iter().position(|a| std::ptr::eq(a, *m))
+    }
+
+    /// Negotiates one hint source, using the cache.
+    fn resolve(&self, source: Source, raw: &str) -> Option<usize> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        let cacheable = raw.len() <= MAX_CACHED_KEY;
+        if cacheable {
+            let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(hit) = cache[source as usize].get(raw) {
+                return hit.map(usize::from);
+            }
+        }
+        let mut req = Vec::new();
+        match source {
+            Source::Rfc5646 | Source::LanguageName => negotiate::push_tag(raw, &mut req),
+            Source::Lcid => {
+                if let Some(tag) = lcid::lcid_to_tag(raw) {
+                    negotiate::push_tag(tag, &mut req);
+                }
+            }
+            Source::AcceptLanguage => req = negotiate::parse_accept_language(raw),
+        }
+        let found = self.negotiate_ids(&req);
+        if cacheable {
+            let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+            let map = &mut cache[source as usize];
+            if map.len() < MAX_CACHE_ENTRIES {
+                map.insert(raw.into(), found.and_then(|i| u16::try_from(i).ok()));
+            }
+        }
+        found
+    }
+
+    /// The language chosen for a request (see the module docs), `None` only when nothing is
+    /// loaded at all.
+    pub fn negotiate(&self, hint: &LocaleHint<'_>) -> Option<&LanguageIdentifier> {
+        self.choose(hint).map(|i| &self.available[i])
+    }
+
+    fn choose(&self, hint: &LocaleHint<'_>) -> Option<usize> {
+        let sources = [
+            (Source::Rfc5646, hint.rfc5646),
+            (Source::Lcid, hint.lcid),
+            (Source::LanguageName, hint.language_name),
+            (Source::AcceptLanguage, hint.accept_language),
+        ];
+        sources
+            .into_iter()
+            .find_map(|(s, raw)| self.resolve(s, raw?))
+            .or(self.default)
+    }
+
+    /// Renders `id` for the caller. Missing in the caller's language: rendered from the default
+    /// language; missing there too: the id itself (and a warning, once per id).
+    pub fn render(&self, hint: &LocaleHint<'_>, id: &str, args: &MessageArgs) -> String {
+        let chosen = self.choose(hint);
+        if let Some(text) = chosen.and_then(|i| self.format_logged(i, id, args)) {
+            return text;
+        }
+        if let Some(d) = self.default
+            && Some(d) != chosen
+            && let Some(text) = self.format_logged(d, id, args)
+        {
+            return text;
+        }
+        self.warn_once(id, || {
+            tracing::warn!(
+                message_id = id,
+                "no catalog defines this message; rendering its id"
+            )
+        });
+        id.to_owned()
+    }
+
+    /// Renders `id` in the language `lang` negotiates to, without any fallback, reporting
+    /// Fluent errors. For tests and catalog tooling.
+    pub fn try_render(
+        &self,
+        lang: &str,
+        id: &str,
+        args: &MessageArgs,
+    ) -> Result<String, RenderError> {
+        let i = self
+            .lang_index(lang)
+            .ok_or_else(|| RenderError::UnknownLanguage(lang.to_owned()))?;
+        let l = &self.langs[i];
+        let missing = || RenderError::MissingMessage {
+            language: l.id.to_string(),
+            id: id.to_owned(),
         };
-        format_message(bundle, id, args).unwrap_or_else(|| id.to_owned())
+        let pattern = l
+            .bundle
+            .get_message(id)
+            .and_then(|m| m.value())
+            .ok_or_else(missing)?;
+        let fargs = fluent_args(args);
+        let mut errors = Vec::new();
+        let text = l
+            .bundle
+            .format_pattern(pattern, Some(&fargs), &mut errors)
+            .into_owned();
+        if errors.is_empty() {
+            Ok(text)
+        } else {
+            Err(RenderError::Fluent {
+                text,
+                errors: errors.iter().map(ToString::to_string).collect(),
+            })
+        }
+    }
+
+    /// Formats `id` in language `i`; `None` if the language lacks it. Fluent errors are logged
+    /// once per (language, id).
+    fn format_logged(&self, i: usize, id: &str, args: &MessageArgs) -> Option<String> {
+        let l = &self.langs[i];
+        let pattern = l.bundle.get_message(id)?.value()?;
+        let fargs = fluent_args(args);
+        let mut errors = Vec::new();
+        let text = l
+            .bundle
+            .format_pattern(pattern, Some(&fargs), &mut errors)
+            .into_owned();
+        if !errors.is_empty() {
+            let lang = &l.id;
+            self.warn_once(&format!("{lang}/{id}"), || {
+                tracing::warn!(
+                    message_id = id,
+                    language = %lang,
+                    errors = ?errors,
+                    "message rendered with Fluent errors"
+                )
+            });
+        }
+        Some(text)
+    }
+
+    fn warn_once(&self, key: &str, log: impl FnOnce()) {
+        let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
+        if warned.len() < 4096 && !warned.contains(key) {
+            warned.insert(key.to_owned());
+            drop(warned);
+            log();
+        }
+    }
+
+    /// Per loaded language, the texts the policy generator puts into the B2C `Localization`
+    /// element: the four transport error texts and the claims' display names and help texts.
+    pub fn policy_strings(&self) -> Vec<LanguageStrings> {
+        policy::collect(self)
     }
 }
 
-fn format_message(
-    bundle: &FluentBundle<FluentResource>,
-    id: &str,
-    args: &MessageArgs,
-) -> Option<String> {
-    let msg = bundle.get_message(id)?;
-    let pattern = msg.value()?;
+fn parse_lang(lang: &str) -> Result<LanguageIdentifier, CatalogError> {
+    let mut ids = Vec::with_capacity(2);
+    negotiate::push_tag(lang, &mut ids);
+    ids.into_iter()
+        .next()
+        .ok_or_else(|| CatalogError(format!("invalid language tag {lang:?}")))
+}
+
+fn fluent_args(args: &MessageArgs) -> FluentArgs<'_> {
     let mut fargs = FluentArgs::with_capacity(args.len());
     for (k, v) in args {
         let value = match v {
@@ -134,7 +701,5 @@ fn format_message(
         };
         fargs.set(k.as_ref(), value);
     }
-    let mut errors = Vec::new();
-    let text = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
-    Some(text.into_owned())
+    fargs
 }
