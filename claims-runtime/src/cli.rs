@@ -70,6 +70,19 @@ struct PolicyArgs {
     /// Allow AuthenticationType=None in a production export.
     #[arg(long)]
     allow_insecure: bool,
+    /// Add the Localization block (transport-failure texts and claim display names per language,
+    /// from the app's message catalogs) and the ContentDefinition references that activate it.
+    #[arg(long)]
+    localize: bool,
+    /// With --localize: only these languages (comma-separated tags, e.g. en,fr,pt-BR).
+    #[arg(long, value_delimiter = ',')]
+    languages: Vec<String>,
+    /// DisplayName of the generated ClaimsProvider.
+    #[arg(long, default_value = "REST APIs")]
+    provider_name: String,
+    /// Leave out the commented usage examples next to each technical profile.
+    #[arg(long)]
+    no_usage_examples: bool,
 }
 
 /// Parses `args` and runs the chosen command.
@@ -95,6 +108,7 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                 let opts = PolicyOptions {
                     base_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
                     debug_mode: debug,
+                    default_auth: app.config().auth.default,
                     ..PolicyOptions::default()
                 };
                 let xml = export(&app.specs(), &opts).map_err(|e| {
@@ -115,6 +129,19 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
             app.serve(&bind).await
         }
         Command::Policy(p) => {
+            let localization = if p.localize {
+                let mut all = app.policy_strings();
+                if !p.languages.is_empty() {
+                    all.retain(|l| {
+                        p.languages
+                            .iter()
+                            .any(|want| want.eq_ignore_ascii_case(&l.language))
+                    });
+                }
+                all
+            } else {
+                Vec::new()
+            };
             let opts = PolicyOptions {
                 base_url: p.base_url,
                 tenant_id: p.tenant,
@@ -124,6 +151,10 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                 debug_mode: p.debug_mode,
                 production: p.production,
                 allow_insecure: p.allow_insecure,
+                default_auth: app.config().auth.default,
+                provider_display_name: p.provider_name,
+                usage_examples: !p.no_usage_examples,
+                localization,
                 ..PolicyOptions::default()
             };
             let xml = export(&app.specs(), &opts).map_err(|e| {

@@ -59,8 +59,8 @@ impl crate::App {
     /// Checks the localization setup: valid default language with a catalog, every framework
     /// message and every [required](crate::App::require_messages) message in the default
     /// language.
-    pub fn check_localization(&mut self) -> Result<(), StartupError> {
-        let problems = self.localizer_mut().problems();
+    pub fn check_localization(&self) -> Result<(), StartupError> {
+        let problems = self.config().localizer.problems();
         if problems.is_empty() {
             Ok(())
         } else {
@@ -70,7 +70,7 @@ impl crate::App {
 
     /// Per language, the texts for the policy's `Localization` element
     /// ([`Localizer::policy_strings`]).
-    pub fn policy_strings(&mut self) -> Vec<LanguageStrings> {
-        self.localizer_mut().policy_strings()
+    pub fn policy_strings(&self) -> Vec<LanguageStrings> {
+        self.config().localizer.policy_strings()
     }
 }

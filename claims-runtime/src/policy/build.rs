@@ -339,6 +339,7 @@ pub(crate) fn build(
         provider_display_name: opts.provider_display_name.clone(),
         technical_profiles: profiles,
         usage_examples: opts.usage_examples,
+        localization: None,
     };
     (doc, problems)
 }

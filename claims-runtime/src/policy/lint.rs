@@ -44,6 +44,19 @@ pub fn is_valid_tenant_id(s: &str) -> bool {
     (3..=63).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
+/// Whether `s` matches the schema's `SupportedLanguage` pattern `[a-z]{1,3}(-[a-zA-Z0-9]{2,4}){0,2}`.
+pub fn is_valid_language(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && rest.len() <= 2
+        && rest
+            .iter()
+            .all(|p| (2..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Whether `s` matches the schema's `PolicyId` pattern `[A-Za-z0-9_\-\.]*[A-Za-z0-9_\-]+`.
 pub fn is_valid_policy_id(s: &str) -> bool {
     let ok = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';

@@ -22,7 +22,7 @@ mod write;
 
 pub use model::{
     ClaimRef, ClaimTypeDecl, ClaimsTransformationDecl, CryptographicKey, InputParameter,
-    PolicyDocument, TechnicalProfileDecl, TransformationClaim,
+    LocalizationDecl, PolicyDocument, TechnicalProfileDecl, TransformationClaim,
 };
 
 /// The `Handler` attribute of the RESTful provider's `<Protocol>` element.
@@ -131,6 +131,12 @@ pub struct PolicyOptions {
     /// documented RESTful metadata keys ([`lint::KNOWN_METADATA_KEYS`]) and must not repeat a key
     /// the exporter already writes.
     pub extra_metadata: Vec<(String, String)>,
+    /// Localized B2C-side texts per language (from `App::policy_strings()`); empty writes no
+    /// `Localization` block. When set, the default language's transport texts also replace
+    /// [`PolicyOptions::messages`] in the metadata so both agree.
+    pub localization: Vec<crate::l10n::LanguageStrings>,
+    /// Content definitions that get `LocalizedResourcesReferences` to the generated strings.
+    pub localized_content_definitions: Vec<String>,
 }
 
 impl Default for PolicyOptions {
@@ -151,6 +157,11 @@ impl Default for PolicyOptions {
             usage_examples: true,
             deployment_mode: true,
             extra_metadata: Vec::new(),
+            localization: Vec::new(),
+            localized_content_definitions: vec![
+                "api.localaccountsignup".to_owned(),
+                "api.selfasserted".to_owned(),
+            ],
         }
     }
 }
@@ -178,13 +189,73 @@ pub fn document(
     specs: &[&'static HandlerSpec],
     opts: &PolicyOptions,
 ) -> Result<PolicyDocument, PolicyError> {
-    let (doc, mut problems) = build::build(specs, opts);
+    let localized;
+    let opts = match opts.localization.iter().find(|l| l.is_default) {
+        // The metadata texts are what B2C shows when no localized string applies: use the
+        // default language's, so the two never disagree.
+        Some(d) => {
+            let mut o = opts.clone();
+            o.messages = UserMessages {
+                request_failed: d.request_failed.clone(),
+                request_timeout: d.request_timeout.clone(),
+                dns_resolution_failed: d.dns_failed.clone(),
+                circuit_open: d.circuit_open.clone(),
+            };
+            localized = o;
+            &localized
+        }
+        None => opts,
+    };
+    let (mut doc, mut problems) = build::build(specs, opts);
+    doc.localization = build_localization(&doc, opts, &mut problems);
     problems.extend(lint::check(&doc, opts));
     if problems.is_empty() {
         Ok(doc)
     } else {
         Err(PolicyError(problems))
     }
+}
+
+fn build_localization(
+    doc: &PolicyDocument,
+    opts: &PolicyOptions,
+    problems: &mut Vec<String>,
+) -> Option<LocalizationDecl> {
+    if opts.localization.is_empty() {
+        return None;
+    }
+    let default = match opts.localization.iter().find(|l| l.is_default) {
+        Some(d) => d.b2c_language.clone(),
+        None => {
+            problems.push("localization: no language is marked as the default".to_owned());
+            return None;
+        }
+    };
+    let used: std::collections::BTreeSet<&str> =
+        doc.claim_types.iter().map(|c| c.id.as_str()).collect();
+    let languages = opts
+        .localization
+        .iter()
+        .map(|l| {
+            let mut l = l.clone();
+            // Only claims this policy declares; the others would point at nothing.
+            l.claims.retain(|c| used.contains(c.claim_type_id.as_str()));
+            l
+        })
+        .collect::<Vec<_>>();
+    for l in &languages {
+        if !lint::is_valid_language(&l.b2c_language) {
+            problems.push(format!(
+                "localization: {:?} is not a SupportedLanguage value B2C accepts",
+                l.b2c_language
+            ));
+        }
+    }
+    Some(LocalizationDecl {
+        default_language: default,
+        languages,
+        content_definitions: opts.localized_content_definitions.clone(),
+    })
 }
 
 /// Renders the policy for `specs`: a whole file, or the paste-in fragments with

@@ -24,6 +24,28 @@ pub struct PolicyDocument {
     pub technical_profiles: Vec<TechnicalProfileDecl>,
     /// Write a commented usage example next to every technical profile.
     pub usage_examples: bool,
+    /// The `Localization` block and the `ContentDefinition` references that activate it.
+    pub localization: Option<LocalizationDecl>,
+}
+
+/// Localized B2C-side texts (CONTRACT.md 7.7): the four transport-failure messages and ClaimType
+/// display names and help texts, per language, from the app's message catalogs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalizationDecl {
+    /// `SupportedLanguages/@DefaultLanguage` (lower case, as B2C spells it).
+    pub default_language: String,
+    /// One entry per language, in catalog order.
+    pub languages: Vec<crate::l10n::LanguageStrings>,
+    /// Content definitions whose pages show REST errors; each gets a
+    /// `LocalizedResourcesReference` per language to `<contentDefinition>.rest.<lang>`.
+    pub content_definitions: Vec<String>,
+}
+
+impl LocalizationDecl {
+    /// The `LocalizedResources` id of a content definition and language.
+    pub fn resources_id(content_definition: &str, b2c_language: &str) -> String {
+        format!("{content_definition}.rest.{b2c_language}")
+    }
 }
 
 /// A `<ClaimType>` declaration.

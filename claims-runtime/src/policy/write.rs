@@ -8,6 +8,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::model::{
+    LocalizationDecl,
     ClaimRef, ClaimTypeDecl, ClaimsTransformationDecl, PolicyDocument, TechnicalProfileDecl,
 };
 use super::{POLICY_NAMESPACE, POLICY_SCHEMA_VERSION, RESTFUL_PROVIDER_HANDLER};
@@ -98,7 +99,10 @@ impl PolicyDocument {
                 leaf(w, "TenantId", &self.tenant_id)?;
                 leaf(w, "PolicyId", &self.base_policy_id)
             })?;
-            if !self.claim_types.is_empty() || !self.claims_transformations.is_empty() {
+            if !self.claim_types.is_empty()
+                || !self.claims_transformations.is_empty()
+                || self.localization.is_some()
+            {
                 w.create_element("BuildingBlocks")
                     .write_inner_content(|w| {
                         // ClaimsSchema needs at least one ClaimType; ClaimsTransformations comes
@@ -117,6 +121,11 @@ impl PolicyDocument {
                                         .iter()
                                         .try_for_each(|t| write_transformation(w, t))
                                 })?;
+                        }
+                        if let Some(l) = &self.localization {
+                            // Schema order: ContentDefinitions, then Localization.
+                            write_content_definitions(w, l)?;
+                            write_localization(w, l)?;
                         }
                         Ok(())
                     })?;
@@ -147,6 +156,22 @@ impl PolicyDocument {
             for t in &self.claims_transformations {
                 write_transformation(w, t)?;
             }
+        }
+        if let Some(l) = &self.localization {
+            comment(
+                w,
+                "ContentDefinitions: paste inside <BuildingBlocks><ContentDefinitions> (merged with \
+                 the base policy's definitions of the same Id)",
+            )?;
+            for cd in &l.content_definitions {
+                write_content_definition(w, l, cd)?;
+            }
+            comment(
+                w,
+                "Localization: paste the SupportedLanguage entries into your <Localization> and the \
+                 LocalizedResources after the existing ones",
+            )?;
+            write_localization(w, l)?;
         }
         comment(w, "ClaimsProvider: paste inside <ClaimsProviders>")?;
         self.write_provider(w, 0)
@@ -242,6 +267,100 @@ impl PolicyDocument {
         let body = format!(" {}", comment_safe(&text));
         w.write_event(Event::Comment(BytesText::from_escaped(body)))
     }
+}
+
+fn write_content_definitions(w: &mut W, l: &LocalizationDecl) -> io::Result<()> {
+    w.create_element("ContentDefinitions").write_inner_content(|w| {
+        l.content_definitions
+            .iter()
+            .try_for_each(|cd| write_content_definition(w, l, cd))
+    })?;
+    Ok(())
+}
+
+fn write_content_definition(w: &mut W, l: &LocalizationDecl, cd: &str) -> io::Result<()> {
+    w.create_element("ContentDefinition")
+        .with_attribute(("Id", cd))
+        .write_inner_content(|w| {
+            // Prepend: our strings win over the base policy's for the same ids.
+            w.create_element("LocalizedResourcesReferences")
+                .with_attribute(("MergeBehavior", "Prepend"))
+                .write_inner_content(|w| {
+                    for lang in &l.languages {
+                        let id = LocalizationDecl::resources_id(cd, &lang.b2c_language);
+                        w.create_element("LocalizedResourcesReference")
+                            .with_attributes([
+                                ("Language", lang.b2c_language.as_str()),
+                                ("LocalizedResourcesReferenceId", id.as_str()),
+                            ])
+                            .write_empty()?;
+                    }
+                    Ok(())
+                })?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn write_localization(w: &mut W, l: &LocalizationDecl) -> io::Result<()> {
+    w.create_element("Localization")
+        .with_attribute(("Enabled", "true"))
+        .write_inner_content(|w| {
+            w.create_element("SupportedLanguages")
+                .with_attributes([
+                    ("DefaultLanguage", l.default_language.as_str()),
+                    ("MergeBehavior", "Append"),
+                ])
+                .write_inner_content(|w| {
+                    l.languages
+                        .iter()
+                        .try_for_each(|lang| leaf(w, "SupportedLanguage", &lang.b2c_language))
+                })?;
+            for cd in &l.content_definitions {
+                for lang in &l.languages {
+                    let id = LocalizationDecl::resources_id(cd, &lang.b2c_language);
+                    w.create_element("LocalizedResources")
+                        .with_attribute(("Id", id.as_str()))
+                        .write_inner_content(|w| {
+                            w.create_element("LocalizedStrings").write_inner_content(|w| {
+                                for (string_id, text) in [
+                                    ("DefaultUserMessageIfRequestFailed", &lang.request_failed),
+                                    ("UserMessageIfRequestTimeout", &lang.request_timeout),
+                                    ("UserMessageIfDnsResolutionFailed", &lang.dns_failed),
+                                    ("UserMessageIfCircuitOpen", &lang.circuit_open),
+                                ] {
+                                    w.create_element("LocalizedString")
+                                        .with_attributes([
+                                            ("ElementType", "ErrorMessage"),
+                                            ("StringId", string_id),
+                                        ])
+                                        .write_text_content(BytesText::new(text))?;
+                                }
+                                for c in &lang.claims {
+                                    for (string_id, text) in [
+                                        ("DisplayName", &c.display_name),
+                                        ("UserHelpText", &c.user_help_text),
+                                    ] {
+                                        if let Some(text) = text {
+                                            w.create_element("LocalizedString")
+                                                .with_attributes([
+                                                    ("ElementType", "ClaimType"),
+                                                    ("ElementId", c.claim_type_id.as_str()),
+                                                    ("StringId", string_id),
+                                                ])
+                                                .write_text_content(BytesText::new(text))?;
+                                        }
+                                    }
+                                }
+                                Ok(())
+                            })?;
+                            Ok(())
+                        })?;
+                }
+            }
+            Ok(())
+        })?;
+    Ok(())
 }
 
 fn write_claim_type(w: &mut W, c: &ClaimTypeDecl) -> io::Result<()> {
