@@ -413,8 +413,6 @@ pub struct ClaimAttr {
     pub payload: Option<Span>,
     /// `skip` (outputs).
     pub skip: bool,
-    /// The span of the first `#[claim]` attribute.
-    pub span: Option<Span>,
 }
 
 pub fn is_claim_attr(attr: &Attribute) -> bool {
@@ -547,7 +545,6 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
         },
         payload: payload.get(),
         skip: skip.get().unwrap_or(false),
-        span: claim_attrs.first().map(|a| a.span()),
     })
 }
 

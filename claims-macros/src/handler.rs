@@ -104,7 +104,6 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
             });
             continue;
         };
-        let attr_span = claim.span.unwrap_or_else(|| pt.span());
         if let Some(span) = claim.payload {
             let m = &claim.meta;
             if m.id.is_some()
@@ -146,7 +145,7 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
                 continue;
             }
         };
-        claim_spans.push(attr_span);
+        claim_spans.push(pt.pat.span());
         let id = claim
             .meta
             .id
