@@ -1,0 +1,388 @@
+//! Code emission. Every path is absolute (`::claims_runtime::…`, `::core::…`) so the output
+//! compiles under `#![no_implicit_prelude]` and never depends on the user's imports.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::{Ident, Type};
+
+use crate::handler::return_type;
+use crate::model::{Auth, ClaimMeta, Handler, InputClaim, Param, RuleKind, SendMode, unraw};
+
+pub fn opt_str(v: Option<&str>) -> TokenStream {
+    match v {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+pub fn opt_input_type(v: Option<&Ident>) -> TokenStream {
+    match v {
+        Some(i) => {
+            let i = Ident::new(&i.to_string(), Span::call_site());
+            quote!(::core::option::Option::Some(::claims_runtime::UserInputType::#i))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// `<T as ClaimType>::DATA_TYPE`, spanned at the type so an unsupported type errors there.
+pub fn data_type(ty: &Type) -> TokenStream {
+    quote_spanned!(ty.span()=> <#ty as ::claims_runtime::ClaimType>::DATA_TYPE)
+}
+
+/// `<T as ClaimType>::OPTIONAL`, spanned at the type.
+pub fn optional(ty: &Type) -> TokenStream {
+    quote_spanned!(ty.span()=> <#ty as ::claims_runtime::ClaimType>::OPTIONAL)
+}
+
+/// One `InputClaimSpec` literal (handler inputs and payload fields).
+pub fn input_claim_spec(
+    ty: &Type,
+    id: &str,
+    partner: Option<&str>,
+    meta: &ClaimMeta,
+    rust_name: &str,
+) -> TokenStream {
+    let partner = opt_str(partner);
+    let data_type = data_type(ty);
+    let required = if meta.default.is_some() || meta.resolver.is_some() {
+        quote!(false)
+    } else {
+        let opt = optional(ty);
+        quote!(!#opt)
+    };
+    let default = opt_str(meta.default.as_ref().map(|d| d.value.as_str()));
+    let always_default = meta.always_default.is_some();
+    let resolver = opt_str(meta.resolver.as_ref().map(|d| d.value.as_str()));
+    let display_name = opt_str(meta.display_name.as_deref());
+    let help = opt_str(meta.help.as_deref());
+    let input_type = opt_input_type(meta.input_type.as_ref());
+    quote! {
+        ::claims_runtime::InputClaimSpec {
+            id: #id,
+            partner: #partner,
+            data_type: #data_type,
+            required: #required,
+            default: #default,
+            always_default: #always_default,
+            resolver: #resolver,
+            display_name: #display_name,
+            help: #help,
+            input_type: #input_type,
+            rust_name: #rust_name,
+        }
+    }
+}
+
+fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last().is_some_and(|s| {
+            s.ident == "Option"
+                && matches!(&s.arguments, syn::PathArguments::AngleBracketed(a) if a.args.len() == 1)
+        }),
+        Type::Group(g) => is_option(&g.elem),
+        Type::Paren(p) => is_option(&p.elem),
+        _ => false,
+    }
+}
+
+fn opt_u64(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let lit = Literal::u64_suffixed(n);
+            quote!(::core::option::Option::Some(#lit))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn opt_f64(v: Option<f64>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let lit = Literal::f64_suffixed(n.abs());
+            if n.is_sign_negative() {
+                quote!(::core::option::Option::Some(-#lit))
+            } else {
+                quote!(::core::option::Option::Some(#lit))
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The validation statements of one claim (`var` holds the decoded value).
+fn rules(claim: &InputClaim, index: usize, var: &Ident, problems: &Ident) -> TokenStream {
+    let mut out = TokenStream::new();
+    let spec = quote!(&Self::SPEC.inputs[#index]);
+    let r = quote!(::claims_runtime::__private::rules);
+    for rule in &claim.rules {
+        let span = rule.span;
+        let stmt = match &rule.kind {
+            RuleKind::Email => quote_spanned!(span=> #r::email(#spec, &#var, &mut #problems);),
+            RuleKind::Url => quote_spanned!(span=> #r::url(#spec, &#var, &mut #problems);),
+            RuleKind::Length { min, max, equal } => {
+                let (min, max, equal) = (opt_u64(*min), opt_u64(*max), opt_u64(*equal));
+                quote_spanned!(span=> #r::length(#spec, &#var, #min, #max, #equal, &mut #problems);)
+            }
+            RuleKind::Range { min, max } => {
+                let (min, max) = (opt_f64(*min), opt_f64(*max));
+                quote_spanned!(span=> #r::range(#spec, &#var, #min, #max, &mut #problems);)
+            }
+            RuleKind::Regex(expr) => {
+                quote_spanned!(span=> #r::regex(#spec, &#var, &(#expr), &mut #problems);)
+            }
+            RuleKind::Contains(lit) => {
+                quote_spanned!(span=> #r::contains(#spec, &#var, #lit, &mut #problems);)
+            }
+            RuleKind::Custom(f) => {
+                // The closure (call-site span) lets `&String` deref-coerce to `&str` parameters.
+                let adapter = quote!(|__x| (#f)(__x));
+                if is_option(&claim.ty) {
+                    quote_spanned! {span=>
+                        if let ::core::option::Option::Some(__inner) = &#var {
+                            #r::custom(#spec, __inner, #adapter, &mut #problems);
+                        }
+                    }
+                } else {
+                    quote_spanned!(span=> #r::custom(#spec, &#var, #adapter, &mut #problems);)
+                }
+            }
+        };
+        out.extend(stmt);
+    }
+    out
+}
+
+pub fn handler(h: &Handler) -> TokenStream {
+    let func = &h.func;
+    let fn_ident = &func.sig.ident;
+    let vis = &func.vis;
+    let name = unraw(fn_ident);
+    let static_ident = format_ident!("__CLAIMS_SPEC_{}", name);
+    let is_async = func.sig.asyncness.is_some();
+
+    // Descriptor.
+    let technical_profile = &h.technical_profile.value;
+    let display_name = &h.display_name;
+    let description = opt_str(h.description.as_deref());
+    let path = &h.path.value;
+    let send = Ident::new(send_name(h.send), Span::call_site());
+    let auth = match &h.auth {
+        Auth::Inherit => quote!(::claims_runtime::AuthSpec::Inherit),
+        Auth::None => quote!(::claims_runtime::AuthSpec::None),
+        Auth::Basic => quote!(::claims_runtime::AuthSpec::Basic),
+        Auth::Bearer => quote!(::claims_runtime::AuthSpec::Bearer),
+        Auth::BearerFromClaim(l) => {
+            let v = l.value();
+            quote!(::claims_runtime::AuthSpec::BearerFromClaim(#v))
+        }
+        Auth::ApiKeyHeader(l) => {
+            let v = l.value();
+            quote!(::claims_runtime::AuthSpec::ApiKeyHeader(#v))
+        }
+        Auth::ClientCertificate => quote!(::claims_runtime::AuthSpec::ClientCertificate),
+    };
+    let inputs = h.claims().map(|c| {
+        input_claim_spec(
+            &c.ty,
+            &c.id.value,
+            c.meta.partner.as_ref().map(|p| p.value.as_str()),
+            &c.meta,
+            &unraw(&c.ident),
+        )
+    });
+    let ret = return_type(func);
+    let ret_span = match &func.sig.output {
+        syn::ReturnType::Default => fn_ident.span(),
+        syn::ReturnType::Type(_, ty) => ty.span(),
+    };
+    let outputs = quote_spanned! {ret_span=>
+        <<#ret as ::claims_runtime::IntoHandlerResult>::Output as ::claims_runtime::OutputClaims>::CLAIMS
+    };
+    let payload = h.params.iter().find_map(|p| match p {
+        Param::Payload { ty } => Some(ty),
+        _ => None,
+    });
+    let payload_spec = match payload {
+        Some(ty) => quote_spanned! {ty.span()=>
+            ::core::option::Option::Some(&<#ty as ::claims_runtime::ClaimsPayload>::PAYLOAD)
+        },
+        None => quote!(::core::option::Option::None),
+    };
+    let deadline = match h.deadline_ms {
+        Some(ms) => {
+            let lit = Literal::u32_suffixed(ms);
+            quote!(::core::option::Option::Some(#lit))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let idempotent = h.idempotent;
+
+    // Compile-time checks of parameter types.
+    let mut asserts = TokenStream::new();
+    for p in &h.params {
+        match p {
+            Param::Claim(c) => {
+                let ty = &c.ty;
+                asserts.extend(quote_spanned! {ty.span()=>
+                    const _: () = ::claims_runtime::__private::assert_claim::<#ty>();
+                });
+            }
+            Param::Extractor { ty } => {
+                asserts.extend(quote_spanned! {ty.span()=>
+                    const _: () = ::claims_runtime::__private::assert_extractor::<#ty>();
+                });
+            }
+            Param::Payload { .. } => {}
+        }
+    }
+
+    // Route glue.
+    let req = Ident::new("__req", Span::call_site());
+    let body = Ident::new("__payload", Span::call_site());
+    let call = Ident::new("__call", Span::call_site());
+    let problems = Ident::new("__problems", Span::call_site());
+    let private = quote!(::claims_runtime::__private);
+    let mut route_params = Vec::new();
+    let mut decode = TokenStream::new();
+    let mut validate = TokenStream::new();
+    let mut call_args = Vec::new();
+    let mut decoded: Vec<Ident> = Vec::new();
+    let mut claim_index = 0usize;
+    for (i, p) in h.params.iter().enumerate() {
+        match p {
+            Param::Claim(c) => {
+                let var = format_ident!("__claim_{}", i);
+                let ty = &c.ty;
+                decode.extend(quote! {
+                    let #var: ::core::option::Option<#ty> = #call.claim::<#ty>(#claim_index, &mut #problems);
+                });
+                validate.extend(rules(c, claim_index, &var, &problems));
+                call_args.push(var.clone());
+                decoded.push(var);
+                claim_index += 1;
+            }
+            Param::Payload { ty } => {
+                let var = format_ident!("__claim_{}", i);
+                decode.extend(quote_spanned! {ty.span()=>
+                    let #var: ::core::option::Option<#ty> =
+                        <#ty as ::claims_runtime::ClaimsPayload>::decode(&#call, &mut #problems);
+                });
+                call_args.push(var.clone());
+                decoded.push(var);
+            }
+            Param::Extractor { ty } => {
+                let var = format_ident!("__arg_{}", i);
+                route_params.push(quote!(#var: #ty));
+                call_args.push(var);
+            }
+        }
+    }
+    let unwrap = match decoded.len() {
+        0 => quote!(),
+        1 => {
+            let v = &decoded[0];
+            quote! {
+                let ::core::option::Option::Some(#v) = #v else {
+                    return #call.reject(#problems);
+                };
+            }
+        }
+        _ => quote! {
+            let (#(::core::option::Option::Some(#decoded),)*) = (#(#decoded,)*) else {
+                return #call.reject(#problems);
+            };
+        },
+    };
+    let claims_glue = if decoded.is_empty() {
+        quote!()
+    } else {
+        let after_rules = if validate.is_empty() {
+            quote!()
+        } else {
+            quote! {
+                #validate
+                if !#problems.is_empty() {
+                    return #call.reject(#problems);
+                }
+            }
+        };
+        quote! {
+            let mut #problems = #private::Problems::new();
+            #decode
+            if !#problems.is_empty() {
+                return #call.reject(#problems);
+            }
+            #unwrap
+            #after_rules
+        }
+    };
+    let await_user = if is_async { quote!(.await) } else { quote!() };
+    // Spanned at the return type, so a bad return type is reported there only.
+    let call_at_ret = Ident::new("__call", ret_span);
+    let invoke = quote_spanned! {ret_span=>
+        #call_at_ret.invoke(async move { #fn_ident(#(#call_args),*) #await_user }).await
+    };
+    let struct_doc = format!(
+        " Descriptor and route of the handler function `{name}` (generated by `#[claims_handler]`)."
+    );
+
+    quote! {
+        #func
+
+        #[doc = #struct_doc]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #fn_ident {}
+
+        #[allow(non_upper_case_globals)]
+        static #static_ident: ::claims_runtime::HandlerSpec = ::claims_runtime::HandlerSpec {
+            technical_profile: #technical_profile,
+            display_name: #display_name,
+            description: #description,
+            path: #path,
+            send_claims_in: ::claims_runtime::SendClaimsIn::#send,
+            auth: #auth,
+            inputs: &[#(#inputs),*],
+            outputs: #outputs,
+            payload: #payload_spec,
+            deadline_ms: #deadline,
+            idempotent: #idempotent,
+            rust_fn: #name,
+            module: ::core::module_path!(),
+        };
+
+        #asserts
+
+        impl #fn_ident {
+            /// The handler's descriptor.
+            pub const SPEC: &'static ::claims_runtime::HandlerSpec = &#static_ident;
+
+            #[doc(hidden)]
+            #[allow(clippy::too_many_arguments)]
+            pub async fn __route(
+                #req: #private::actix_web::HttpRequest,
+                #body: #private::actix_web::web::Payload,
+                #(#route_params),*
+            ) -> #private::actix_web::HttpResponse {
+                let #call = match #private::Call::begin(Self::SPEC, &#req, #body).await {
+                    ::core::result::Result::Ok(c) => c,
+                    ::core::result::Result::Err(resp) => return resp,
+                };
+                #claims_glue
+                #invoke
+            }
+        }
+
+        #private::inventory::submit! {
+            #private::Registration {
+                spec: #fn_ident::SPEC,
+                route: || #private::actix_web::web::to(#fn_ident::__route),
+            }
+        }
+    }
+}
+
+fn send_name(m: SendMode) -> &'static str {
+    m.name()
+}

@@ -1,0 +1,316 @@
+//! The intermediate representation: what the attributes mean, with the original syn nodes kept
+//! for spans. Built by `attr.rs`, checked by `check.rs`, emitted by `expand.rs`.
+
+use proc_macro2::Span;
+use syn::{Expr, Ident, LitStr, Type};
+
+/// A string value with the span of the token it came from (the literal, or the ident it was
+/// derived from).
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl Spanned<String> {
+    pub fn from_lit(lit: &LitStr) -> Self {
+        Spanned::new(lit.value(), lit.span())
+    }
+}
+
+/// `send_claims_in = ...`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendMode {
+    Body,
+    Form,
+    Header,
+    Url,
+    QueryString,
+}
+
+impl SendMode {
+    pub const ALL: &'static [(&'static str, SendMode)] = &[
+        ("Body", SendMode::Body),
+        ("Form", SendMode::Form),
+        ("Header", SendMode::Header),
+        ("Url", SendMode::Url),
+        ("QueryString", SendMode::QueryString),
+    ];
+
+    pub fn name(self) -> &'static str {
+        SendMode::ALL
+            .iter()
+            .find(|(_, m)| *m == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("Body")
+    }
+}
+
+/// `auth = ...`.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    Inherit,
+    None,
+    Basic,
+    Bearer,
+    BearerFromClaim(LitStr),
+    ApiKeyHeader(LitStr),
+    ClientCertificate,
+}
+
+/// The accepted `input_type = ...` values (ClaimType `UserInputType`).
+pub const INPUT_TYPES: &[&str] = &[
+    "TextBox",
+    "EmailBox",
+    "DateTimeDropdown",
+    "RadioSingleSelect",
+    "DropdownSingleSelect",
+    "CheckboxMultiSelect",
+    "Password",
+    "Readonly",
+    "Button",
+    "Paragraph",
+];
+
+/// Per-claim metadata shared by handler inputs, payload fields and output fields.
+#[derive(Clone, Debug, Default)]
+pub struct ClaimMeta {
+    /// `ClaimTypeReferenceId` (explicit or derived from the Rust name).
+    pub id: Option<Spanned<String>>,
+    /// `PartnerClaimType` (handler inputs and outputs) or the GenerateJson path (payload fields).
+    pub partner: Option<Spanned<String>>,
+    pub default: Option<Spanned<String>>,
+    pub always_default: Option<Span>,
+    pub resolver: Option<Spanned<String>>,
+    pub display_name: Option<String>,
+    pub help: Option<String>,
+    pub input_type: Option<Ident>,
+}
+
+/// A `#[validate(...)]` rule on an input claim.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub span: Span,
+    pub kind: RuleKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum RuleKind {
+    Email,
+    Url,
+    Length {
+        min: Option<u64>,
+        max: Option<u64>,
+        equal: Option<u64>,
+    },
+    Range {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Regex(Expr),
+    Contains(LitStr),
+    Custom(Expr),
+}
+
+/// An input claim parameter of a handler.
+#[derive(Clone, Debug)]
+pub struct InputClaim {
+    /// The parameter ident (without `mut`).
+    pub ident: Ident,
+    pub ty: Type,
+    /// The resolved claim type id (explicit or lowerCamelCase of the ident).
+    pub id: Spanned<String>,
+    pub meta: ClaimMeta,
+    pub rules: Vec<Rule>,
+}
+
+impl InputClaim {
+    /// The wire name: partner if set, else the id.
+    pub fn wire(&self) -> &Spanned<String> {
+        self.meta.partner.as_ref().unwrap_or(&self.id)
+    }
+}
+
+/// A parameter of a handler.
+#[derive(Clone, Debug)]
+pub enum Param {
+    Claim(Box<InputClaim>),
+    /// `#[claim(payload)] p: T`.
+    Payload {
+        ty: Type,
+    },
+    /// Any other parameter: an actix extractor, passed through.
+    Extractor {
+        ty: Type,
+    },
+}
+
+/// A whole `#[claims_handler]` item.
+pub struct Handler {
+    /// The user's function with `#[claim]`/`#[validate]` stripped.
+    pub func: syn::ItemFn,
+    pub technical_profile: Spanned<String>,
+    pub display_name: String,
+    pub description: Option<String>,
+    pub path: Spanned<String>,
+    pub send: SendMode,
+    pub auth: Auth,
+    pub deadline_ms: Option<u32>,
+    pub idempotent: bool,
+    pub params: Vec<Param>,
+}
+
+impl Handler {
+    pub fn claims(&self) -> impl Iterator<Item = &InputClaim> {
+        self.params.iter().filter_map(|p| match p {
+            Param::Claim(c) => Some(&**c),
+            _ => None,
+        })
+    }
+}
+
+/// A field of a `#[derive(OutputClaims)]` struct.
+pub struct OutputField {
+    pub ident: Ident,
+    pub ty: Type,
+    pub id: Spanned<String>,
+    pub meta: ClaimMeta,
+}
+
+impl OutputField {
+    pub fn wire(&self) -> &Spanned<String> {
+        self.meta.partner.as_ref().unwrap_or(&self.id)
+    }
+}
+
+/// A field of a `#[derive(ClaimsPayload)]` struct.
+pub struct PayloadField {
+    pub ident: Ident,
+    pub ty: Type,
+    pub id: Spanned<String>,
+    pub meta: ClaimMeta,
+    /// The GenerateJson dot path (explicit `path`, else the id).
+    pub path: Spanned<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/// The Rust name without a raw-identifier prefix.
+pub fn unraw(ident: &Ident) -> String {
+    let s = ident.to_string();
+    match s.strip_prefix("r#") {
+        Some(rest) => rest.to_owned(),
+        None => s,
+    }
+}
+
+/// Splits a Rust name into words at underscores and lower-to-upper case boundaries
+/// (`get_membership`, `GetMembership`, `HTTPServer` -> `HTTP`, `Server`).
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in name.split('_').filter(|p| !p.is_empty()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut cur = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            if i > 0 && c.is_uppercase() {
+                let prev = chars[i - 1];
+                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+                if prev.is_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_uppercase() && next_lower)
+                {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            cur.push(c);
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+    }
+    out
+}
+
+fn capitalize(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `get_membership` -> `GetMembership`.
+pub fn pascal_case(name: &str) -> String {
+    words(name).iter().map(|w| capitalize(w)).collect()
+}
+
+/// `given_name` -> `givenName`; `RequestBody` -> `requestBody`.
+pub fn lower_camel_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, w) in words(name).iter().enumerate() {
+        if i == 0 {
+            out.push_str(&w.to_lowercase());
+        } else {
+            out.push_str(&capitalize(w));
+        }
+    }
+    out
+}
+
+/// `get_membership` -> `get-membership`.
+pub fn kebab_case(name: &str) -> String {
+    words(name)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pascal() {
+        assert_eq!(pascal_case("get_membership"), "GetMembership");
+        assert_eq!(pascal_case("validate"), "Validate");
+        assert_eq!(pascal_case("get_v2_profile"), "GetV2Profile");
+        assert_eq!(pascal_case("_private_fn"), "PrivateFn");
+        assert_eq!(pascal_case("GetMembership"), "GetMembership");
+        assert_eq!(pascal_case("check_url"), "CheckUrl");
+    }
+
+    #[test]
+    fn lower_camel() {
+        assert_eq!(lower_camel_case("given_name"), "givenName");
+        assert_eq!(lower_camel_case("email"), "email");
+        assert_eq!(lower_camel_case("loyalty_id"), "loyaltyId");
+        assert_eq!(lower_camel_case("RequestBody"), "requestBody");
+        assert_eq!(lower_camel_case("is_new_member"), "isNewMember");
+        assert_eq!(lower_camel_case("HTTPServer"), "httpServer");
+        assert_eq!(lower_camel_case("_unused"), "unused");
+    }
+
+    #[test]
+    fn kebab() {
+        assert_eq!(kebab_case("get_membership"), "get-membership");
+        assert_eq!(kebab_case("validate"), "validate");
+        assert_eq!(kebab_case("GetMembership"), "get-membership");
+        assert_eq!(kebab_case("get_v2_profile"), "get-v2-profile");
+    }
+
+    #[test]
+    fn raw_idents() {
+        let id = Ident::new_raw("type", Span::call_site());
+        assert_eq!(unraw(&id), "type");
+        assert_eq!(lower_camel_case(&unraw(&id)), "type");
+    }
+}

@@ -1,0 +1,8 @@
+use claims_runtime::prelude::*;
+
+#[claims_handler]
+fn handler(#[claim] email: String, retries: u8) {
+    let _ = (email, retries);
+}
+
+fn main() {}

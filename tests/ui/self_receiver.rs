@@ -1,0 +1,12 @@
+use claims_runtime::prelude::*;
+
+struct Service;
+
+impl Service {
+    #[claims_handler]
+    fn handler(&self, #[claim] email: String) {
+        let _ = email;
+    }
+}
+
+fn main() {}

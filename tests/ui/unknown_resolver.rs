@@ -1,0 +1,8 @@
+use claims_runtime::prelude::*;
+
+#[claims_handler]
+fn handler(#[claim(resolver = "{Culture:Foo}")] locale: Locale) {
+    let _ = locale;
+}
+
+fn main() {}
