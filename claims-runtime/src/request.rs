@@ -207,6 +207,15 @@ impl Call {
                 self.slots = scan_query(&self.req, &wires)?;
             }
             SendClaimsIn::Url => {
+                // actix decodes path segments lossily; refuse bytes that are not UTF-8 rather than
+                // hand the handler U+FFFD in place of what was sent.
+                if percent_encoding::percent_decode_str(self.req.uri().path())
+                    .decode_utf8()
+                    .is_err()
+                {
+                    return Err(ClaimsError::bad_request(ids::REQUEST_INVALID)
+                        .developer_message("the URL path is not valid UTF-8 once percent-decoded"));
+                }
                 // Claims in a `?k={claim}` template of the path arrive as query parameters.
                 if let Some(q) = self.spec.path.split_once('?').map(|(_, q)| q) {
                     let mut keys = vec![""; wires.len()];

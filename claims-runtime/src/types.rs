@@ -277,27 +277,34 @@ macro_rules! integer_claim {
             }
 
             fn from_json_native(raw: &str) -> Result<Self, ClaimValueError> {
-                if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-                    // Accept integral floats such as `42.0`; reject fractions and overflow.
-                    if let Ok(v) = raw.parse::<$ty>() {
-                        return Ok(v);
+                if !raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+                    return Err(ClaimValueError::expected($name, json_kind(raw)));
+                }
+                if let Ok(v) = raw.parse::<$ty>() {
+                    return Ok(v);
+                }
+                let out_of_range = || {
+                    ClaimValueError::new(format!(
+                        concat!("expected ", $name, ", got the number {}"),
+                        truncate(raw)
+                    ))
+                };
+                // An integer literal that does not parse is out of range. A float literal
+                // (`42.0`, `4.2e1`) is accepted when integral and exactly representable (|x| <= 2^53),
+                // so rounding can never turn an out-of-range value into a valid one.
+                if !raw.contains(['.', 'e', 'E']) {
+                    return Err(out_of_range());
+                }
+                const EXACT: f64 = 9_007_199_254_740_992.0;
+                match raw.parse::<f64>() {
+                    Ok(f) if f.fract() == 0.0
+                        && f.abs() <= EXACT
+                        && f >= <$ty>::MIN as f64
+                        && f <= <$ty>::MAX as f64 =>
+                    {
+                        Ok(f as $ty)
                     }
-                    match raw.parse::<f64>() {
-                        // -(MIN) is 2^(bits-1), exact in f64, unlike MAX.
-                        Ok(f)
-                            if f.fract() == 0.0
-                                && f >= <$ty>::MIN as f64
-                                && f < -(<$ty>::MIN as f64) =>
-                        {
-                            Ok(f as $ty)
-                        }
-                        _ => Err(ClaimValueError::new(format!(
-                            concat!("expected ", $name, ", got the number {}"),
-                            truncate(raw)
-                        ))),
-                    }
-                } else {
-                    Err(ClaimValueError::expected($name, json_kind(raw)))
+                    _ => Err(out_of_range()),
                 }
             }
 
@@ -723,6 +730,10 @@ mod tests {
         assert_eq!(dec::<i64>("9223372036854775807").unwrap(), i64::MAX);
         assert_eq!(text::<i64>(" 12 ").unwrap(), 12);
         assert!(dec::<i64>("9223372036854775808").is_err());
+        assert!(dec::<i64>("-9223372036854775809").is_err());
+        assert_eq!(dec::<i64>("-9223372036854775808").unwrap(), i64::MIN);
+        assert_eq!(dec::<i64>("4.2e1").unwrap(), 42);
+        assert!(dec::<i64>("9.3e18").is_err(), "beyond exact float integers");
         assert!(dec::<i64>("1e400").is_err());
     }
 

@@ -361,14 +361,14 @@ fn locales_macro_and_app_extensions() {
         "Aucun membre n’utilise a@b.c."
     );
 
-    let mut missing = App::empty().require_messages(&["member-not-found"]);
+    let missing = App::empty().require_messages(&["member-not-found"]);
     let err = missing.check_localization().unwrap_err();
     assert!(err.to_string().contains("member-not-found"), "{err}");
 
-    let mut bad = App::empty().default_language("{Culture:RFC5646}");
+    let bad = App::empty().default_language("{Culture:RFC5646}");
     assert!(bad.check_localization().is_err());
 
-    let mut two = App::empty().languages(&["en", "de"]);
+    let two = App::empty().languages(&["en", "de"]);
     let langs: Vec<String> = two
         .policy_strings()
         .into_iter()
