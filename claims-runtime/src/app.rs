@@ -221,7 +221,8 @@ impl App {
     }
 
     /// Validates and serves on `addr` until the process is stopped.
-    pub async fn serve(self, addr: &str) -> std::io::Result<()> {
+    pub async fn serve(mut self, addr: &str) -> std::io::Result<()> {
+        crate::auth::app_ext::prepare(&mut self, false)?;
         self.validate()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let conf = self.into_configurator();
