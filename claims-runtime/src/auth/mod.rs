@@ -177,8 +177,14 @@ pub struct AuthConfig {
     pub jwt: JwtSettings,
     /// A JWKS source that replaces `CLAIMS_JWT_JWKS` (custom HTTPS fetcher, static keys).
     pub jwks: Option<Arc<dyn JwksSource>>,
-    resolved: OnceLock<Arc<Resolved>>,
+    /// The secrets in force, filled by [`AuthConfig::resolve`] (opaque; lets
+    /// `AuthConfig { default, ..AuthConfig::default() }` compile outside the crate).
+    pub resolved: ResolvedAuth,
 }
+
+/// The resolved secrets of an [`AuthConfig`] (digests and parsed settings; opaque).
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedAuth(OnceLock<Arc<Resolved>>);
 
 impl Default for AuthConfig {
     fn default() -> Self {
@@ -191,7 +197,7 @@ impl Default for AuthConfig {
             trust_arr_client_cert: false,
             jwt: JwtSettings::default(),
             jwks: None,
-            resolved: OnceLock::new(),
+            resolved: ResolvedAuth::default(),
         }
     }
 }
@@ -312,7 +318,7 @@ impl AuthConfig {
 
     /// Whether [`AuthConfig::resolve`] has run (or a request resolved lazily).
     pub fn is_resolved(&self) -> bool {
-        self.resolved.get().is_some()
+        self.resolved.0.get().is_some()
     }
 
     /// Sets a Basic credential pair in code (dev mode; see [`generate_dev_basic_credentials`]).
@@ -320,7 +326,7 @@ impl AuthConfig {
     pub fn use_basic_credentials(&mut self, username: &str, password: &Secret) {
         self.sources.basic_username = SecretSource::value(username);
         self.sources.basic_password = SecretSource::Value(password.clone());
-        self.resolved = OnceLock::new();
+        self.resolved = ResolvedAuth::default();
     }
 
     /// Reads every secret and setting from the sources (`env` stands for the process environment)
@@ -548,7 +554,7 @@ impl AuthConfig {
         if !problems.is_empty() {
             return Err(AuthError(problems));
         }
-        self.resolved = OnceLock::from(Arc::new(r));
+        self.resolved = ResolvedAuth(OnceLock::from(Arc::new(r)));
         Ok(())
     }
 
@@ -561,12 +567,12 @@ impl AuthConfig {
     }
 
     fn state(&self) -> &Arc<Resolved> {
-        self.resolved.get_or_init(|| {
+        self.resolved.0.get_or_init(|| {
             // Not resolved at startup (e.g. mounted through `into_configurator` in a test):
             // resolve from the process environment, failing closed.
             let mut c = self.clone();
             match c.resolve(std::iter::empty(), |k| std::env::var(k).ok()) {
-                Ok(()) => c.resolved.get().cloned().unwrap_or_default(),
+                Ok(()) => c.resolved.0.get().cloned().unwrap_or_default(),
                 Err(e) => {
                     tracing::error!(error = %e, "authentication settings are unusable; guarded handlers answer 401");
                     Arc::default()
