@@ -268,6 +268,7 @@ pub struct JwtValidator {
     source: Arc<dyn JwksSource>,
     validations: Vec<(Algorithm, Validation)>,
     keys: RwLock<KeyCache>,
+    /// Serializes fetches; holds the time of the last refresh caused by an unknown key id.
     last_fetch: Mutex<Option<Instant>>,
     fetches: AtomicU64,
 }
@@ -350,14 +351,14 @@ impl JwtValidator {
         self.fetches.load(Ordering::Relaxed)
     }
 
-    /// Fetches the key set now and replaces the cache (keys that disappeared are dropped).
+    /// Fetches the key set now and replaces the cache (keys that disappeared are dropped). Not
+    /// rate-limited (startup, admin action); refreshes caused by unknown key ids are.
     pub fn refresh(&self) -> Result<usize, String> {
-        let mut last = self.last_fetch.lock().unwrap_or_else(|p| p.into_inner());
-        self.fetch_locked(&mut last)
+        let _serialized = self.last_fetch.lock().unwrap_or_else(|p| p.into_inner());
+        self.fetch_now()
     }
 
-    fn fetch_locked(&self, last: &mut Option<Instant>) -> Result<usize, String> {
-        *last = Some(Instant::now());
+    fn fetch_now(&self) -> Result<usize, String> {
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let set = self.source.fetch()?;
         let cache = KeyCache::from_set(&set);
@@ -367,7 +368,8 @@ impl JwtValidator {
         Ok(n)
     }
 
-    /// Refetches when `kid` is still unknown and the last fetch is older than the refresh interval.
+    /// Refetches when `kid` is still unknown and the last refresh caused by an unknown key id is
+    /// older than the refresh interval.
     pub(crate) fn refresh_for(&self, kid: Option<&str>) {
         let mut last = self.last_fetch.lock().unwrap_or_else(|p| p.into_inner());
         if self.lookup(kid).is_some() {
@@ -376,7 +378,9 @@ impl JwtValidator {
         if last.is_some_and(|t| t.elapsed() < self.settings.refresh_interval) {
             return;
         }
-        if let Err(e) = self.fetch_locked(&mut last) {
+        *last = Some(Instant::now());
+        tracing::info!(kid = ?kid, "unknown JWT key id: refreshing the JWKS");
+        if let Err(e) = self.fetch_now() {
             tracing::warn!(error = %e, "JWKS refresh failed");
         }
     }
