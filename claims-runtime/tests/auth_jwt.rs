@@ -78,7 +78,10 @@ fn jwks(ks: &[&TestKey]) -> String {
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 fn claims() -> serde_json::Value {
@@ -128,7 +131,10 @@ fn env(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {
 
 fn bearer(token: &str) -> HttpRequest {
     TestRequest::post()
-        .insert_header((AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {token}")).unwrap()))
+        .insert_header((
+            AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+        ))
         .to_http_request()
 }
 
@@ -161,7 +167,9 @@ impl JwksServer {
                             async move {
                                 h.fetch_add(1, Ordering::SeqCst);
                                 let text = b.lock().unwrap().clone();
-                                HttpResponse::Ok().content_type("application/json").body(text)
+                                HttpResponse::Ok()
+                                    .content_type("application/json")
+                                    .body(text)
                             }
                         }),
                     )
@@ -198,7 +206,10 @@ impl JwksServer {
 fn jwt_env(jwks: &str, app_ids: &str) -> Vec<(&'static str, String)> {
     vec![
         ("CLAIMS_JWT_JWKS", jwks.to_owned()),
-        ("CLAIMS_JWT_ISSUER", format!("{ISS}, https://sts.windows.net/tenant-id/")),
+        (
+            "CLAIMS_JWT_ISSUER",
+            format!("{ISS}, https://sts.windows.net/tenant-id/"),
+        ),
         ("CLAIMS_JWT_AUDIENCE", AUD.to_owned()),
         ("CLAIMS_JWT_ALLOWED_APP_IDS", app_ids.to_owned()),
     ]
@@ -216,13 +227,16 @@ async fn jwt_matrix_over_loopback_jwks() {
     let ks = keys();
     let server = JwksServer::start(jwks(&[&ks[0]]));
     let s = spec("REST-Jwt", AuthSpec::Bearer);
-    let cfg = AuthConfig::load([s], env(jwt_env(&server.url, &format!("{APP}, other-app")))).unwrap();
+    let cfg =
+        AuthConfig::load([s], env(jwt_env(&server.url, &format!("{APP}, other-app")))).unwrap();
     assert_eq!(server.hits(), 1, "keys fetched once at startup");
 
     let invalid = Some(r#"Bearer realm="b2c", error="invalid_token""#.to_owned());
     let valid = sign(&claims());
     let unsigned = {
-        let b64 = |v: &serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        let b64 = |v: &serde_json::Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+        };
         format!(
             "{}.{}.",
             b64(&serde_json::json!({"alg": "none", "typ": "JWT", "kid": "k1"})),
@@ -233,8 +247,12 @@ async fn jwt_matrix_over_loopback_jwks() {
         // Algorithm confusion: HMAC over the token with the public modulus as the secret.
         let mut h = Header::new(Algorithm::HS256);
         h.kid = Some("k1".into());
-        jsonwebtoken::encode(&h, &claims(), &EncodingKey::from_secret(ks[0].jwk["n"].as_str().unwrap().as_bytes()))
-            .unwrap()
+        jsonwebtoken::encode(
+            &h,
+            &claims(),
+            &EncodingKey::from_secret(ks[0].jwk["n"].as_str().unwrap().as_bytes()),
+        )
+        .unwrap()
     };
     let v1 = {
         let mut c = claims();
@@ -246,22 +264,54 @@ async fn jwt_matrix_over_loopback_jwks() {
     let cases: Vec<(&str, String, u16)> = vec![
         ("valid (v2, azp)", valid.clone(), 200),
         ("valid (v1, appid)", v1, 200),
-        ("expired 30 s ago, inside the 60 s skew", sign(&with(claims(), "exp", (now() - 30).into())), 200),
+        (
+            "expired 30 s ago, inside the 60 s skew",
+            sign(&with(claims(), "exp", (now() - 30).into())),
+            200,
+        ),
         ("truncated", valid[..valid.len() - 12].to_owned(), 401),
-        ("signature removed", valid[..valid.rfind('.').unwrap() + 1].to_owned(), 401),
+        (
+            "signature removed",
+            valid[..valid.rfind('.').unwrap() + 1].to_owned(),
+            401,
+        ),
         ("not a JWT", "abc".to_owned(), 401),
-        ("expired", sign(&with(claims(), "exp", (now() - 3600).into())), 401),
-        ("not yet valid", sign(&with(claims(), "nbf", (now() + 3600).into())), 401),
-        ("no exp", {
-            let mut c = claims();
-            c.as_object_mut().unwrap().remove("exp");
-            sign(&c)
-        }, 401),
-        ("wrong audience", sign(&with(claims(), "aud", "api://other".into())), 401),
-        ("wrong issuer", sign(&with(claims(), "iss", "https://evil.example/v2.0".into())), 401),
+        (
+            "expired",
+            sign(&with(claims(), "exp", (now() - 3600).into())),
+            401,
+        ),
+        (
+            "not yet valid",
+            sign(&with(claims(), "nbf", (now() + 3600).into())),
+            401,
+        ),
+        (
+            "no exp",
+            {
+                let mut c = claims();
+                c.as_object_mut().unwrap().remove("exp");
+                sign(&c)
+            },
+            401,
+        ),
+        (
+            "wrong audience",
+            sign(&with(claims(), "aud", "api://other".into())),
+            401,
+        ),
+        (
+            "wrong issuer",
+            sign(&with(claims(), "iss", "https://evil.example/v2.0".into())),
+            401,
+        ),
         ("unsigned (alg none)", unsigned, 401),
         ("HS256 with the public key as secret", hs256, 401),
-        ("signed by another key under a known kid", sign_with(&ks[2], "k1", &claims()), 401),
+        (
+            "signed by another key under a known kid",
+            sign_with(&ks[2], "k1", &claims()),
+            401,
+        ),
     ];
     for (name, token, want) in cases {
         let (got, ch) = status(&cfg, s, &token).await;
@@ -272,21 +322,43 @@ async fn jwt_matrix_over_loopback_jwks() {
     }
 
     // App id not allowed: 403 with insufficient_scope.
-    let (got, ch) = status(&cfg, s, &sign(&with(claims(), "azp", "intruder-app".into()))).await;
+    let (got, ch) = status(
+        &cfg,
+        s,
+        &sign(&with(claims(), "azp", "intruder-app".into())),
+    )
+    .await;
     assert_eq!(got, 403);
-    assert_eq!(ch.as_deref(), Some(r#"Bearer realm="b2c", error="insufficient_scope""#));
+    assert_eq!(
+        ch.as_deref(),
+        Some(r#"Bearer realm="b2c", error="insufficient_scope""#)
+    );
     let mut no_app = claims();
     no_app.as_object_mut().unwrap().remove("azp");
-    assert_eq!(status(&cfg, s, &sign(&no_app)).await.0, 403, "no app id at all");
+    assert_eq!(
+        status(&cfg, s, &sign(&no_app)).await.0,
+        403,
+        "no app id at all"
+    );
 
     // Wrong scheme and missing header.
     let basic = TestRequest::post()
         .insert_header((AUTHORIZATION, format!("Basic {valid}")))
         .to_http_request();
-    assert_eq!(cfg.authenticate(s, &basic).await.unwrap_err().status().as_u16(), 401);
+    assert_eq!(
+        cfg.authenticate(s, &basic)
+            .await
+            .unwrap_err()
+            .status()
+            .as_u16(),
+        401
+    );
     let none = TestRequest::post().to_http_request();
     let e = cfg.authenticate(s, &none).await.unwrap_err();
-    assert_eq!((e.status().as_u16(), e.challenge()), (401, Some(r#"Bearer realm="b2c""#)));
+    assert_eq!(
+        (e.status().as_u16(), e.challenge()),
+        (401, Some(r#"Bearer realm="b2c""#))
+    );
 
     assert_eq!(server.hits(), 1, "known kids never refetch");
     server.stop().await;
@@ -303,7 +375,11 @@ async fn unknown_kid_triggers_one_rate_limited_refresh() {
     // The IdP rotates: k2 is published after startup.
     *server.body.lock().unwrap() = jwks(&[&ks[0], &ks[1]]);
     let t2 = sign_with(&ks[1], "k2", &claims());
-    assert_eq!(status(&cfg, s, &t2).await.0, 200, "k2 found after one refresh");
+    assert_eq!(
+        status(&cfg, s, &t2).await.0,
+        200,
+        "k2 found after one refresh"
+    );
     assert_eq!(server.hits(), 2, "exactly one refresh");
     assert_eq!(status(&cfg, s, &t2).await.0, 200);
     assert_eq!(server.hits(), 2, "k2 is cached now");
@@ -325,12 +401,24 @@ fn jwks_from_file_and_sync_authorize() {
     let cfg = AuthConfig::load([s], env(jwt_env(&path.to_string_lossy(), ""))).unwrap();
     assert!(cfg.authorize(s, &bearer(&sign(&claims()))).is_ok());
     // No allow-list configured: any app id is accepted.
-    assert!(cfg.authorize(s, &bearer(&sign(&with(claims(), "azp", "x".into())))).is_ok());
+    assert!(
+        cfg.authorize(s, &bearer(&sign(&with(claims(), "azp", "x".into()))))
+            .is_ok()
+    );
     // Rotation through the file: k2 appears, an unknown kid rereads it (sync path).
     std::fs::write(&path, jwks(&[&ks[1]])).unwrap();
-    assert!(cfg.authorize(s, &bearer(&sign_with(&ks[1], "k2", &claims()))).is_ok());
+    assert!(
+        cfg.authorize(s, &bearer(&sign_with(&ks[1], "k2", &claims())))
+            .is_ok()
+    );
     // k1 was dropped from the set and is no longer accepted.
-    assert_eq!(cfg.authorize(s, &bearer(&sign(&claims()))).unwrap_err().status().as_u16(), 401);
+    assert_eq!(
+        cfg.authorize(s, &bearer(&sign(&claims())))
+            .unwrap_err()
+            .status()
+            .as_u16(),
+        401
+    );
     std::fs::remove_file(&path).unwrap();
 
     let err = AuthConfig::load([s], env(jwt_env("/nonexistent/jwks.json", ""))).unwrap_err();
@@ -348,7 +436,13 @@ fn algorithm_allow_list() {
     let cfg = AuthConfig::load([s], env(e)).unwrap();
     std::fs::remove_file(&path).unwrap();
     // RS256 is not in the allow-list any more.
-    assert_eq!(cfg.authorize(s, &bearer(&sign(&claims()))).unwrap_err().status().as_u16(), 401);
+    assert_eq!(
+        cfg.authorize(s, &bearer(&sign(&claims())))
+            .unwrap_err()
+            .status()
+            .as_u16(),
+        401
+    );
 }
 
 #[test]
@@ -366,7 +460,11 @@ fn bearer_with_both_static_token_and_jwt() {
     assert!(cfg.authorize(s, &bearer("static-tokeN")).is_err());
 }
 
-async fn guarded(req: HttpRequest, payload: web::Payload, spec: web::Data<&'static HandlerSpec>) -> HttpResponse {
+async fn guarded(
+    req: HttpRequest,
+    payload: web::Payload,
+    spec: web::Data<&'static HandlerSpec>,
+) -> HttpResponse {
     match Call::begin(spec.get_ref(), &req, payload).await {
         Ok(_) => HttpResponse::Ok().body("ok"),
         Err(resp) => resp,
@@ -400,16 +498,24 @@ async fn jwt_replies_through_call_begin() {
     let resp = test::call_service(&app, call(sign(&claims()))).await;
     assert_eq!(resp.status().as_u16(), 200);
 
-    let resp = test::call_service(&app, call(sign(&with(claims(), "exp", (now() - 3600).into())))).await;
+    let resp = test::call_service(
+        &app,
+        call(sign(&with(claims(), "exp", (now() - 3600).into()))),
+    )
+    .await;
     assert_eq!(resp.status().as_u16(), 401);
     assert_eq!(
         resp.headers().get(WWW_AUTHENTICATE).unwrap(),
         r#"Bearer realm="b2c", error="invalid_token""#
     );
     let body: serde_json::Value = test::read_body_json(resp).await;
-    assert_eq!((body["status"].as_i64(), body["code"].as_str()), (Some(409), Some("unauthorized")));
+    assert_eq!(
+        (body["status"].as_i64(), body["code"].as_str()),
+        (Some(409), Some("unauthorized"))
+    );
 
-    let resp = test::call_service(&app, call(sign(&with(claims(), "azp", "intruder".into())))).await;
+    let resp =
+        test::call_service(&app, call(sign(&with(claims(), "azp", "intruder".into())))).await;
     assert_eq!(resp.status().as_u16(), 403);
     let body: serde_json::Value = test::read_body_json(resp).await;
     assert_eq!(body["code"], "forbidden");

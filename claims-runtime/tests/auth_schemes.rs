@@ -30,7 +30,10 @@ fn spec(tp: &'static str, auth: AuthSpec) -> &'static HandlerSpec {
 }
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     move |k| map.get(k).cloned()
 }
 
@@ -74,27 +77,70 @@ fn basic_matrix() {
     let challenge = Some(r#"Basic realm="b2c""#.to_owned());
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let cases: Vec<(&str, Option<(&str, HeaderValue)>, u16)> = vec![
-        ("current secret", authz(&basic("b2c", "old-password-1")), 200),
-        ("rotation secret", authz(&basic("b2c", "new-password-22")), 200),
-        ("scheme is case-insensitive", authz(&basic("b2c", "old-password-1").replace("Basic", "bAsIc")), 200),
+        (
+            "current secret",
+            authz(&basic("b2c", "old-password-1")),
+            200,
+        ),
+        (
+            "rotation secret",
+            authz(&basic("b2c", "new-password-22")),
+            200,
+        ),
+        (
+            "scheme is case-insensitive",
+            authz(&basic("b2c", "old-password-1").replace("Basic", "bAsIc")),
+            200,
+        ),
         ("no credentials", None, 401),
-        ("wrong password", authz(&basic("b2c", "old-password-2")), 401),
-        ("password prefix (length differs)", authz(&basic("b2c", "old-password")), 401),
-        ("password plus suffix", authz(&basic("b2c", "old-password-1x")), 401),
+        (
+            "wrong password",
+            authz(&basic("b2c", "old-password-2")),
+            401,
+        ),
+        (
+            "password prefix (length differs)",
+            authz(&basic("b2c", "old-password")),
+            401,
+        ),
+        (
+            "password plus suffix",
+            authz(&basic("b2c", "old-password-1x")),
+            401,
+        ),
         ("wrong user", authz(&basic("B2C", "old-password-1")), 401),
-        ("user/password of different pairs mixed", authz(&basic("other", "new-password-22")), 401),
+        (
+            "user/password of different pairs mixed",
+            authz(&basic("other", "new-password-22")),
+            401,
+        ),
         ("wrong scheme (Bearer)", authz("Bearer old-password-1"), 401),
-        ("api key header instead", Some(("x-api-key", HeaderValue::from_static("old-password-1"))), 401),
+        (
+            "api key header instead",
+            Some(("x-api-key", HeaderValue::from_static("old-password-1"))),
+            401,
+        ),
         ("bad base64", authz("Basic !!!not-base64!!!"), 401),
-        ("missing colon", authz(&format!("Basic {}", b64(b"b2cold-password-1"))), 401),
+        (
+            "missing colon",
+            authz(&format!("Basic {}", b64(b"b2cold-password-1"))),
+            401,
+        ),
         ("empty credentials", authz("Basic "), 401),
         ("scheme only", authz("Basic"), 401),
         ("empty header", authz(""), 401),
         ("colon only", authz(&format!("Basic {}", b64(b":"))), 401),
-        ("non-UTF-8 credentials", authz(&format!("Basic {}", b64(b"b2c:\xff\xfe"))), 401),
+        (
+            "non-UTF-8 credentials",
+            authz(&format!("Basic {}", b64(b"b2c:\xff\xfe"))),
+            401,
+        ),
         (
             "non-ASCII header bytes",
-            Some(("authorization", HeaderValue::from_bytes(b"Basic \xe9\xe9").unwrap())),
+            Some((
+                "authorization",
+                HeaderValue::from_bytes(b"Basic \xe9\xe9").unwrap(),
+            )),
             401,
         ),
     ];
@@ -114,11 +160,20 @@ fn basic_old_secret_rejected_after_removal() {
     // Rotation done: the new password became the current one, the old one is gone.
     let cfg = AuthConfig::load(
         [s],
-        env(&[("CLAIMS_BASIC_USERNAME", "b2c"), ("CLAIMS_BASIC_PASSWORD", "new-password-22")]),
+        env(&[
+            ("CLAIMS_BASIC_USERNAME", "b2c"),
+            ("CLAIMS_BASIC_PASSWORD", "new-password-22"),
+        ]),
     )
     .unwrap();
-    assert_eq!(outcome(&cfg, s, &req_with(authz(&basic("b2c", "new-password-22")))).0, 200);
-    assert_eq!(outcome(&cfg, s, &req_with(authz(&basic("b2c", "old-password-1")))).0, 401);
+    assert_eq!(
+        outcome(&cfg, s, &req_with(authz(&basic("b2c", "new-password-22")))).0,
+        200
+    );
+    assert_eq!(
+        outcome(&cfg, s, &req_with(authz(&basic("b2c", "old-password-1")))).0,
+        401
+    );
 }
 
 #[test]
@@ -129,14 +184,23 @@ fn basic_secret_from_file() {
     let p = path.to_string_lossy().into_owned();
     let cfg = AuthConfig::load(
         [s],
-        env(&[("CLAIMS_BASIC_USERNAME", "b2c"), ("CLAIMS_BASIC_PASSWORD_FILE", &p)]),
+        env(&[
+            ("CLAIMS_BASIC_USERNAME", "b2c"),
+            ("CLAIMS_BASIC_PASSWORD_FILE", &p),
+        ]),
     )
     .unwrap();
     std::fs::remove_file(&path).unwrap();
-    assert_eq!(outcome(&cfg, s, &req_with(authz(&basic("b2c", "from-file-secret")))).0, 200);
+    assert_eq!(
+        outcome(&cfg, s, &req_with(authz(&basic("b2c", "from-file-secret")))).0,
+        200
+    );
 }
 
-const API_ENV: &[(&str, &str)] = &[("CLAIMS_API_KEY", "key-one"), ("CLAIMS_API_KEY_NEXT", "key-two-longer")];
+const API_ENV: &[(&str, &str)] = &[
+    ("CLAIMS_API_KEY", "key-one"),
+    ("CLAIMS_API_KEY_NEXT", "key-two-longer"),
+];
 
 #[test]
 fn api_key_matrix() {
@@ -149,13 +213,28 @@ fn api_key_matrix() {
         ("no credentials", None, 401),
         ("wrong key", h("key-two"), 401),
         ("prefix of key", h("key-on"), 401),
-        ("wrong header name", Some(("x-api-key", HeaderValue::from_static("key-one"))), 401),
-        ("wrong scheme (Authorization Bearer)", authz("Bearer key-one"), 401),
-        ("wrong scheme (Authorization Basic)", authz(&basic("x", "key-one")), 401),
+        (
+            "wrong header name",
+            Some(("x-api-key", HeaderValue::from_static("key-one"))),
+            401,
+        ),
+        (
+            "wrong scheme (Authorization Bearer)",
+            authz("Bearer key-one"),
+            401,
+        ),
+        (
+            "wrong scheme (Authorization Basic)",
+            authz(&basic("x", "key-one")),
+            401,
+        ),
         ("empty value", h(""), 401),
         (
             "non-UTF-8 value",
-            Some(("x-functions-key", HeaderValue::from_bytes(b"key-\xff\xfe").unwrap())),
+            Some((
+                "x-functions-key",
+                HeaderValue::from_bytes(b"key-\xff\xfe").unwrap(),
+            )),
             401,
         ),
     ];
@@ -172,7 +251,11 @@ fn api_key_matrix() {
 
     let rotated = AuthConfig::load([s], env(&[("CLAIMS_API_KEY", "key-two-longer")])).unwrap();
     assert_eq!(outcome(&rotated, s, &req_with(h("key-two-longer"))).0, 200);
-    assert_eq!(outcome(&rotated, s, &req_with(h("key-one"))).0, 401, "old key removed");
+    assert_eq!(
+        outcome(&rotated, s, &req_with(h("key-one"))).0,
+        401,
+        "old key removed"
+    );
 }
 
 const BEARER_ENV: &[(&str, &str)] = &[
@@ -188,30 +271,79 @@ fn static_bearer_matrix() {
     let bare = Some(r#"Bearer realm="b2c""#.to_owned());
     let cases: Vec<(&str, Option<(&str, HeaderValue)>, u16, Option<String>)> = vec![
         ("current token", authz("Bearer static-token-A"), 200, None),
-        ("rotation token", authz("Bearer static-token-B-rotated"), 200, None),
-        ("lower-case scheme", authz("bearer static-token-A"), 200, None),
+        (
+            "rotation token",
+            authz("Bearer static-token-B-rotated"),
+            200,
+            None,
+        ),
+        (
+            "lower-case scheme",
+            authz("bearer static-token-A"),
+            200,
+            None,
+        ),
         ("no credentials", None, 401, bare.clone()),
-        ("wrong token", authz("Bearer static-token-C"), 401, invalid.clone()),
-        ("prefix", authz("Bearer static-token-"), 401, invalid.clone()),
-        ("wrong scheme (Basic)", authz(&basic("static-token-A", "x")), 401, bare.clone()),
+        (
+            "wrong token",
+            authz("Bearer static-token-C"),
+            401,
+            invalid.clone(),
+        ),
+        (
+            "prefix",
+            authz("Bearer static-token-"),
+            401,
+            invalid.clone(),
+        ),
+        (
+            "wrong scheme (Basic)",
+            authz(&basic("static-token-A", "x")),
+            401,
+            bare.clone(),
+        ),
         ("scheme only", authz("Bearer"), 401, invalid.clone()),
         ("empty header", authz(""), 401, invalid.clone()),
         (
             "non-ASCII token",
-            Some(("authorization", HeaderValue::from_bytes(b"Bearer \xff").unwrap())),
+            Some((
+                "authorization",
+                HeaderValue::from_bytes(b"Bearer \xff").unwrap(),
+            )),
             401,
             invalid.clone(),
         ),
-        ("looks like a JWT", authz("Bearer a.b.c"), 401, invalid.clone()),
+        (
+            "looks like a JWT",
+            authz("Bearer a.b.c"),
+            401,
+            invalid.clone(),
+        ),
     ];
     for (name, header, want, want_ch) in cases {
         let (got, ch) = outcome(&cfg, s, &req_with(header));
         assert_eq!(got, want, "case {name}");
         assert_eq!(ch, want_ch, "challenge for {name}");
     }
-    let rotated = AuthConfig::load([s], env(&[("CLAIMS_BEARER_TOKEN", "static-token-B-rotated")])).unwrap();
-    assert_eq!(outcome(&rotated, s, &req_with(authz("Bearer static-token-B-rotated"))).0, 200);
-    assert_eq!(outcome(&rotated, s, &req_with(authz("Bearer static-token-A"))).0, 401, "old token removed");
+    let rotated = AuthConfig::load(
+        [s],
+        env(&[("CLAIMS_BEARER_TOKEN", "static-token-B-rotated")]),
+    )
+    .unwrap();
+    assert_eq!(
+        outcome(
+            &rotated,
+            s,
+            &req_with(authz("Bearer static-token-B-rotated"))
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        outcome(&rotated, s, &req_with(authz("Bearer static-token-A"))).0,
+        401,
+        "old token removed"
+    );
 }
 
 #[test]
@@ -242,7 +374,9 @@ fn load_refuses_to_start_without_secrets_and_names_the_variable() {
     let t = spec("REST-T", AuthSpec::Bearer);
     let j = spec("REST-J", AuthSpec::BearerFromClaim("bearerToken"));
     let c = spec("REST-C", AuthSpec::ClientCertificate);
-    let err = AuthConfig::load([b, k, t, j, c], env(&[])).unwrap_err().to_string();
+    let err = AuthConfig::load([b, k, t, j, c], env(&[]))
+        .unwrap_err()
+        .to_string();
     for needle in [
         "handler REST-X uses Basic auth but CLAIMS_BASIC_USERNAME is not set",
         "handler REST-X uses Basic auth but CLAIMS_BASIC_PASSWORD is not set",
@@ -267,9 +401,15 @@ fn load_refuses_to_start_without_secrets_and_names_the_variable() {
     assert!(err.contains("CLAIMS_CLIENT_CERT_THUMBPRINTS"), "{err}");
 
     // An unreadable secret file is named.
-    let err = AuthConfig::load([b], env(&[("CLAIMS_BASIC_USERNAME", "u"), ("CLAIMS_BASIC_PASSWORD_FILE", "/nonexistent/pw")]))
-        .unwrap_err()
-        .to_string();
+    let err = AuthConfig::load(
+        [b],
+        env(&[
+            ("CLAIMS_BASIC_USERNAME", "u"),
+            ("CLAIMS_BASIC_PASSWORD_FILE", "/nonexistent/pw"),
+        ]),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("/nonexistent/pw"), "{err}");
 }
 
@@ -277,8 +417,19 @@ fn load_refuses_to_start_without_secrets_and_names_the_variable() {
 fn production_mode_refuses_none_handlers_unless_allowed() {
     let open = spec("REST-Open", AuthSpec::None);
     let err = AuthConfig::load([open], env(&[("CLAIMS_PRODUCTION", "true")])).unwrap_err();
-    assert!(err.to_string().contains("handler REST-Open uses AuthenticationType None"), "{err}");
-    AuthConfig::load([open], env(&[("CLAIMS_PRODUCTION", "true"), ("CLAIMS_ALLOW_INSECURE", "true")])).unwrap();
+    assert!(
+        err.to_string()
+            .contains("handler REST-Open uses AuthenticationType None"),
+        "{err}"
+    );
+    AuthConfig::load(
+        [open],
+        env(&[
+            ("CLAIMS_PRODUCTION", "true"),
+            ("CLAIMS_ALLOW_INSECURE", "true"),
+        ]),
+    )
+    .unwrap();
     AuthConfig::load([open], env(&[])).unwrap();
 }
 
@@ -286,7 +437,10 @@ fn production_mode_refuses_none_handlers_unless_allowed() {
 async fn production_mode_refuses_plain_http() {
     let app = claims_runtime::App::empty().production(true);
     let err = app.serve("127.0.0.1:0").await.unwrap_err();
-    assert!(err.to_string().contains("refuses to serve plain HTTP"), "{err}");
+    assert!(
+        err.to_string().contains("refuses to serve plain HTTP"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -298,10 +452,17 @@ fn dev_credentials_work_with_the_guard() {
     cfg.resolve([s], env(&[])).unwrap();
     let ok = req_with(authz(&creds.authorization_header()));
     assert_eq!(outcome(&cfg, s, &ok).0, 200);
-    assert_eq!(outcome(&cfg, s, &req_with(authz(&basic(&creds.username, "nope")))).0, 401);
+    assert_eq!(
+        outcome(&cfg, s, &req_with(authz(&basic(&creds.username, "nope")))).0,
+        401
+    );
 }
 
-async fn guarded(req: HttpRequest, payload: web::Payload, spec: web::Data<&'static HandlerSpec>) -> HttpResponse {
+async fn guarded(
+    req: HttpRequest,
+    payload: web::Payload,
+    spec: web::Data<&'static HandlerSpec>,
+) -> HttpResponse {
     match Call::begin(spec.get_ref(), &req, payload).await {
         Ok(_) => HttpResponse::Ok().body("ok"),
         Err(resp) => resp,
@@ -342,7 +503,10 @@ async fn rejection_reply_through_call_begin() {
     assert_eq!(body["status"], 409, "contract body: {body}");
     assert_eq!(body["code"], "unauthorized");
     assert!(body["userMessage"].is_string());
-    assert!(body.get("developerMessage").is_none(), "no details outside debug mode");
+    assert!(
+        body.get("developerMessage").is_none(),
+        "no details outside debug mode"
+    );
 
     let resp = test::call_service(
         &app,

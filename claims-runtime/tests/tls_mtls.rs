@@ -27,7 +27,9 @@ fn pki() -> Pki {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, "claims test CA");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "claims test CA");
     let ca_cert = ca_params.self_signed(&ca_key).unwrap();
     let issuer = Issuer::new(ca_params, ca_key);
     let server_key = KeyPair::generate().unwrap();
@@ -84,10 +86,12 @@ fn https_get(
 ) -> (u16, Option<ProtocolVersion>) {
     let mut roots = RootCertStore::empty();
     roots.add(ca.clone()).unwrap();
-    let builder = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_protocol_versions(&[version])
-        .unwrap()
-        .with_root_certificates(roots);
+    let builder = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_protocol_versions(&[version])
+    .unwrap()
+    .with_root_certificates(roots);
     let config = match client {
         Some(c) => builder
             .with_client_auth_cert(
@@ -98,9 +102,11 @@ fn https_get(
         None => builder.with_no_client_auth(),
     };
     let conn =
-        rustls::ClientConnection::new(Arc::new(config), ServerName::try_from("localhost").unwrap()).unwrap();
+        rustls::ClientConnection::new(Arc::new(config), ServerName::try_from("localhost").unwrap())
+            .unwrap();
     let sock = TcpStream::connect(addr).unwrap();
-    sock.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    sock.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
     let mut tls = rustls::StreamOwned::new(conn, sock);
     let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     if tls.write_all(req.as_bytes()).is_err() {
@@ -135,7 +141,11 @@ fn spec(auth: AuthSpec) -> &'static HandlerSpec {
     }))
 }
 
-async fn guarded(req: HttpRequest, payload: web::Payload, spec: web::Data<&'static HandlerSpec>) -> HttpResponse {
+async fn guarded(
+    req: HttpRequest,
+    payload: web::Payload,
+    spec: web::Data<&'static HandlerSpec>,
+) -> HttpResponse {
     match Call::begin(spec.get_ref(), &req, payload).await {
         Ok(_) => HttpResponse::Ok().body("ok"),
         Err(resp) => resp,
@@ -180,9 +190,11 @@ async fn get(
         der: c.der.clone(),
         key: c.key.clone(),
     });
-    actix_web::rt::task::spawn_blocking(move || https_get(addr, &ca, version, client.as_ref(), path))
-        .await
-        .unwrap()
+    actix_web::rt::task::spawn_blocking(move || {
+        https_get(addr, &ca, version, client.as_ref(), path)
+    })
+    .await
+    .unwrap()
 }
 
 #[actix_web::test]
@@ -206,7 +218,11 @@ async fn mtls_allow_list_over_tls12_and_tls13() {
         (&rustls::version::TLS13, ProtocolVersion::TLSv1_3),
     ] {
         let (status, v) = get(addr, &pki.ca_der, version, Some(&allowed), "/cert").await;
-        assert_eq!((status, v), (200, Some(want)), "allowed cert (SHA-256 pin) over {want:?}");
+        assert_eq!(
+            (status, v),
+            (200, Some(want)),
+            "allowed cert (SHA-256 pin) over {want:?}"
+        );
         let (status, _) = get(addr, &pki.ca_der, version, Some(&rollover), "/cert").await;
         assert_eq!(status, 200, "rollover cert (SHA-1 pin) over {want:?}");
         let (status, _) = get(addr, &pki.ca_der, version, Some(&unknown), "/cert").await;
@@ -224,12 +240,16 @@ async fn mtls_with_trusted_roots_and_subject_issuer() {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, "Client CA");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Client CA");
     let ca_cert = ca_params.self_signed(&ca_key).unwrap();
     let issuer = Issuer::new(ca_params, ca_key);
     let key = KeyPair::generate().unwrap();
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.distinguished_name.push(DnType::CommonName, "b2c.contoso.onmicrosoft.com");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "b2c.contoso.onmicrosoft.com");
     let signed = ClientCert {
         der: params.signed_by(&key, &issuer).unwrap().der().clone(),
         key: key.serialize_der(),
@@ -244,17 +264,32 @@ async fn mtls_with_trusted_roots_and_subject_issuer() {
     let tls = TlsSettings::from_pem(pki.server_cert_pem.clone(), pki.server_key_pem.clone())
         .client_auth(ClientAuth::TrustedRoots(ca_cert.pem().into_bytes()));
     let (addr, handle) = start_server(auth, tls);
-    let (status, v) = get(addr, &pki.ca_der, &rustls::version::TLS13, Some(&signed), "/cert").await;
+    let (status, v) = get(
+        addr,
+        &pki.ca_der,
+        &rustls::version::TLS13,
+        Some(&signed),
+        "/cert",
+    )
+    .await;
     assert_eq!((status, v), (200, Some(ProtocolVersion::TLSv1_3)));
     // A self-signed certificate copying the subject and issuer names fails the chain check.
     let impostor_key = KeyPair::generate().unwrap();
     let mut ip = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ip.distinguished_name.push(DnType::CommonName, "b2c.contoso.onmicrosoft.com");
+    ip.distinguished_name
+        .push(DnType::CommonName, "b2c.contoso.onmicrosoft.com");
     let impostor = ClientCert {
         der: ip.self_signed(&impostor_key).unwrap().der().clone(),
         key: impostor_key.serialize_der(),
     };
-    let (status, _) = get(addr, &pki.ca_der, &rustls::version::TLS13, Some(&impostor), "/cert").await;
+    let (status, _) = get(
+        addr,
+        &pki.ca_der,
+        &rustls::version::TLS13,
+        Some(&impostor),
+        "/cert",
+    )
+    .await;
     assert_ne!(status, 200, "an untrusted chain is refused");
     handle.stop(true).await;
 }
@@ -263,8 +298,16 @@ async fn mtls_with_trusted_roots_and_subject_issuer() {
 async fn app_serves_tls12_and_tls13_only_as_configured() {
     let pki = pki();
     for (versions, probe, ok) in [
-        (vec![TlsVersion::Tls12, TlsVersion::Tls13], &rustls::version::TLS12, true),
-        (vec![TlsVersion::Tls12, TlsVersion::Tls13], &rustls::version::TLS13, true),
+        (
+            vec![TlsVersion::Tls12, TlsVersion::Tls13],
+            &rustls::version::TLS12,
+            true,
+        ),
+        (
+            vec![TlsVersion::Tls12, TlsVersion::Tls13],
+            &rustls::version::TLS13,
+            true,
+        ),
         (vec![TlsVersion::Tls13], &rustls::version::TLS12, false),
         (vec![TlsVersion::Tls12], &rustls::version::TLS13, false),
     ] {
@@ -279,10 +322,16 @@ async fn app_serves_tls12_and_tls13_only_as_configured() {
         actix_web::rt::spawn(server);
         let (status, v) = get(addr, &pki.ca_der, probe, None, "/nothing-here").await;
         if ok {
-            assert_eq!(status, 404, "HTTP answer over TLS ({versions:?}, probe {probe:?})");
+            assert_eq!(
+                status, 404,
+                "HTTP answer over TLS ({versions:?}, probe {probe:?})"
+            );
             assert_eq!(v, Some(probe.version));
         } else {
-            assert_eq!(status, 0, "handshake must fail ({versions:?}, probe {probe:?})");
+            assert_eq!(
+                status, 0,
+                "handshake must fail ({versions:?}, probe {probe:?})"
+            );
         }
         handle.stop(true).await;
     }
@@ -313,12 +362,20 @@ fn x_arr_client_cert_only_when_enabled() {
         Err(e) => e.status().as_u16(),
     };
     let off = AuthConfig::load([s], env(false)).unwrap();
-    assert_eq!(status(&off, &header(&allowed.der)), 401, "header ignored when disabled");
+    assert_eq!(
+        status(&off, &header(&allowed.der)),
+        401,
+        "header ignored when disabled"
+    );
 
     let on = AuthConfig::load([s], env(true)).unwrap();
     assert_eq!(status(&on, &header(&allowed.der)), 200);
     assert_eq!(status(&on, &header(&other.der)), 403);
-    assert_eq!(status(&on, &TestRequest::get().to_http_request()), 401, "no header");
+    assert_eq!(
+        status(&on, &TestRequest::get().to_http_request()),
+        401,
+        "no header"
+    );
     let bad = TestRequest::get()
         .insert_header(("X-ARR-ClientCert", "%%%not base64"))
         .to_http_request();

@@ -55,7 +55,10 @@ impl App {
     }
 
     /// Resolves the secrets of every mounted handler from `env` (see [`AuthConfig::resolve`]).
-    pub fn resolve_auth(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), StartupError> {
+    pub fn resolve_auth(
+        &mut self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), StartupError> {
         let specs = self.specs();
         self.config_mut()
             .auth
@@ -90,12 +93,12 @@ impl App {
         }
         let server_config = tls.server_config()?;
         let conf = self.into_configurator();
-        Ok(
-            actix_web::HttpServer::new(move || actix_web::App::new().configure(|c| conf.configure(c)))
-                .on_connect(peer_cert_on_connect)
-                .listen_rustls_0_23(listener, server_config)?
-                .run(),
-        )
+        Ok(actix_web::HttpServer::new(move || {
+            actix_web::App::new().configure(|c| conf.configure(c))
+        })
+        .on_connect(peer_cert_on_connect)
+        .listen_rustls_0_23(listener, server_config)?
+        .run())
     }
 }
 

@@ -35,7 +35,9 @@ impl BasicGuard {
         let deny = |why: &'static str| Denied::unauthorized(why, Some(CHALLENGE));
         let (scheme, param) = authorization(req).map_err(|why| deny(why))?;
         if !scheme.eq_ignore_ascii_case("basic") {
-            return Err(deny("the Authorization header does not use the Basic scheme"));
+            return Err(deny(
+                "the Authorization header does not use the Basic scheme",
+            ));
         }
         if param.is_empty() {
             return Err(deny("empty Basic credentials"));
@@ -47,7 +49,9 @@ impl BasicGuard {
             return Err(deny("the Basic credentials are not UTF-8"));
         }
         let Some(colon) = decoded.iter().position(|&b| b == b':') else {
-            return Err(deny("the Basic credentials have no ':' between user and password"));
+            return Err(deny(
+                "the Basic credentials have no ':' between user and password",
+            ));
         };
         let user = digest(&decoded[..colon]);
         let pass = digest(&decoded[colon + 1..]);

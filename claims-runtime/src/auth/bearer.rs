@@ -14,7 +14,11 @@ pub const CHALLENGE_FORBIDDEN: &str = r#"Bearer realm="b2c", error="insufficient
 /// The bearer token of the request, or why there is none.
 pub(crate) fn token(req: &HttpRequest) -> Result<&str, Denied> {
     let (scheme, param) = authorization(req).map_err(|why| {
-        let challenge = if why == super::MISSING { CHALLENGE_MISSING } else { CHALLENGE_INVALID };
+        let challenge = if why == super::MISSING {
+            CHALLENGE_MISSING
+        } else {
+            CHALLENGE_INVALID
+        };
         Denied::unauthorized(why, Some(challenge))
     })?;
     if !scheme.eq_ignore_ascii_case("bearer") {
@@ -24,7 +28,10 @@ pub(crate) fn token(req: &HttpRequest) -> Result<&str, Denied> {
         ));
     }
     if param.is_empty() {
-        return Err(Denied::unauthorized("empty bearer token", Some(CHALLENGE_INVALID)));
+        return Err(Denied::unauthorized(
+            "empty bearer token",
+            Some(CHALLENGE_INVALID),
+        ));
     }
     Ok(param)
 }

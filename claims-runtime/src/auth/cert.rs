@@ -66,7 +66,9 @@ impl Thumbprint {
     /// The thumbprints of a certificate, both kinds.
     pub fn of(der: &[u8]) -> [Thumbprint; 2] {
         let mut s1 = [0u8; 20];
-        s1.copy_from_slice(ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref());
+        s1.copy_from_slice(
+            ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref(),
+        );
         [Thumbprint::Sha1(s1), Thumbprint::Sha256(sha256(der))]
     }
 }
@@ -152,8 +154,9 @@ impl CertAllowList {
 
     /// Checks a DER certificate: parseable, inside its validity period, and allow-listed.
     pub(crate) fn check_der(&self, der: &[u8]) -> Result<(), Denied> {
-        let (_, cert) = x509_parser::parse_x509_certificate(der)
-            .map_err(|_| Denied::unauthorized("the client certificate is not valid DER X.509", None))?;
+        let (_, cert) = x509_parser::parse_x509_certificate(der).map_err(|_| {
+            Denied::unauthorized("the client certificate is not valid DER X.509", None)
+        })?;
         if !cert.validity().is_valid() {
             return Err(Denied::unauthorized(
                 "the client certificate is expired or not yet valid",
@@ -190,15 +193,20 @@ impl CertAllowList {
             return self.check_der(der);
         }
         if trust_arr && let Some(h) = req.headers().get(ARR_CLIENT_CERT_HEADER) {
-            let text = h
-                .to_str()
-                .map_err(|_| Denied::unauthorized("the X-ARR-ClientCert header is not ASCII", None))?;
+            let text = h.to_str().map_err(|_| {
+                Denied::unauthorized("the X-ARR-ClientCert header is not ASCII", None)
+            })?;
             let der = base64::engine::general_purpose::STANDARD
                 .decode(text.trim())
-                .map_err(|_| Denied::unauthorized("the X-ARR-ClientCert header is not base64", None))?;
+                .map_err(|_| {
+                    Denied::unauthorized("the X-ARR-ClientCert header is not base64", None)
+                })?;
             return self.check_der(&der);
         }
-        Err(Denied::unauthorized("no client certificate was presented", None))
+        Err(Denied::unauthorized(
+            "no client certificate was presented",
+            None,
+        ))
     }
 }
 
@@ -228,7 +236,9 @@ mod tests {
 
     #[test]
     fn thumbprints_parse() {
-        let t: Thumbprint = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01".parse().unwrap();
+        let t: Thumbprint = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01"
+            .parse()
+            .unwrap();
         assert!(matches!(t, Thumbprint::Sha1(_)));
         let t: Thumbprint = "00".repeat(32).parse().unwrap();
         assert!(matches!(t, Thumbprint::Sha256(_)));
@@ -238,6 +248,9 @@ mod tests {
 
     #[test]
     fn dn_normalization() {
-        assert_eq!(normalize_dn("CN=A, O = Contoso"), normalize_dn("cn=a,o=contoso"));
+        assert_eq!(
+            normalize_dn("CN=A, O = Contoso"),
+            normalize_dn("cn=a,o=contoso")
+        );
     }
 }

@@ -18,7 +18,10 @@ impl DevCredentials {
     /// The `Authorization` header value a client sends with these credentials.
     pub fn authorization_header(&self) -> String {
         let raw = format!("{}:{}", self.username, self.password.expose());
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
     }
 }
 
@@ -31,8 +34,10 @@ pub fn generate_dev_basic_credentials() -> DevCredentials {
     let mut user = [0u8; 6];
     let mut pass = [0u8; 24];
     // The system RNG only fails when the OS has no randomness at all.
-    rng.fill(&mut user).expect("the system random number generator failed");
-    rng.fill(&mut pass).expect("the system random number generator failed");
+    rng.fill(&mut user)
+        .expect("the system random number generator failed");
+    rng.fill(&mut pass)
+        .expect("the system random number generator failed");
     DevCredentials {
         username: format!("b2c-dev-{}", super::cert::hex(&user)),
         password: Secret::new(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pass)),

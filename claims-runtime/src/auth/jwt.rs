@@ -75,9 +75,9 @@ impl HttpJwks {
                 "the JWKS URL {url} uses https, which the built-in fetcher does not speak: download the key set to a file and point CLAIMS_JWT_JWKS at it, or install a custom JwksSource"
             ));
         }
-        let rest = url
-            .strip_prefix("http://")
-            .ok_or_else(|| format!("the JWKS location {url} is neither an http:// URL nor a file"))?;
+        let rest = url.strip_prefix("http://").ok_or_else(|| {
+            format!("the JWKS location {url} is neither an http:// URL nor a file")
+        })?;
         let (authority, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
@@ -109,8 +109,10 @@ impl HttpJwks {
             .next()
             .ok_or_else(|| format!("{} has no address", self.host))?;
         let mut s = TcpStream::connect_timeout(&addr, self.timeout).map_err(|e| e.to_string())?;
-        s.set_read_timeout(Some(self.timeout)).map_err(|e| e.to_string())?;
-        s.set_write_timeout(Some(self.timeout)).map_err(|e| e.to_string())?;
+        s.set_read_timeout(Some(self.timeout))
+            .map_err(|e| e.to_string())?;
+        s.set_write_timeout(Some(self.timeout))
+            .map_err(|e| e.to_string())?;
         let req = format!(
             "GET {} HTTP/1.1\r\nHost: {}:{}\r\nAccept: application/json\r\nConnection: close\r\n\r\n",
             self.path, self.host, self.port
@@ -138,7 +140,8 @@ fn parse_http_response(raw: &[u8]) -> Result<Vec<u8>, String> {
     }
     let chunked = lines.any(|l| {
         l.split_once(':').is_some_and(|(k, v)| {
-            k.trim().eq_ignore_ascii_case("transfer-encoding") && v.to_ascii_lowercase().contains("chunked")
+            k.trim().eq_ignore_ascii_case("transfer-encoding")
+                && v.to_ascii_lowercase().contains("chunked")
         })
     });
     let body = &raw[end + 4..];
@@ -148,7 +151,10 @@ fn parse_http_response(raw: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut rest = body;
     loop {
-        let nl = rest.windows(2).position(|w| w == b"\r\n").ok_or("bad chunk")?;
+        let nl = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .ok_or("bad chunk")?;
         let size_text = std::str::from_utf8(&rest[..nl]).map_err(|_| "bad chunk size")?;
         let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
             .map_err(|_| "bad chunk size")?;
@@ -166,10 +172,14 @@ fn parse_http_response(raw: &[u8]) -> Result<Vec<u8>, String> {
 
 impl JwksSource for HttpJwks {
     fn fetch(&self) -> Result<JwkSet, String> {
-        let body = self
-            .get()
-            .map_err(|e| format!("cannot fetch the JWKS from http://{}:{}{}: {e}", self.host, self.port, self.path))?;
-        serde_json::from_slice(&body).map_err(|e| format!("the JWKS response is not a JWK set: {e}"))
+        let body = self.get().map_err(|e| {
+            format!(
+                "cannot fetch the JWKS from http://{}:{}{}: {e}",
+                self.host, self.port, self.path
+            )
+        })?;
+        serde_json::from_slice(&body)
+            .map_err(|e| format!("the JWKS response is not a JWK set: {e}"))
     }
 }
 
@@ -254,9 +264,12 @@ impl KeyCache {
     fn find(&self, kid: Option<&str>) -> Option<Arc<DecodingKey>> {
         match kid {
             Some(kid) => self.by_kid.get(kid).cloned(),
-            None if self.by_kid.len() + self.without_kid.len() == 1 => {
-                self.by_kid.values().chain(&self.without_kid).next().cloned()
-            }
+            None if self.by_kid.len() + self.without_kid.len() == 1 => self
+                .by_kid
+                .values()
+                .chain(&self.without_kid)
+                .next()
+                .cloned(),
             None => None,
         }
     }
@@ -391,7 +404,10 @@ impl JwtValidator {
     }
 
     fn lookup(&self, kid: Option<&str>) -> Option<Arc<DecodingKey>> {
-        self.keys.read().unwrap_or_else(|p| p.into_inner()).find(kid)
+        self.keys
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .find(kid)
     }
 
     /// Validates `token`; `Ok` carries the caller's app id, if the token names one.
@@ -399,7 +415,9 @@ impl JwtValidator {
         match self.check(token, Fetch::Inline) {
             Ok(app) => Ok(app),
             Err(JwtCheck::Denied(d)) => Err(d.into_error()),
-            Err(JwtCheck::NeedKeys(_)) => Err(Denied::unauthorized("unknown key id", Some(CHALLENGE_INVALID)).into_error()),
+            Err(JwtCheck::NeedKeys(_)) => {
+                Err(Denied::unauthorized("unknown key id", Some(CHALLENGE_INVALID)).into_error())
+            }
         }
     }
 
@@ -408,7 +426,11 @@ impl JwtValidator {
         let header = jsonwebtoken::decode_header(token)
             .map_err(|e| invalid(format!("malformed token or unsupported algorithm: {e}")))?;
         let Some((_, validation)) = self.validations.iter().find(|(a, _)| *a == header.alg) else {
-            return Err(invalid(format!("the token algorithm {:?} is not allowed", header.alg)).into());
+            return Err(invalid(format!(
+                "the token algorithm {:?} is not allowed",
+                header.alg
+            ))
+            .into());
         };
         let kid = header.kid.as_deref();
         let key = match self.lookup(kid) {
@@ -416,7 +438,9 @@ impl JwtValidator {
             None => {
                 match fetch {
                     Fetch::Inline => self.refresh_for(kid),
-                    Fetch::Defer if self.refresh_due() => return Err(JwtCheck::NeedKeys(kid.map(str::to_owned))),
+                    Fetch::Defer if self.refresh_due() => {
+                        return Err(JwtCheck::NeedKeys(kid.map(str::to_owned)));
+                    }
                     _ => {}
                 }
                 self.lookup(kid)
@@ -436,9 +460,12 @@ impl JwtValidator {
         })?;
         let app = data.claims.azp.or(data.claims.appid);
         if !self.settings.allowed_app_ids.is_empty()
-            && !app
-                .as_deref()
-                .is_some_and(|a| self.settings.allowed_app_ids.iter().any(|x| x.eq_ignore_ascii_case(a)))
+            && !app.as_deref().is_some_and(|a| {
+                self.settings
+                    .allowed_app_ids
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(a))
+            })
         {
             return Err(Denied::forbidden_owned(
                 format!("caller app id {app:?} is not allowed"),
@@ -457,10 +484,17 @@ mod tests {
     #[test]
     fn parses_urls_and_responses() {
         let h = HttpJwks::new("http://127.0.0.1:8080/keys").unwrap();
-        assert_eq!((h.host.as_str(), h.port, h.path.as_str()), ("127.0.0.1", 8080, "/keys"));
+        assert_eq!(
+            (h.host.as_str(), h.port, h.path.as_str()),
+            ("127.0.0.1", 8080, "/keys")
+        );
         let h = HttpJwks::new("http://localhost").unwrap();
         assert_eq!((h.port, h.path.as_str()), (80, "/"));
-        assert!(HttpJwks::new("https://login.microsoftonline.com/x").unwrap_err().contains("https"));
+        assert!(
+            HttpJwks::new("https://login.microsoftonline.com/x")
+                .unwrap_err()
+                .contains("https")
+        );
         let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
         assert_eq!(parse_http_response(raw).unwrap(), b"abcde");
         let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";

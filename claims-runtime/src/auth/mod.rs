@@ -18,8 +18,8 @@
 //! the new one. Failures are logged (reason, technical profile, request id header when present)
 //! at `info`, never the presented or configured secret.
 
-pub mod app_ext;
 mod apikey;
+pub mod app_ext;
 mod basic;
 pub mod bearer;
 pub mod cert;
@@ -145,7 +145,10 @@ struct Resolved {
 impl fmt::Debug for Resolved {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Resolved")
-            .field("basic_pairs", &self.basic.as_ref().map_or(0, BasicGuard::len))
+            .field(
+                "basic_pairs",
+                &self.basic.as_ref().map_or(0, BasicGuard::len),
+            )
             .field("api_keys", &self.api_keys)
             .field("bearer_tokens", &self.bearer_tokens)
             .field("jwt", &self.jwt.is_some())
@@ -284,7 +287,12 @@ impl From<Denied> for Fail {
 }
 
 fn truthy(v: Option<String>) -> bool {
-    v.is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+    v.is_some_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        )
+    })
 }
 
 impl AuthConfig {
@@ -312,7 +320,9 @@ impl AuthConfig {
     }
 
     /// Like [`AuthConfig::load`], reading the process environment.
-    pub fn from_env<'a>(specs: impl IntoIterator<Item = &'a HandlerSpec>) -> Result<AuthConfig, AuthError> {
+    pub fn from_env<'a>(
+        specs: impl IntoIterator<Item = &'a HandlerSpec>,
+    ) -> Result<AuthConfig, AuthError> {
         AuthConfig::load(specs, |k| std::env::var(k).ok())
     }
 
@@ -366,7 +376,10 @@ impl AuthConfig {
         let thumbprints = get(&s.client_cert_thumbprints);
         let subj = [
             (get(&s.client_cert_subject), get(&s.client_cert_issuer)),
-            (get(&s.client_cert_subject_next), get(&s.client_cert_issuer_next)),
+            (
+                get(&s.client_cert_subject_next),
+                get(&s.client_cert_issuer_next),
+            ),
         ];
 
         let mut r = Resolved::default();
@@ -384,23 +397,29 @@ impl AuthConfig {
         r.bearer_tokens = SecretSet::new(bearer.iter().flatten());
 
         // JWT
-        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> = match (&self.jwks, &jwks_location) {
-            (Some(src), _) => Some(Ok(src.clone())),
-            (None, Some(loc)) => Some(jwt::jwks_source_for(loc.expose())),
-            (None, None) => None,
-        };
+        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> =
+            match (&self.jwks, &jwks_location) {
+                (Some(src), _) => Some(Ok(src.clone())),
+                (None, Some(loc)) => Some(jwt::jwks_source_for(loc.expose())),
+                (None, None) => None,
+            };
         let mut jwt_problem = None;
         if let Some(src) = jwt_source {
             let mut settings = self.jwt.clone();
             if settings.issuers.is_empty() {
-                settings.issuers = issuers.map(|v| secrets::comma_list(v.expose())).unwrap_or_default();
+                settings.issuers = issuers
+                    .map(|v| secrets::comma_list(v.expose()))
+                    .unwrap_or_default();
             }
             if settings.audiences.is_empty() {
-                settings.audiences = audiences.map(|v| secrets::comma_list(v.expose())).unwrap_or_default();
+                settings.audiences = audiences
+                    .map(|v| secrets::comma_list(v.expose()))
+                    .unwrap_or_default();
             }
             if settings.allowed_app_ids.is_empty() {
-                settings.allowed_app_ids =
-                    app_ids.map(|v| secrets::comma_list(v.expose())).unwrap_or_default();
+                settings.allowed_app_ids = app_ids
+                    .map(|v| secrets::comma_list(v.expose()))
+                    .unwrap_or_default();
             }
             if let Some(a) = algorithms {
                 let mut algs = Vec::new();
@@ -418,7 +437,10 @@ impl AuthConfig {
             if let Some(l) = leeway {
                 match l.expose().trim().parse::<u64>() {
                     Ok(n) => settings.leeway_secs = n,
-                    Err(_) => problems.push(format!("{} is not a number of seconds", s.jwt_leeway_seconds.describe())),
+                    Err(_) => problems.push(format!(
+                        "{} is not a number of seconds",
+                        s.jwt_leeway_seconds.describe()
+                    )),
                 }
             }
             let built = src.and_then(|src| {
@@ -441,7 +463,9 @@ impl AuthConfig {
                     if let Err(e) = v.refresh() {
                         // A file must be readable now; a URL may be down for a moment.
                         let is_file = self.jwks.is_none()
-                            && jwks_location.as_ref().is_some_and(|l| !l.expose().starts_with("http"));
+                            && jwks_location
+                                .as_ref()
+                                .is_some_and(|l| !l.expose().starts_with("http"));
                         if is_file {
                             problems.push(e);
                         } else {
@@ -459,7 +483,9 @@ impl AuthConfig {
             for item in secrets::comma_list(t.expose()) {
                 match item.parse::<Thumbprint>() {
                     Ok(tp) => r.certs.thumbprints.push(tp),
-                    Err(e) => problems.push(format!("{}: {e}", s.client_cert_thumbprints.describe())),
+                    Err(e) => {
+                        problems.push(format!("{}: {e}", s.client_cert_thumbprints.describe()))
+                    }
                 }
             }
         }
@@ -596,10 +622,17 @@ impl AuthConfig {
     }
 
     /// Checks the caller of `spec`; JWKS refreshes run on a blocking thread.
-    pub async fn authenticate(&self, spec: &HandlerSpec, req: &HttpRequest) -> Result<(), ClaimsError> {
+    pub async fn authenticate(
+        &self,
+        spec: &HandlerSpec,
+        req: &HttpRequest,
+    ) -> Result<(), ClaimsError> {
         let outcome = match self.check(spec, req, Fetch::Defer) {
             Err(Fail::NeedKeys(validator, kid)) => {
-                let _ = actix_web::rt::task::spawn_blocking(move || validator.refresh_for(kid.as_deref())).await;
+                let _ = actix_web::rt::task::spawn_blocking(move || {
+                    validator.refresh_for(kid.as_deref())
+                })
+                .await;
                 self.check(spec, req, Fetch::Never)
             }
             other => other,
@@ -635,12 +668,16 @@ impl AuthConfig {
             }
             AuthSpec::Bearer => {
                 let token = bearer::token(req)?;
-                let static_ok = !r.bearer_tokens.is_empty() && r.bearer_tokens.matches(token.as_bytes());
+                let static_ok =
+                    !r.bearer_tokens.is_empty() && r.bearer_tokens.matches(token.as_bytes());
                 if static_ok {
                     return Ok(());
                 }
                 match &r.jwt {
-                    Some(v) if token.bytes().filter(|&b| b == b'.').count() == 2 || r.bearer_tokens.is_empty() => {
+                    Some(v)
+                        if token.bytes().filter(|&b| b == b'.').count() == 2
+                            || r.bearer_tokens.is_empty() =>
+                    {
                         check_jwt(v, token, fetch)
                     }
                     _ if !r.bearer_tokens.is_empty() => Err(Denied::unauthorized(
@@ -668,10 +705,15 @@ impl AuthConfig {
     }
 
     fn reject(&self, spec: &HandlerSpec, req: &HttpRequest, d: Denied) -> ClaimsError {
-        let request_id = ["x-request-id", "request-id", "x-correlation-id", "x-ms-request-id"]
-            .iter()
-            .find_map(|h| req.headers().get(*h).and_then(|v| v.to_str().ok()))
-            .unwrap_or("");
+        let request_id = [
+            "x-request-id",
+            "request-id",
+            "x-correlation-id",
+            "x-ms-request-id",
+        ]
+        .iter()
+        .find_map(|h| req.headers().get(*h).and_then(|v| v.to_str().ok()))
+        .unwrap_or("");
         tracing::info!(
             technical_profile = spec.technical_profile,
             scheme = self.effective(spec).authentication_type().unwrap_or("?"),
@@ -694,7 +736,10 @@ fn check_jwt(v: &Arc<JwtValidator>, token: &str, fetch: Fetch) -> Result<(), Fai
 }
 
 fn not_configured(scheme: &'static str, challenge: Option<&'static str>) -> Fail {
-    tracing::error!(scheme, "a guarded handler has no credentials configured; answering 401");
+    tracing::error!(
+        scheme,
+        "a guarded handler has no credentials configured; answering 401"
+    );
     Fail::Denied(Denied::unauthorized(
         "no credentials are configured for this scheme",
         challenge,

@@ -126,7 +126,10 @@ impl SecretSet {
     /// The set of the given secrets.
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a Secret>) -> Self {
         SecretSet {
-            digests: secrets.into_iter().map(|s| digest(s.expose().as_bytes())).collect(),
+            digests: secrets
+                .into_iter()
+                .map(|s| digest(s.expose().as_bytes()))
+                .collect(),
         }
     }
 

@@ -138,7 +138,10 @@ impl TlsSettings {
         let read = |p: &Path| {
             std::fs::read(p).map_err(|e| TlsError(format!("cannot read {}: {e}", p.display())))
         };
-        Ok(TlsSettings::from_pem(read(cert.as_ref())?, read(key.as_ref())?))
+        Ok(TlsSettings::from_pem(
+            read(cert.as_ref())?,
+            read(key.as_ref())?,
+        ))
     }
 
     /// Asks for client certificates.
@@ -175,20 +178,24 @@ impl TlsSettings {
         let builder = match &self.client_auth {
             None => builder.with_no_client_auth(),
             Some(ClientAuth::AnyCertificate) => {
-                builder.with_client_cert_verifier(Arc::new(AnyClientCert { provider: provider.clone() }))
+                builder.with_client_cert_verifier(Arc::new(AnyClientCert {
+                    provider: provider.clone(),
+                }))
             }
             Some(ClientAuth::TrustedRoots(pem)) => {
                 let mut roots = rustls::RootCertStore::empty();
                 for c in CertificateDer::pem_slice_iter(pem) {
-                    let c = c.map_err(|e| TlsError(format!("the client CA PEM is invalid: {e}")))?;
-                    roots
-                        .add(c)
-                        .map_err(|e| TlsError(format!("a client CA certificate is unusable: {e}")))?;
+                    let c =
+                        c.map_err(|e| TlsError(format!("the client CA PEM is invalid: {e}")))?;
+                    roots.add(c).map_err(|e| {
+                        TlsError(format!("a client CA certificate is unusable: {e}"))
+                    })?;
                 }
-                let v = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .allow_unauthenticated()
-                    .build()
-                    .map_err(|e| TlsError(e.to_string()))?;
+                let v =
+                    WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .allow_unauthenticated()
+                        .build()
+                        .map_err(|e| TlsError(e.to_string()))?;
                 builder.with_client_cert_verifier(v)
             }
         };
@@ -235,7 +242,12 @@ impl ClientCertVerifier for AnyClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -244,10 +256,17 @@ impl ClientCertVerifier for AnyClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
