@@ -91,7 +91,6 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                 debug_mode: p.debug_mode,
                 production: p.production,
                 allow_insecure: p.allow_insecure,
-                ..PolicyOptions::default()
             };
             let xml = export(&app.specs(), &opts)
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;

@@ -691,7 +691,7 @@ mod tests {
         assert!(dec::<bool>("1").is_err());
         assert!(dec::<bool>("\"yes\"").is_err());
         assert!(text::<bool>("").is_err());
-        assert_eq!(text::<bool>("True").unwrap(), true);
+        assert!(text::<bool>("True").unwrap());
     }
 
     #[test]

@@ -44,7 +44,10 @@ fn basic(user: &str, pass: &str) -> String {
     )
 }
 
-fn req_with(header: Option<(&str, HeaderValue)>) -> HttpRequest {
+/// One optional request header.
+type Header = Option<(&'static str, HeaderValue)>;
+
+fn req_with(header: Header) -> HttpRequest {
     let mut r = TestRequest::post().uri("/guarded");
     if let Some((name, value)) = header {
         r = r.insert_header((name, value));
@@ -52,7 +55,7 @@ fn req_with(header: Option<(&str, HeaderValue)>) -> HttpRequest {
     r.to_http_request()
 }
 
-fn authz(v: &str) -> Option<(&'static str, HeaderValue)> {
+fn authz(v: &str) -> Header {
     Some(("authorization", HeaderValue::from_str(v).unwrap()))
 }
 
@@ -76,7 +79,7 @@ fn basic_matrix() {
     let cfg = AuthConfig::load([s], env(BASIC_ENV)).unwrap();
     let challenge = Some(r#"Basic realm="b2c""#.to_owned());
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-    let cases: Vec<(&str, Option<(&str, HeaderValue)>, u16)> = vec![
+    let cases: Vec<(&str, Header, u16)> = vec![
         (
             "current secret",
             authz(&basic("b2c", "old-password-1")),
@@ -207,7 +210,7 @@ fn api_key_matrix() {
     let s = spec("REST-Key", AuthSpec::ApiKeyHeader("x-functions-key"));
     let cfg = AuthConfig::load([s], env(API_ENV)).unwrap();
     let h = |v: &'static str| Some(("x-functions-key", HeaderValue::from_static(v)));
-    let cases: Vec<(&str, Option<(&str, HeaderValue)>, u16)> = vec![
+    let cases: Vec<(&str, Header, u16)> = vec![
         ("current key", h("key-one"), 200),
         ("rotation key", h("key-two-longer"), 200),
         ("no credentials", None, 401),
@@ -269,7 +272,7 @@ fn static_bearer_matrix() {
     let cfg = AuthConfig::load([s], env(BEARER_ENV)).unwrap();
     let invalid = Some(r#"Bearer realm="b2c", error="invalid_token""#.to_owned());
     let bare = Some(r#"Bearer realm="b2c""#.to_owned());
-    let cases: Vec<(&str, Option<(&str, HeaderValue)>, u16, Option<String>)> = vec![
+    let cases: Vec<(&str, Header, u16, Option<String>)> = vec![
         ("current token", authz("Bearer static-token-A"), 200, None),
         (
             "rotation token",

@@ -33,7 +33,7 @@ impl BasicGuard {
 
     pub(crate) fn check(&self, req: &HttpRequest) -> Result<(), Denied> {
         let deny = |why: &'static str| Denied::unauthorized(why, Some(CHALLENGE));
-        let (scheme, param) = authorization(req).map_err(|why| deny(why))?;
+        let (scheme, param) = authorization(req).map_err(deny)?;
         if !scheme.eq_ignore_ascii_case("basic") {
             return Err(deny(
                 "the Authorization header does not use the Basic scheme",
