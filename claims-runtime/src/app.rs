@@ -327,9 +327,12 @@ impl App {
     /// Validates, binds `addr` and returns the server (not yet polled) with the bound addresses;
     /// `127.0.0.1:0` picks a free port.
     pub fn server(
-        self,
+        mut self,
         addr: &str,
     ) -> std::io::Result<(actix_web::dev::Server, Vec<std::net::SocketAddr>)> {
+        // Resolve secrets (refusing to start when a guarded handler has none) and apply the
+        // production rule against plain HTTP.
+        crate::auth::app_ext::prepare(&mut self, false)?;
         self.validate()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let limits = self.limits.clone();

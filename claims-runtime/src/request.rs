@@ -156,7 +156,7 @@ impl Call {
             slots: Vec::new(),
             payload: None,
         };
-        if let Err(e) = call.config.auth.authorize(spec, req) {
+        if let Err(e) = call.config.auth.authenticate(spec, req).await {
             return Err(call.error_response(e));
         }
         if let Err(e) = call.read(payload).await {

@@ -1,26 +1,589 @@
 //! Caller authentication: the guard each handler's `AuthenticationType` implies.
+//!
+//! Every handler is guarded by exactly the scheme its descriptor declares ([`AuthSpec`];
+//! `Inherit` takes [`AuthConfig::default`]). Secrets never come from source code: each one has a
+//! [`SecretSource`] (by default an environment variable, see [`AuthSources`]), resolved once at
+//! startup by [`AuthConfig::load`] / [`AuthConfig::resolve`], which refuse to start when a guarded
+//! handler has no secret and name the missing variable.
+//!
+//! | scheme | what is checked | failure |
+//! | --- | --- | --- |
+//! | `Basic` | `Authorization: Basic`, constant time against `CLAIMS_BASIC_USERNAME`/`CLAIMS_BASIC_PASSWORD` and the `…_NEXT` pair | 401 `WWW-Authenticate: Basic realm="b2c"` |
+//! | `ApiKeyHeader(h)` | header `h`, constant time against `CLAIMS_API_KEY` / `CLAIMS_API_KEY_NEXT` | 401 |
+//! | `Bearer` | static token `CLAIMS_BEARER_TOKEN` / `…_NEXT` (constant time), and/or a JWT ([`jwt`]) when `CLAIMS_JWT_JWKS` is set | 401 `Bearer … error="invalid_token"`, 403 for a valid token of an app that is not allowed |
+//! | `BearerFromClaim(c)` | a JWT in `Authorization: Bearer` ([`jwt`]) | as `Bearer` |
+//! | `ClientCertificate` | TLS client certificate ([`cert`], [`tls`]) by thumbprint or subject+issuer | 401 none/invalid, 403 not allow-listed |
+//!
+//! Rotation: two secrets (or certificates) are active at once; remove the old one once B2C uses
+//! the new one. Failures are logged (reason, technical profile, request id header when present)
+//! at `info`, never the presented or configured secret.
+
+mod apikey;
+pub mod app_ext;
+mod basic;
+pub mod bearer;
+pub mod cert;
+pub mod dev;
+pub mod jwt;
+pub mod secrets;
+pub mod tls;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::HttpRequest;
+use actix_web::http::header;
 
 use crate::descriptor::{AuthSpec, HandlerSpec};
 use crate::error::ClaimsError;
+
+pub use basic::CHALLENGE as BASIC_CHALLENGE;
+pub use cert::{CertAllowList, PeerCert, SubjectIssuer, Thumbprint, peer_cert_on_connect};
+pub use dev::{DevCredentials, generate_dev_basic_credentials};
+pub use jwt::{FileJwks, HttpJwks, JwksSource, JwtSettings, JwtValidator, StaticJwks};
+pub use secrets::{Secret, SecretSet, SecretSource};
+pub use tls::{ClientAuth, TlsSettings, TlsVersion};
+
+use basic::BasicGuard;
+use jwt::{Fetch, JwtCheck};
+
+/// Where each secret and setting is read from. [`Default`] uses the `CLAIMS_*` variables named on
+/// each field; every `Env` source also accepts `<NAME>_FILE` naming a file.
+#[derive(Debug, Clone)]
+pub struct AuthSources {
+    /// `CLAIMS_BASIC_USERNAME`
+    pub basic_username: SecretSource,
+    /// `CLAIMS_BASIC_PASSWORD`
+    pub basic_password: SecretSource,
+    /// `CLAIMS_BASIC_USERNAME_NEXT` (rotation; defaults to the current user name)
+    pub basic_username_next: SecretSource,
+    /// `CLAIMS_BASIC_PASSWORD_NEXT` (rotation)
+    pub basic_password_next: SecretSource,
+    /// `CLAIMS_API_KEY`
+    pub api_key: SecretSource,
+    /// `CLAIMS_API_KEY_NEXT` (rotation)
+    pub api_key_next: SecretSource,
+    /// `CLAIMS_BEARER_TOKEN` (static bearer token)
+    pub bearer_token: SecretSource,
+    /// `CLAIMS_BEARER_TOKEN_NEXT` (rotation)
+    pub bearer_token_next: SecretSource,
+    /// `CLAIMS_JWT_JWKS`: an `http://` URL or a file path holding the JWK set.
+    pub jwt_jwks: SecretSource,
+    /// `CLAIMS_JWT_ISSUER`: accepted `iss` values, comma-separated.
+    pub jwt_issuer: SecretSource,
+    /// `CLAIMS_JWT_AUDIENCE`: accepted `aud` values, comma-separated.
+    pub jwt_audience: SecretSource,
+    /// `CLAIMS_JWT_ALLOWED_APP_IDS`: caller client ids (`azp`/`appid`), comma-separated.
+    pub jwt_allowed_app_ids: SecretSource,
+    /// `CLAIMS_JWT_ALGORITHMS`: accepted algorithms, comma-separated (default `RS256`).
+    pub jwt_algorithms: SecretSource,
+    /// `CLAIMS_JWT_LEEWAY_SECONDS`: clock skew for `exp`/`nbf` (default 60).
+    pub jwt_leeway_seconds: SecretSource,
+    /// `CLAIMS_CLIENT_CERT_THUMBPRINTS`: SHA-1 or SHA-256 hex thumbprints, comma-separated.
+    pub client_cert_thumbprints: SecretSource,
+    /// `CLAIMS_CLIENT_CERT_SUBJECT` (with `CLAIMS_CLIENT_CERT_ISSUER`)
+    pub client_cert_subject: SecretSource,
+    /// `CLAIMS_CLIENT_CERT_ISSUER`
+    pub client_cert_issuer: SecretSource,
+    /// `CLAIMS_CLIENT_CERT_SUBJECT_NEXT` (rotation, with `CLAIMS_CLIENT_CERT_ISSUER_NEXT`)
+    pub client_cert_subject_next: SecretSource,
+    /// `CLAIMS_CLIENT_CERT_ISSUER_NEXT`
+    pub client_cert_issuer_next: SecretSource,
+}
+
+impl Default for AuthSources {
+    fn default() -> Self {
+        use SecretSource as S;
+        AuthSources {
+            basic_username: S::env("CLAIMS_BASIC_USERNAME"),
+            basic_password: S::env("CLAIMS_BASIC_PASSWORD"),
+            basic_username_next: S::env("CLAIMS_BASIC_USERNAME_NEXT"),
+            basic_password_next: S::env("CLAIMS_BASIC_PASSWORD_NEXT"),
+            api_key: S::env("CLAIMS_API_KEY"),
+            api_key_next: S::env("CLAIMS_API_KEY_NEXT"),
+            bearer_token: S::env("CLAIMS_BEARER_TOKEN"),
+            bearer_token_next: S::env("CLAIMS_BEARER_TOKEN_NEXT"),
+            jwt_jwks: S::env("CLAIMS_JWT_JWKS"),
+            jwt_issuer: S::env("CLAIMS_JWT_ISSUER"),
+            jwt_audience: S::env("CLAIMS_JWT_AUDIENCE"),
+            jwt_allowed_app_ids: S::env("CLAIMS_JWT_ALLOWED_APP_IDS"),
+            jwt_algorithms: S::env("CLAIMS_JWT_ALGORITHMS"),
+            jwt_leeway_seconds: S::env("CLAIMS_JWT_LEEWAY_SECONDS"),
+            client_cert_thumbprints: S::env("CLAIMS_CLIENT_CERT_THUMBPRINTS"),
+            client_cert_subject: S::env("CLAIMS_CLIENT_CERT_SUBJECT"),
+            client_cert_issuer: S::env("CLAIMS_CLIENT_CERT_ISSUER"),
+            client_cert_subject_next: S::env("CLAIMS_CLIENT_CERT_SUBJECT_NEXT"),
+            client_cert_issuer_next: S::env("CLAIMS_CLIENT_CERT_ISSUER_NEXT"),
+        }
+    }
+}
+
+/// Why authentication settings cannot be used; each line names the handler and the variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthError(pub Vec<String>);
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("; "))
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+/// The secrets in force, as digests and parsed settings.
+#[derive(Default)]
+struct Resolved {
+    basic: Option<BasicGuard>,
+    api_keys: SecretSet,
+    bearer_tokens: SecretSet,
+    jwt: Option<Arc<JwtValidator>>,
+    certs: CertAllowList,
+}
+
+impl fmt::Debug for Resolved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resolved")
+            .field(
+                "basic_pairs",
+                &self.basic.as_ref().map_or(0, BasicGuard::len),
+            )
+            .field("api_keys", &self.api_keys)
+            .field("bearer_tokens", &self.bearer_tokens)
+            .field("jwt", &self.jwt.is_some())
+            .field("certs", &self.certs)
+            .finish()
+    }
+}
 
 /// App-wide authentication settings.
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
     /// The scheme for handlers that declare none (`AuthSpec::Inherit`).
     pub default: AuthSpec,
+    /// Where secrets are read from.
+    pub sources: AuthSources,
+    /// Production mode: refuses plain-HTTP serving and `AuthenticationType=None` handlers unless
+    /// [`AuthConfig::allow_insecure`]. Also switched on by `CLAIMS_PRODUCTION=true`.
+    pub production: bool,
+    /// Overrides both production refusals (`CLAIMS_ALLOW_INSECURE=true`).
+    pub allow_insecure: bool,
+    /// Allows plain HTTP in production only (behind a TLS-terminating proxy such as Azure App
+    /// Service; `CLAIMS_ALLOW_PLAIN_HTTP=true`).
+    pub allow_plain_http: bool,
+    /// Accepts the client certificate from the `X-ARR-ClientCert` header (Azure App Service TLS
+    /// termination; `CLAIMS_TRUST_ARR_CLIENT_CERT=true`). Off by default: anyone can send the
+    /// header when the service is reachable without that proxy.
+    pub trust_arr_client_cert: bool,
+    /// JWT rules; empty issuers/audiences/app ids are filled from [`AuthSources`].
+    pub jwt: JwtSettings,
+    /// A JWKS source that replaces `CLAIMS_JWT_JWKS` (custom HTTPS fetcher, static keys).
+    pub jwks: Option<Arc<dyn JwksSource>>,
+    /// The secrets in force, filled by [`AuthConfig::resolve`] (opaque; lets
+    /// `AuthConfig { default, ..AuthConfig::default() }` compile outside the crate).
+    pub resolved: ResolvedAuth,
 }
+
+/// The resolved secrets of an [`AuthConfig`] (digests and parsed settings; opaque).
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedAuth(OnceLock<Arc<Resolved>>);
 
 impl Default for AuthConfig {
     fn default() -> Self {
         AuthConfig {
             default: AuthSpec::None,
+            sources: AuthSources::default(),
+            production: false,
+            allow_insecure: false,
+            allow_plain_http: false,
+            trust_arr_client_cert: false,
+            jwt: JwtSettings::default(),
+            jwks: None,
+            resolved: ResolvedAuth::default(),
         }
     }
 }
 
+/// A refusal, before it becomes a [`ClaimsError`].
+#[derive(Debug, Clone)]
+pub(crate) struct Denied {
+    forbidden: bool,
+    reason: Cow<'static, str>,
+    challenge: Option<&'static str>,
+}
+
+impl Denied {
+    pub(crate) fn unauthorized(reason: &'static str, challenge: Option<&'static str>) -> Self {
+        Denied {
+            forbidden: false,
+            reason: Cow::Borrowed(reason),
+            challenge,
+        }
+    }
+
+    pub(crate) fn unauthorized_owned(reason: String, challenge: Option<&'static str>) -> Self {
+        Denied {
+            forbidden: false,
+            reason: Cow::Owned(reason),
+            challenge,
+        }
+    }
+
+    pub(crate) fn forbidden_owned(reason: String, challenge: Option<&'static str>) -> Self {
+        Denied {
+            forbidden: true,
+            reason: Cow::Owned(reason),
+            challenge,
+        }
+    }
+
+    pub(crate) fn into_error(self) -> ClaimsError {
+        let mut e = if self.forbidden {
+            ClaimsError::forbidden()
+        } else {
+            ClaimsError::unauthorized()
+        };
+        if let Some(c) = self.challenge {
+            e = e.www_authenticate(c);
+        }
+        e.developer_message(self.reason.into_owned())
+    }
+}
+
+pub(crate) const MISSING: &str = "no Authorization header";
+
+/// The `Authorization` header split into scheme and parameter, or why it cannot be.
+pub(crate) fn authorization(req: &HttpRequest) -> Result<(&str, &str), &'static str> {
+    let mut all = req.headers().get_all(header::AUTHORIZATION);
+    let Some(v) = all.next() else {
+        return Err(MISSING);
+    };
+    if all.next().is_some() {
+        return Err("more than one Authorization header");
+    }
+    let v = v
+        .to_str()
+        .map_err(|_| "the Authorization header is not visible ASCII")?
+        .trim();
+    if v.is_empty() {
+        return Err("the Authorization header is empty");
+    }
+    Ok(match v.split_once(' ') {
+        Some((scheme, rest)) => (scheme, rest.trim()),
+        None => (v, ""),
+    })
+}
+
+enum Fail {
+    Denied(Denied),
+    NeedKeys(Arc<JwtValidator>, Option<String>),
+}
+
+impl From<Denied> for Fail {
+    fn from(d: Denied) -> Self {
+        Fail::Denied(d)
+    }
+}
+
+fn truthy(v: Option<String>) -> bool {
+    v.is_some_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        )
+    })
+}
+
 impl AuthConfig {
+    /// Settings with the default sources, resolved from `env` for the handlers `specs`.
+    ///
+    /// ```
+    /// use claims_runtime::auth::AuthConfig;
+    /// use claims_runtime::{AuthSpec, HandlerSpec, SendClaimsIn};
+    ///
+    /// static SPEC: HandlerSpec = HandlerSpec {
+    ///     technical_profile: "REST-X", display_name: "X", description: None, path: "/x",
+    ///     send_claims_in: SendClaimsIn::Body, auth: AuthSpec::Basic, inputs: &[], outputs: &[],
+    ///     payload: None, deadline_ms: None, idempotent: false, rust_fn: "x", module: "m",
+    /// };
+    /// let err = AuthConfig::load([&SPEC], |_| None).unwrap_err();
+    /// assert!(err.to_string().contains("handler REST-X uses Basic auth but CLAIMS_BASIC_USERNAME is not set"));
+    /// ```
+    pub fn load<'a>(
+        specs: impl IntoIterator<Item = &'a HandlerSpec>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<AuthConfig, AuthError> {
+        let mut c = AuthConfig::default();
+        c.resolve(specs, env)?;
+        Ok(c)
+    }
+
+    /// Like [`AuthConfig::load`], reading the process environment.
+    pub fn from_env<'a>(
+        specs: impl IntoIterator<Item = &'a HandlerSpec>,
+    ) -> Result<AuthConfig, AuthError> {
+        AuthConfig::load(specs, |k| std::env::var(k).ok())
+    }
+
+    /// Whether [`AuthConfig::resolve`] has run (or a request resolved lazily).
+    pub fn is_resolved(&self) -> bool {
+        self.resolved.0.get().is_some()
+    }
+
+    /// Sets a Basic credential pair in code (dev mode; see [`generate_dev_basic_credentials`]).
+    /// Call [`AuthConfig::resolve`] afterwards.
+    pub fn use_basic_credentials(&mut self, username: &str, password: &Secret) {
+        self.sources.basic_username = SecretSource::value(username);
+        self.sources.basic_password = SecretSource::Value(password.clone());
+        self.resolved = ResolvedAuth::default();
+    }
+
+    /// Reads every secret and setting from the sources (`env` stands for the process environment)
+    /// and checks that each handler in `specs` has what its scheme needs.
+    pub fn resolve<'a>(
+        &mut self,
+        specs: impl IntoIterator<Item = &'a HandlerSpec>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), AuthError> {
+        let env: &dyn Fn(&str) -> Option<String> = &env;
+        let mut problems = Vec::new();
+        self.production |= truthy(env("CLAIMS_PRODUCTION"));
+        self.allow_insecure |= truthy(env("CLAIMS_ALLOW_INSECURE"));
+        self.allow_plain_http |= truthy(env("CLAIMS_ALLOW_PLAIN_HTTP"));
+        self.trust_arr_client_cert |= truthy(env("CLAIMS_TRUST_ARR_CLIENT_CERT"));
+
+        let mut get = |src: &SecretSource| match src.resolve(env) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(e);
+                None
+            }
+        };
+        let s = self.sources.clone();
+        let user = get(&s.basic_username);
+        let pass = get(&s.basic_password);
+        let user_next = get(&s.basic_username_next).or_else(|| user.clone());
+        let pass_next = get(&s.basic_password_next);
+        let api = [get(&s.api_key), get(&s.api_key_next)];
+        let bearer = [get(&s.bearer_token), get(&s.bearer_token_next)];
+        let jwks_location = get(&s.jwt_jwks);
+        let issuers = get(&s.jwt_issuer);
+        let audiences = get(&s.jwt_audience);
+        let app_ids = get(&s.jwt_allowed_app_ids);
+        let algorithms = get(&s.jwt_algorithms);
+        let leeway = get(&s.jwt_leeway_seconds);
+        let thumbprints = get(&s.client_cert_thumbprints);
+        let subj = [
+            (get(&s.client_cert_subject), get(&s.client_cert_issuer)),
+            (
+                get(&s.client_cert_subject_next),
+                get(&s.client_cert_issuer_next),
+            ),
+        ];
+
+        let mut r = Resolved::default();
+        let mut pairs = Vec::new();
+        if let (Some(u), Some(p)) = (&user, &pass) {
+            pairs.push((u.clone(), p.clone()));
+        }
+        if let (Some(u), Some(p)) = (&user_next, &pass_next) {
+            pairs.push((u.clone(), p.clone()));
+        }
+        if !pairs.is_empty() {
+            r.basic = Some(BasicGuard::new(&pairs));
+        }
+        r.api_keys = SecretSet::new(api.iter().flatten());
+        r.bearer_tokens = SecretSet::new(bearer.iter().flatten());
+
+        // JWT
+        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> =
+            match (&self.jwks, &jwks_location) {
+                (Some(src), _) => Some(Ok(src.clone())),
+                (None, Some(loc)) => Some(jwt::jwks_source_for(loc.expose())),
+                (None, None) => None,
+            };
+        let mut jwt_problem = None;
+        if let Some(src) = jwt_source {
+            let mut settings = self.jwt.clone();
+            if settings.issuers.is_empty() {
+                settings.issuers = issuers
+                    .map(|v| secrets::comma_list(v.expose()))
+                    .unwrap_or_default();
+            }
+            if settings.audiences.is_empty() {
+                settings.audiences = audiences
+                    .map(|v| secrets::comma_list(v.expose()))
+                    .unwrap_or_default();
+            }
+            if settings.allowed_app_ids.is_empty() {
+                settings.allowed_app_ids = app_ids
+                    .map(|v| secrets::comma_list(v.expose()))
+                    .unwrap_or_default();
+            }
+            if let Some(a) = algorithms {
+                let mut algs = Vec::new();
+                for name in secrets::comma_list(a.expose()) {
+                    match name.parse::<jsonwebtoken::Algorithm>() {
+                        Ok(alg) => algs.push(alg),
+                        Err(_) => problems.push(format!(
+                            "{} names the unknown algorithm {name:?}",
+                            s.jwt_algorithms.describe()
+                        )),
+                    }
+                }
+                settings.algorithms = algs;
+            }
+            if let Some(l) = leeway {
+                match l.expose().trim().parse::<u64>() {
+                    Ok(n) => settings.leeway_secs = n,
+                    Err(_) => problems.push(format!(
+                        "{} is not a number of seconds",
+                        s.jwt_leeway_seconds.describe()
+                    )),
+                }
+            }
+            let built = src.and_then(|src| {
+                if settings.issuers.is_empty() {
+                    return Err(format!("{} is not set", s.jwt_issuer.describe()));
+                }
+                if settings.audiences.is_empty() {
+                    return Err(format!("{} is not set", s.jwt_audience.describe()));
+                }
+                JwtValidator::new(settings, src)
+            });
+            match built {
+                Ok(v) => {
+                    if v.settings().allowed_app_ids.is_empty() {
+                        tracing::warn!(
+                            "{} is not set: any caller app with a valid token for this audience is accepted",
+                            s.jwt_allowed_app_ids.describe()
+                        );
+                    }
+                    if let Err(e) = v.refresh() {
+                        // A file must be readable now; a URL may be down for a moment.
+                        let is_file = self.jwks.is_none()
+                            && jwks_location
+                                .as_ref()
+                                .is_some_and(|l| !l.expose().starts_with("http"));
+                        if is_file {
+                            problems.push(e);
+                        } else {
+                            tracing::warn!(error = %e, "the JWKS could not be fetched at startup; retrying on first use");
+                        }
+                    }
+                    r.jwt = Some(Arc::new(v));
+                }
+                Err(e) => jwt_problem = Some(e),
+            }
+        }
+
+        // Client certificates
+        if let Some(t) = thumbprints {
+            for item in secrets::comma_list(t.expose()) {
+                match item.parse::<Thumbprint>() {
+                    Ok(tp) => r.certs.thumbprints.push(tp),
+                    Err(e) => {
+                        problems.push(format!("{}: {e}", s.client_cert_thumbprints.describe()))
+                    }
+                }
+            }
+        }
+        for (sub, iss) in subj {
+            match (sub, iss) {
+                (Some(sub), Some(iss)) => r.certs.subjects.push(SubjectIssuer {
+                    subject: sub.expose().to_owned(),
+                    issuer: iss.expose().to_owned(),
+                }),
+                (None, None) => {}
+                _ => problems.push(format!(
+                    "{} and {} must be set together",
+                    s.client_cert_subject.describe(),
+                    s.client_cert_issuer.describe()
+                )),
+            }
+        }
+
+        // Per handler
+        for spec in specs {
+            let tp = spec.technical_profile;
+            match self.effective(spec) {
+                AuthSpec::None | AuthSpec::Inherit => {
+                    if self.production && !self.allow_insecure {
+                        problems.push(format!(
+                            "handler {tp} uses AuthenticationType None, which production mode refuses (set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)"
+                        ));
+                    }
+                }
+                AuthSpec::Basic => {
+                    if r.basic.is_none() {
+                        if user.is_none() {
+                            problems.push(format!(
+                                "handler {tp} uses Basic auth but {} is not set",
+                                s.basic_username.describe()
+                            ));
+                        }
+                        if pass.is_none() {
+                            problems.push(format!(
+                                "handler {tp} uses Basic auth but {} is not set",
+                                s.basic_password.describe()
+                            ));
+                        }
+                    }
+                }
+                AuthSpec::ApiKeyHeader(h) => {
+                    if r.api_keys.is_empty() {
+                        problems.push(format!(
+                            "handler {tp} uses ApiKeyHeader auth ({h}) but {} is not set",
+                            s.api_key.describe()
+                        ));
+                    }
+                }
+                AuthSpec::Bearer => {
+                    if r.bearer_tokens.is_empty() && r.jwt.is_none() {
+                        problems.push(match &jwt_problem {
+                            Some(e) => format!("handler {tp} uses Bearer auth but the JWT settings are incomplete: {e}"),
+                            None => format!(
+                                "handler {tp} uses Bearer auth but neither {} nor {} is set",
+                                s.bearer_token.describe(),
+                                s.jwt_jwks.describe()
+                            ),
+                        });
+                    }
+                }
+                AuthSpec::BearerFromClaim(claim) => {
+                    if r.jwt.is_none() {
+                        problems.push(match &jwt_problem {
+                            Some(e) => format!(
+                                "handler {tp} uses Bearer auth from the claim {claim} but the JWT settings are incomplete: {e}"
+                            ),
+                            None => format!(
+                                "handler {tp} uses Bearer auth from the claim {claim} (a JWT) but {} is not set",
+                                s.jwt_jwks.describe()
+                            ),
+                        });
+                    }
+                }
+                AuthSpec::ClientCertificate => {
+                    if r.certs.is_empty() {
+                        problems.push(format!(
+                            "handler {tp} uses ClientCertificate auth but neither {} nor {}/{} is set",
+                            s.client_cert_thumbprints.describe(),
+                            s.client_cert_subject.describe(),
+                            s.client_cert_issuer.describe()
+                        ));
+                    }
+                }
+            }
+        }
+        problems.dedup();
+        if !problems.is_empty() {
+            return Err(AuthError(problems));
+        }
+        self.resolved = ResolvedAuth(OnceLock::from(Arc::new(r)));
+        Ok(())
+    }
+
     /// The scheme that guards `spec`.
     pub fn effective(&self, spec: &HandlerSpec) -> AuthSpec {
         match spec.auth {
@@ -29,15 +592,171 @@ impl AuthConfig {
         }
     }
 
-    /// Checks the caller of `spec`.
-    pub fn authorize(&self, spec: &HandlerSpec, _req: &HttpRequest) -> Result<(), ClaimsError> {
-        match self.effective(spec) {
-            AuthSpec::None | AuthSpec::Inherit => Ok(()),
-            other => Err(ClaimsError::internal(format!(
-                "{}: AuthenticationType {} is not supported yet",
-                spec.technical_profile,
-                other.authentication_type().unwrap_or("?")
-            ))),
+    fn state(&self) -> &Arc<Resolved> {
+        self.resolved.0.get_or_init(|| {
+            // Not resolved at startup (e.g. mounted through `into_configurator` in a test):
+            // resolve from the process environment, failing closed.
+            let mut c = self.clone();
+            match c.resolve(std::iter::empty(), |k| std::env::var(k).ok()) {
+                Ok(()) => c.resolved.0.get().cloned().unwrap_or_default(),
+                Err(e) => {
+                    tracing::error!(error = %e, "authentication settings are unusable; guarded handlers answer 401");
+                    Arc::default()
+                }
+            }
+        })
+    }
+
+    /// Checks the caller of `spec`. An unknown JWT key id refetches the JWKS on this thread
+    /// (rate-limited); [`AuthConfig::authenticate`] does that on a blocking thread instead.
+    pub fn authorize(&self, spec: &HandlerSpec, req: &HttpRequest) -> Result<(), ClaimsError> {
+        match self.check(spec, req, Fetch::Inline) {
+            Ok(()) => Ok(()),
+            Err(Fail::Denied(d)) => Err(self.reject(spec, req, d)),
+            Err(Fail::NeedKeys(..)) => Err(self.reject(
+                spec,
+                req,
+                Denied::unauthorized("unknown JWT key id", Some(bearer::CHALLENGE_INVALID)),
+            )),
         }
     }
+
+    /// Checks the caller of `spec`; JWKS refreshes run on a blocking thread.
+    pub async fn authenticate(
+        &self,
+        spec: &HandlerSpec,
+        req: &HttpRequest,
+    ) -> Result<(), ClaimsError> {
+        let outcome = match self.check(spec, req, Fetch::Defer) {
+            Err(Fail::NeedKeys(validator, kid)) => {
+                let _ = actix_web::rt::task::spawn_blocking(move || {
+                    validator.refresh_for(kid.as_deref())
+                })
+                .await;
+                self.check(spec, req, Fetch::Never)
+            }
+            other => other,
+        };
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(Fail::Denied(d)) => Err(self.reject(spec, req, d)),
+            Err(Fail::NeedKeys(..)) => Err(self.reject(
+                spec,
+                req,
+                Denied::unauthorized("unknown JWT key id", Some(bearer::CHALLENGE_INVALID)),
+            )),
+        }
+    }
+
+    fn check(&self, spec: &HandlerSpec, req: &HttpRequest, fetch: Fetch) -> Result<(), Fail> {
+        let scheme = self.effective(spec);
+        if matches!(scheme, AuthSpec::None | AuthSpec::Inherit) {
+            return Ok(());
+        }
+        let r = self.state();
+        match scheme {
+            AuthSpec::None | AuthSpec::Inherit => Ok(()),
+            AuthSpec::Basic => match &r.basic {
+                Some(g) => Ok(g.check(req)?),
+                None => Err(not_configured("Basic", Some(BASIC_CHALLENGE))),
+            },
+            AuthSpec::ApiKeyHeader(h) => {
+                if r.api_keys.is_empty() {
+                    return Err(not_configured("ApiKeyHeader", None));
+                }
+                Ok(apikey::check(&r.api_keys, h, req)?)
+            }
+            AuthSpec::Bearer => {
+                let token = bearer::token(req)?;
+                let static_ok =
+                    !r.bearer_tokens.is_empty() && r.bearer_tokens.matches(token.as_bytes());
+                if static_ok {
+                    return Ok(());
+                }
+                match &r.jwt {
+                    Some(v)
+                        if token.bytes().filter(|&b| b == b'.').count() == 2
+                            || r.bearer_tokens.is_empty() =>
+                    {
+                        check_jwt(v, token, fetch)
+                    }
+                    _ if !r.bearer_tokens.is_empty() => Err(Denied::unauthorized(
+                        "wrong bearer token",
+                        Some(bearer::CHALLENGE_INVALID),
+                    )
+                    .into()),
+                    _ => Err(not_configured("Bearer", Some(bearer::CHALLENGE_MISSING))),
+                }
+            }
+            AuthSpec::BearerFromClaim(_) => {
+                let token = bearer::token(req)?;
+                match &r.jwt {
+                    Some(v) => check_jwt(v, token, fetch),
+                    None => Err(not_configured("Bearer", Some(bearer::CHALLENGE_MISSING))),
+                }
+            }
+            AuthSpec::ClientCertificate => {
+                if r.certs.is_empty() {
+                    return Err(not_configured("ClientCertificate", None));
+                }
+                Ok(r.certs.check(req, self.trust_arr_client_cert)?)
+            }
+        }
+    }
+
+    fn reject(&self, spec: &HandlerSpec, req: &HttpRequest, d: Denied) -> ClaimsError {
+        let request_id = [
+            "x-request-id",
+            "request-id",
+            "x-correlation-id",
+            "x-ms-request-id",
+        ]
+        .iter()
+        .find_map(|h| req.headers().get(*h).and_then(|v| v.to_str().ok()))
+        .unwrap_or("");
+        tracing::info!(
+            technical_profile = spec.technical_profile,
+            scheme = self.effective(spec).authentication_type().unwrap_or("?"),
+            status = if d.forbidden { 403 } else { 401 },
+            reason = %d.reason,
+            request_id,
+            peer = ?req.peer_addr(),
+            "caller authentication failed"
+        );
+        d.into_error()
+    }
+}
+
+fn check_jwt(v: &Arc<JwtValidator>, token: &str, fetch: Fetch) -> Result<(), Fail> {
+    match v.check(token, fetch) {
+        Ok(_) => Ok(()),
+        Err(JwtCheck::Denied(d)) => Err(Fail::Denied(d)),
+        Err(JwtCheck::NeedKeys(kid)) => Err(Fail::NeedKeys(v.clone(), kid)),
+    }
+}
+
+fn not_configured(scheme: &'static str, challenge: Option<&'static str>) -> Fail {
+    tracing::error!(
+        scheme,
+        "a guarded handler has no credentials configured; answering 401"
+    );
+    Fail::Denied(Denied::unauthorized(
+        "no credentials are configured for this scheme",
+        challenge,
+    ))
+}
+
+/// Reads `path` as a list of PEM or DER certificates' thumbprints (helper for configuration
+/// tools): returns the SHA-256 thumbprint of each certificate in a PEM file.
+pub fn thumbprints_of_pem_file(path: impl Into<PathBuf>) -> Result<Vec<Thumbprint>, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let path = path.into();
+    let pem = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    CertificateDer::pem_slice_iter(&pem)
+        .map(|c| {
+            c.map(|c| Thumbprint::of(c.as_ref())[1])
+                .map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .collect()
 }

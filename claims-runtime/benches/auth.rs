@@ -1,0 +1,171 @@
+//! Per-request cost of each authentication guard (`AuthConfig::authorize` on a prepared request)
+//! against an unguarded handler.
+//!
+//! `cargo bench -p claims-runtime --bench auth -- --warm-up-time 1 --measurement-time 3`
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_web::HttpRequest;
+use actix_web::test::TestRequest;
+use base64::Engine;
+use claims_runtime::auth::{AuthConfig, StaticJwks};
+use claims_runtime::{AuthSpec, HandlerSpec, SendClaimsIn};
+use criterion::{Criterion, criterion_group, criterion_main};
+use rsa::pkcs1::EncodeRsaPrivateKey;
+use rsa::rand_core::{CryptoRng, RngCore};
+use rsa::traits::PublicKeyParts;
+
+struct SysRng;
+impl RngCore for SysRng {
+    fn next_u32(&mut self) -> u32 {
+        let mut b = [0; 4];
+        self.fill_bytes(&mut b);
+        u32::from_le_bytes(b)
+    }
+    fn next_u64(&mut self) -> u64 {
+        let mut b = [0; 8];
+        self.fill_bytes(&mut b);
+        u64::from_le_bytes(b)
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        use ring::rand::SecureRandom;
+        ring::rand::SystemRandom::new().fill(dest).unwrap();
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rsa::rand_core::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+impl CryptoRng for SysRng {}
+
+fn spec(auth: AuthSpec) -> &'static HandlerSpec {
+    Box::leak(Box::new(HandlerSpec {
+        technical_profile: "REST-Bench",
+        display_name: "bench",
+        description: None,
+        path: "/bench",
+        send_claims_in: SendClaimsIn::Body,
+        auth,
+        inputs: &[],
+        outputs: &[],
+        payload: None,
+        deadline_ms: None,
+        idempotent: false,
+        rust_fn: "bench",
+        module: "bench",
+    }))
+}
+
+fn req(name: &str, value: &str) -> HttpRequest {
+    TestRequest::post()
+        .insert_header((name, value))
+        .to_http_request()
+}
+
+fn bench(c: &mut Criterion) {
+    // RS256 key and its JWKS.
+    let sk = rsa::RsaPrivateKey::new(&mut SysRng, 2048).unwrap();
+    let b64 = |b: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let jwks: jsonwebtoken::jwk::JwkSet = serde_json::from_value(serde_json::json!({"keys": [{
+        "kty": "RSA", "use": "sig", "alg": "RS256", "kid": "k1",
+        "n": b64(sk.n().to_bytes_be()), "e": b64(sk.e().to_bytes_be()),
+    }]}))
+    .unwrap();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.kid = Some("k1".into());
+    let token = jsonwebtoken::encode(
+        &header,
+        &serde_json::json!({"iss": "iss", "aud": "aud", "azp": "app", "exp": now + 3600, "nbf": now - 10}),
+        &jsonwebtoken::EncodingKey::from_rsa_der(sk.to_pkcs1_der().unwrap().as_bytes()),
+    )
+    .unwrap();
+
+    let none = spec(AuthSpec::None);
+    let basic = spec(AuthSpec::Basic);
+    let key = spec(AuthSpec::ApiKeyHeader("x-api-key"));
+    let bearer = spec(AuthSpec::Bearer);
+    let jwt = spec(AuthSpec::BearerFromClaim("bearerToken"));
+
+    let mut static_cfg = AuthConfig::default();
+    static_cfg
+        .resolve([none, basic, key, bearer], |k| {
+            match k {
+                "CLAIMS_BASIC_USERNAME" => Some("b2c"),
+                "CLAIMS_BASIC_PASSWORD" => Some("a-long-enough-password-1"),
+                "CLAIMS_BASIC_PASSWORD_NEXT" => Some("a-long-enough-password-2"),
+                "CLAIMS_API_KEY" => Some("api-key-0123456789"),
+                "CLAIMS_API_KEY_NEXT" => Some("api-key-9876543210"),
+                "CLAIMS_BEARER_TOKEN" => Some("static-token-0123456789"),
+                "CLAIMS_BEARER_TOKEN_NEXT" => Some("static-token-9876543210"),
+                _ => None,
+            }
+            .map(str::to_owned)
+        })
+        .unwrap();
+    let mut jwt_cfg = AuthConfig {
+        jwks: Some(Arc::new(StaticJwks(jwks))),
+        ..AuthConfig::default()
+    };
+    jwt_cfg
+        .resolve([jwt], |k| {
+            match k {
+                "CLAIMS_JWT_ISSUER" => Some("iss"),
+                "CLAIMS_JWT_AUDIENCE" => Some("aud"),
+                "CLAIMS_JWT_ALLOWED_APP_IDS" => Some("app"),
+                _ => None,
+            }
+            .map(str::to_owned)
+        })
+        .unwrap();
+
+    let basic_ok = req(
+        "authorization",
+        &format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("b2c:a-long-enough-password-2")
+        ),
+    );
+    let key_ok = req("x-api-key", "api-key-9876543210");
+    let bearer_ok = req("authorization", "Bearer static-token-9876543210");
+    let jwt_ok = req("authorization", &format!("Bearer {token}"));
+    let plain = TestRequest::post().to_http_request();
+    assert!(static_cfg.authorize(basic, &basic_ok).is_ok());
+    assert!(static_cfg.authorize(key, &key_ok).is_ok());
+    assert!(static_cfg.authorize(bearer, &bearer_ok).is_ok());
+    assert!(jwt_cfg.authorize(jwt, &jwt_ok).is_ok());
+
+    let mut g = c.benchmark_group("guard");
+    g.bench_function("unguarded", |b| {
+        b.iter(|| static_cfg.authorize(black_box(none), black_box(&plain)))
+    });
+    g.bench_function("basic", |b| {
+        b.iter(|| static_cfg.authorize(black_box(basic), black_box(&basic_ok)))
+    });
+    g.bench_function("api_key", |b| {
+        b.iter(|| static_cfg.authorize(black_box(key), black_box(&key_ok)))
+    });
+    g.bench_function("bearer_static", |b| {
+        b.iter(|| static_cfg.authorize(black_box(bearer), black_box(&bearer_ok)))
+    });
+    g.bench_function("jwt_rs256_cached_key", |b| {
+        b.iter(|| jwt_cfg.authorize(black_box(jwt), black_box(&jwt_ok)))
+    });
+    let basic_bad = req("authorization", "Basic YjJjOndyb25n");
+    g.bench_function("basic_rejected", |b| {
+        b.iter(|| {
+            static_cfg
+                .authorize(black_box(basic), black_box(&basic_bad))
+                .is_err()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,131 @@
+//! Authentication and TLS methods of the [`App`] builder.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use crate::App;
+use crate::app::StartupError;
+use crate::descriptor::AuthSpec;
+
+use super::dev::DevCredentials;
+use super::jwt::JwksSource;
+use super::tls::{ClientAuth, TlsSettings};
+use super::{AuthConfig, peer_cert_on_connect};
+
+impl App {
+    /// Adjusts the authentication settings in place.
+    pub fn auth(mut self, f: impl FnOnce(&mut AuthConfig)) -> Self {
+        f(&mut self.config_mut().auth);
+        self
+    }
+
+    /// Production mode: refuses plain HTTP and `AuthenticationType=None` handlers unless
+    /// [`App::allow_insecure`].
+    pub fn production(mut self, on: bool) -> Self {
+        self.config_mut().auth.production = on;
+        self
+    }
+
+    /// Overrides the production-mode refusals (plain HTTP, `None` handlers).
+    pub fn allow_insecure(mut self, on: bool) -> Self {
+        self.config_mut().auth.allow_insecure = on;
+        self
+    }
+
+    /// Accepts client certificates from the `X-ARR-ClientCert` header (Azure App Service TLS
+    /// termination only).
+    pub fn trust_arr_client_cert(mut self, on: bool) -> Self {
+        self.config_mut().auth.trust_arr_client_cert = on;
+        self
+    }
+
+    /// Uses these Basic credentials (dev mode, from
+    /// [`super::generate_dev_basic_credentials`]) instead of the environment.
+    pub fn basic_credentials(mut self, creds: &DevCredentials) -> Self {
+        self.config_mut()
+            .auth
+            .use_basic_credentials(&creds.username, &creds.password);
+        self
+    }
+
+    /// Uses this JWKS source instead of `CLAIMS_JWT_JWKS`.
+    pub fn jwks_source(mut self, source: Arc<dyn JwksSource>) -> Self {
+        self.config_mut().auth.jwks = Some(source);
+        self
+    }
+
+    /// Resolves the secrets of every mounted handler from `env` (see [`AuthConfig::resolve`]).
+    pub fn resolve_auth(
+        &mut self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), StartupError> {
+        let specs = self.specs();
+        self.config_mut()
+            .auth
+            .resolve(specs.iter().copied(), env)
+            .map_err(|e| StartupError(e.0))
+    }
+
+    /// Validates, then serves HTTPS on `addr` until the process is stopped. Handlers using
+    /// `ClientCertificate` get [`ClientAuth::AnyCertificate`] unless `tls` says otherwise.
+    pub async fn serve_tls(self, addr: &str, tls: TlsSettings) -> std::io::Result<()> {
+        let listener = TcpListener::bind(addr)?;
+        self.into_tls_server(listener, tls)?.await
+    }
+
+    /// Validates and builds an HTTPS server on `listener` without running it (tests: stop it
+    /// through `server.handle()`).
+    pub fn into_tls_server(
+        mut self,
+        listener: TcpListener,
+        mut tls: TlsSettings,
+    ) -> std::io::Result<actix_web::dev::Server> {
+        prepare(&mut self, true)?;
+        self.validate()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+        let auth = self.config_mut().auth.clone();
+        let needs_cert = self
+            .specs()
+            .iter()
+            .any(|s| auth.effective(s) == AuthSpec::ClientCertificate);
+        if needs_cert && tls.client_auth.is_none() {
+            tls.client_auth = Some(ClientAuth::AnyCertificate);
+        }
+        let server_config = tls.server_config()?;
+        let conf = self.into_configurator();
+        Ok(actix_web::HttpServer::new(move || {
+            actix_web::App::new().configure(|c| conf.configure(c))
+        })
+        .on_connect(peer_cert_on_connect)
+        .listen_rustls_0_23(listener, server_config)?
+        .run())
+    }
+}
+
+/// Startup checks shared by `serve` and `serve_tls`: resolves secrets from the process
+/// environment (unless already resolved) and applies the production-mode rules.
+pub(crate) fn prepare(app: &mut App, tls: bool) -> std::io::Result<()> {
+    let invalid = |m: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, m);
+    if !app.config_mut().auth.is_resolved() {
+        app.resolve_auth(|k| std::env::var(k).ok())
+            .map_err(|e| invalid(e.to_string()))?;
+    }
+    let auth = &app.config_mut().auth;
+    if !tls && auth.production && !auth.allow_insecure && !auth.allow_plain_http {
+        return Err(invalid(
+            "production mode refuses to serve plain HTTP: use serve_tls, or set allow_plain_http (CLAIMS_ALLOW_PLAIN_HTTP=true) behind a TLS-terminating proxy".into(),
+        ));
+    }
+    if !tls && !auth.trust_arr_client_cert {
+        let auth = auth.clone();
+        for s in app.specs() {
+            if auth.effective(s) == AuthSpec::ClientCertificate {
+                tracing::warn!(
+                    technical_profile = s.technical_profile,
+                    "ClientCertificate handler served over plain HTTP without trust_arr_client_cert: every call will answer 401"
+                );
+            }
+        }
+    }
+    Ok(())
+}
