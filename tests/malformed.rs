@@ -25,7 +25,12 @@ fn valid_echo() -> serde_json::Map<String, Value> {
     .clone()
 }
 
-fn case(name: impl Into<String>, req: TestRequest, status: StatusCode, code: Option<&'static str>) -> Case {
+fn case(
+    name: impl Into<String>,
+    req: TestRequest,
+    status: StatusCode,
+    code: Option<&'static str>,
+) -> Case {
     Case {
         name: name.into(),
         req,
@@ -65,16 +70,27 @@ fn corpus() -> Vec<Case> {
         for path in ["/echo/body", "/b2c/validate-loyalty", "/payload"] {
             c.push(case(
                 format!("content type {ct} on {path}"),
-                TestRequest::post().uri(path).insert_header(("content-type", ct)).set_payload("{}"),
+                TestRequest::post()
+                    .uri(path)
+                    .insert_header(("content-type", ct))
+                    .set_payload("{}"),
                 BAD,
                 Some("content-type-unsupported"),
             ));
         }
     }
-    for ct in ["application/json", "text/plain", "application/xml", "multipart/form-data"] {
+    for ct in [
+        "application/json",
+        "text/plain",
+        "application/xml",
+        "multipart/form-data",
+    ] {
         c.push(case(
             format!("content type {ct} on a form endpoint"),
-            TestRequest::post().uri("/echo/form").insert_header(("content-type", ct)).set_payload("text=x"),
+            TestRequest::post()
+                .uri("/echo/form")
+                .insert_header(("content-type", ct))
+                .set_payload("text=x"),
             BAD,
             Some("content-type-unsupported"),
         ));
@@ -82,7 +98,9 @@ fn corpus() -> Vec<Case> {
     // A missing content type is accepted (B2C's is not documented); the claims then decide.
     c.push(case(
         "no content type, valid JSON",
-        TestRequest::post().uri("/echo/body").set_payload(Value::Object(valid_echo()).to_string()),
+        TestRequest::post()
+            .uri("/echo/body")
+            .set_payload(Value::Object(valid_echo()).to_string()),
         StatusCode::OK,
         None,
     ));
@@ -153,7 +171,12 @@ fn corpus() -> Vec<Case> {
     }
 
     // A lone surrogate escape inside a claim's own value: the value is rejected.
-    c.push(case("lone surrogate in a claim", json_post("/echo/body", "{\"text\":\"\\ud800\"}"), BAD, Some("claim-invalid")));
+    c.push(case(
+        "lone surrogate in a claim",
+        json_post("/echo/body", "{\"text\":\"\\ud800\"}"),
+        BAD,
+        Some("claim-invalid"),
+    ));
 
     // 3. Invalid UTF-8 everywhere.
     for (i, bytes) in [
@@ -167,15 +190,41 @@ fn corpus() -> Vec<Case> {
     .into_iter()
     .enumerate()
     {
-        c.push(case(format!("invalid UTF-8 JSON #{i}"), json_post("/echo/body", bytes.to_vec()), BAD, Some("request-invalid")));
+        c.push(case(
+            format!("invalid UTF-8 JSON #{i}"),
+            json_post("/echo/body", bytes.to_vec()),
+            BAD,
+            Some("request-invalid"),
+        ));
     }
-    for (i, bytes) in [&b"text=\xff"[..], b"text=%FF", b"text=%C3%28", b"te\xffxt=1&text=ok", b"text=%E2%82", b"%FF=1"]
-        .into_iter()
-        .enumerate()
+    for (i, bytes) in [
+        &b"text=\xff"[..],
+        b"text=%FF",
+        b"text=%C3%28",
+        b"te\xffxt=1&text=ok",
+        b"text=%E2%82",
+        b"%FF=1",
+    ]
+    .into_iter()
+    .enumerate()
     {
-        c.push(case(format!("invalid UTF-8 form #{i}"), form_post("/echo/form", bytes.to_vec()), BAD, Some("request-invalid")));
+        c.push(case(
+            format!("invalid UTF-8 form #{i}"),
+            form_post("/echo/form", bytes.to_vec()),
+            BAD,
+            Some("request-invalid"),
+        ));
     }
-    for (i, q) in ["text=%FF", "text=%C3%28", "text=%E2%82%", "%FF=1", "text=a%ED%A0%80"].into_iter().enumerate() {
+    for (i, q) in [
+        "text=%FF",
+        "text=%C3%28",
+        "text=%E2%82%",
+        "%FF=1",
+        "text=a%ED%A0%80",
+    ]
+    .into_iter()
+    .enumerate()
+    {
         c.push(case(
             format!("invalid UTF-8 query #{i}"),
             TestRequest::get().uri(&format!("/echo/query?{q}")),
@@ -196,7 +245,12 @@ fn corpus() -> Vec<Case> {
     for key in ["text", "flag", "count", "big", "day", "at", "phone"] {
         let mut body = Value::Object(valid_echo()).to_string();
         body.insert_str(1, &format!("\"{key}\":{},", valid_echo()[key]));
-        c.push(case(format!("duplicate JSON key {key}"), json_post("/echo/body", body), BAD, Some("claim-invalid")));
+        c.push(case(
+            format!("duplicate JSON key {key}"),
+            json_post("/echo/body", body),
+            BAD,
+            Some("claim-invalid"),
+        ));
         c.push(case(
             format!("duplicate form key {key}"),
             form_post("/echo/form", format!("{key}=1&{key}=2")),
@@ -284,13 +338,29 @@ fn corpus() -> Vec<Case> {
             &format!("\"{key}\":{value}"),
             1,
         );
-        c.push(case(format!("{key} = {value}"), json_post("/echo/body", body), BAD, Some("claim-invalid")));
-        let mut pairs: Vec<String> = ["text=t", "flag=true", "count=1", "big=2", "day=2024-05-01", "at=2024-05-01T00%3A00%3A00Z", "phone=%2B12345"]
-            .iter()
-            .filter(|p| !p.starts_with(&format!("{key}=")))
-            .map(|p| (*p).to_owned())
-            .collect();
-        pairs.push(format!("{key}={}", value.trim_matches('"').replace('+', "%2B")));
+        c.push(case(
+            format!("{key} = {value}"),
+            json_post("/echo/body", body),
+            BAD,
+            Some("claim-invalid"),
+        ));
+        let mut pairs: Vec<String> = [
+            "text=t",
+            "flag=true",
+            "count=1",
+            "big=2",
+            "day=2024-05-01",
+            "at=2024-05-01T00%3A00%3A00Z",
+            "phone=%2B12345",
+        ]
+        .iter()
+        .filter(|p| !p.starts_with(&format!("{key}=")))
+        .map(|p| (*p).to_owned())
+        .collect();
+        pairs.push(format!(
+            "{key}={}",
+            value.trim_matches('"').replace('+', "%2B")
+        ));
         c.push(case(
             format!("query {key} = {value}"),
             TestRequest::get().uri(&format!("/echo/query?{}", pairs.join("&"))),
@@ -303,13 +373,31 @@ fn corpus() -> Vec<Case> {
     for key in ["text", "flag", "count", "big", "day", "at", "phone"] {
         let mut m = valid_echo();
         m.remove(key);
-        c.push(case(format!("JSON without {key}"), json_post("/echo/body", Value::Object(m.clone()).to_string()), BAD, Some("claim-missing")));
+        c.push(case(
+            format!("JSON without {key}"),
+            json_post("/echo/body", Value::Object(m.clone()).to_string()),
+            BAD,
+            Some("claim-missing"),
+        ));
         let pairs: Vec<String> = m
             .iter()
             .filter(|(k, _)| *k != "tags")
-            .map(|(k, v)| format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_owned).replace('+', "%2B").replace(':', "%3A")))
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    v.as_str()
+                        .map_or(v.to_string(), str::to_owned)
+                        .replace('+', "%2B")
+                        .replace(':', "%3A")
+                )
+            })
             .collect();
-        c.push(case(format!("form without {key}"), form_post("/echo/form", pairs.join("&")), BAD, Some("claim-missing")));
+        c.push(case(
+            format!("form without {key}"),
+            form_post("/echo/form", pairs.join("&")),
+            BAD,
+            Some("claim-missing"),
+        ));
         c.push(case(
             format!("query without {key}"),
             TestRequest::get().uri(&format!("/echo/query?{}", pairs.join("&"))),
@@ -319,25 +407,66 @@ fn corpus() -> Vec<Case> {
         let mut req = TestRequest::get().uri("/echo/header");
         for (k, v) in &m {
             if k != "tags" {
-                req = req.insert_header((k.as_str(), v.as_str().map_or(v.to_string(), str::to_owned)));
+                req = req
+                    .insert_header((k.as_str(), v.as_str().map_or(v.to_string(), str::to_owned)));
             }
         }
-        c.push(case(format!("headers without {key}"), req, BAD, Some("claim-missing")));
+        c.push(case(
+            format!("headers without {key}"),
+            req,
+            BAD,
+            Some("claim-missing"),
+        ));
     }
 
     // 8. Oversized bodies.
-    for (i, size) in [1024 * 1024 + 1, 5 * 1024 * 1024, 10 * 1024 * 1024].into_iter().enumerate() {
-        c.push(case(format!("JSON body of {size} bytes"), json_post("/echo/body", vec![b' '; size]), StatusCode::PAYLOAD_TOO_LARGE, Some("payload-too-large")));
-        c.push(case(format!("form body of {size} bytes #{i}"), form_post("/echo/form", vec![b'a'; size]), StatusCode::PAYLOAD_TOO_LARGE, Some("payload-too-large")));
-        c.push(case(format!("payload body of {size} bytes #{i}"), json_post("/payload", vec![b' '; size]), StatusCode::PAYLOAD_TOO_LARGE, Some("payload-too-large")));
+    for (i, size) in [1024 * 1024 + 1, 5 * 1024 * 1024, 10 * 1024 * 1024]
+        .into_iter()
+        .enumerate()
+    {
+        c.push(case(
+            format!("JSON body of {size} bytes"),
+            json_post("/echo/body", vec![b' '; size]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some("payload-too-large"),
+        ));
+        c.push(case(
+            format!("form body of {size} bytes #{i}"),
+            form_post("/echo/form", vec![b'a'; size]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some("payload-too-large"),
+        ));
+        c.push(case(
+            format!("payload body of {size} bytes #{i}"),
+            json_post("/payload", vec![b' '; size]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some("payload-too-large"),
+        ));
     }
 
     // 9. Very long values and very many parameters or headers (within what reaches the app).
     let long = "x".repeat(64 * 1024);
     let mut m = valid_echo();
     m.insert("text".into(), json!(long));
-    c.push(case("64 KiB string claim", json_post("/echo/body", Value::Object(m).to_string()), StatusCode::OK, None));
-    c.push(case("64 KiB integer", json_post("/echo/body", Value::Object(valid_echo()).to_string().replacen("\"count\":1", &format!("\"count\":{}", "9".repeat(64 * 1024)), 1)), BAD, Some("claim-invalid")));
+    c.push(case(
+        "64 KiB string claim",
+        json_post("/echo/body", Value::Object(m).to_string()),
+        StatusCode::OK,
+        None,
+    ));
+    c.push(case(
+        "64 KiB integer",
+        json_post(
+            "/echo/body",
+            Value::Object(valid_echo()).to_string().replacen(
+                "\"count\":1",
+                &format!("\"count\":{}", "9".repeat(64 * 1024)),
+                1,
+            ),
+        ),
+        BAD,
+        Some("claim-invalid"),
+    ));
     let many: String = (0..5000).map(|i| format!("p{i}={i}&")).collect();
     c.push(case(
         "5,000 unknown query pairs",
@@ -345,7 +474,12 @@ fn corpus() -> Vec<Case> {
         StatusCode::OK,
         None,
     ));
-    c.push(case("5,000 unknown form pairs, claims missing", form_post("/echo/form", many.clone()), BAD, Some("claim-missing")));
+    c.push(case(
+        "5,000 unknown form pairs, claims missing",
+        form_post("/echo/form", many.clone()),
+        BAD,
+        Some("claim-missing"),
+    ));
     let many_tags: String = (0..5000).map(|i| format!("tags={i}&")).collect();
     c.push(case(
         "5,000 values for a collection",
@@ -357,7 +491,12 @@ fn corpus() -> Vec<Case> {
     for i in 0..2000 {
         req = req.append_header((format!("x-noise-{i}").as_str(), "noise"));
     }
-    c.push(case("2,000 unknown headers, claims missing", req, BAD, Some("claim-missing")));
+    c.push(case(
+        "2,000 unknown headers, claims missing",
+        req,
+        BAD,
+        Some("claim-missing"),
+    ));
     let mut req = TestRequest::get().uri("/echo/header");
     for (k, v) in valid_echo() {
         if k != "tags" {
@@ -366,16 +505,25 @@ fn corpus() -> Vec<Case> {
     }
     req = req.insert_header(("x-long", "y".repeat(100 * 1024)));
     c.push(case("100 KiB unknown header", req, StatusCode::OK, None));
-    let mut req = TestRequest::get().uri("/echo/header").insert_header(("count", "9".repeat(20 * 1024)));
+    let mut req = TestRequest::get()
+        .uri("/echo/header")
+        .insert_header(("count", "9".repeat(20 * 1024)));
     for (k, v) in valid_echo() {
         if k != "tags" && k != "count" {
             req = req.insert_header((k.as_str(), v.as_str().map_or(v.to_string(), str::to_owned)));
         }
     }
-    c.push(case("20 KiB integer header", req, BAD, Some("claim-invalid")));
+    c.push(case(
+        "20 KiB integer header",
+        req,
+        BAD,
+        Some("claim-invalid"),
+    ));
     c.push(case(
         "non-UTF-8 header value is read as Latin-1",
-        TestRequest::get().uri("/echo/header").insert_header(("text", HeaderValue::from_bytes(b"caf\xe9").unwrap())),
+        TestRequest::get()
+            .uri("/echo/header")
+            .insert_header(("text", HeaderValue::from_bytes(b"caf\xe9").unwrap())),
         BAD,
         Some("claim-missing"),
     ));
@@ -390,10 +538,24 @@ fn corpus() -> Vec<Case> {
         ("text", BAD, Some("claim-missing")),
         ("count=%31%32&text=t", BAD, Some("claim-missing")),
         ("count=abc", BAD, Some("claim-invalid")),
-        ("flag=%74rue&count=%2B1&text=t&big=1&day=2024-05-01&at=2024-05-01&phone=%2B123", StatusCode::OK, None),
+        (
+            "flag=%74rue&count=%2B1&text=t&big=1&day=2024-05-01&at=2024-05-01&phone=%2B123",
+            StatusCode::OK,
+            None,
+        ),
     ] {
-        c.push(case(format!("query {q:?}"), TestRequest::get().uri(&format!("/echo/query?{q}")), status, code));
-        c.push(case(format!("form {q:?}"), form_post("/echo/form", q), status, code));
+        c.push(case(
+            format!("query {q:?}"),
+            TestRequest::get().uri(&format!("/echo/query?{q}")),
+            status,
+            code,
+        ));
+        c.push(case(
+            format!("form {q:?}"),
+            form_post("/echo/form", q),
+            status,
+            code,
+        ));
     }
 
     // 11. Resolver literals, wrong methods, unknown paths are not ours (404 from actix).
@@ -407,17 +569,30 @@ fn corpus() -> Vec<Case> {
             format!("lang = {lang:?}"),
             json_post(
                 "/b2c/validate-loyalty",
-                json!({"loyaltyId": "1234", "email": "emily@contoso.com", "lang": lang}).to_string(),
+                json!({"loyaltyId": "1234", "email": "emily@contoso.com", "lang": lang})
+                    .to_string(),
             ),
             status,
             code,
         ));
     }
-    for (method, path) in [("GET", "/echo/body"), ("PUT", "/echo/body"), ("DELETE", "/echo/form"), ("POST", "/echo/query"), ("PATCH", "/echo/header"), ("POST", "/echo/url/a/1")] {
+    for (method, path) in [
+        ("GET", "/echo/body"),
+        ("PUT", "/echo/body"),
+        ("DELETE", "/echo/form"),
+        ("POST", "/echo/query"),
+        ("PATCH", "/echo/header"),
+        ("POST", "/echo/url/a/1"),
+    ] {
         let req = TestRequest::default()
             .method(actix_web::http::Method::from_bytes(method.as_bytes()).unwrap())
             .uri(path);
-        c.push(case(format!("{method} {path}"), req, StatusCode::METHOD_NOT_ALLOWED, Some("request-invalid")));
+        c.push(case(
+            format!("{method} {path}"),
+            req,
+            StatusCode::METHOD_NOT_ALLOWED,
+            Some("request-invalid"),
+        ));
     }
     c
 }
@@ -429,21 +604,35 @@ async fn run(
     let resp = test::call_service(svc, case.req.to_request()).await;
     let status = resp.status();
     let body = test::read_body(resp).await;
-    let v: Value = serde_json::from_slice(&body)
-        .map_err(|e| format!("{}: not JSON ({e}): {:?}", case.name, String::from_utf8_lossy(&body[..body.len().min(200)])))?;
+    let v: Value = serde_json::from_slice(&body).map_err(|e| {
+        format!(
+            "{}: not JSON ({e}): {:?}",
+            case.name,
+            String::from_utf8_lossy(&body[..body.len().min(200)])
+        )
+    })?;
     if status != case.status {
-        return Err(format!("{}: status {status}, expected {}: {v}", case.name, case.status));
+        return Err(format!(
+            "{}: status {status}, expected {}: {v}",
+            case.name, case.status
+        ));
     }
     if status.is_success() {
         return Ok(());
     }
-    if v["status"] != 409 || !v["userMessage"].as_str().is_some_and(|m| !m.is_empty()) || !v["requestId"].is_string() {
+    if v["status"] != 409
+        || !v["userMessage"].as_str().is_some_and(|m| !m.is_empty())
+        || !v["requestId"].is_string()
+    {
         return Err(format!("{}: not a contract body: {v}", case.name));
     }
     if let Some(code) = case.code
         && v["code"] != code
     {
-        return Err(format!("{}: code {}, expected {code}", case.name, v["code"]));
+        return Err(format!(
+            "{}: code {}, expected {code}",
+            case.name, v["code"]
+        ));
     }
     Ok(())
 }
@@ -454,13 +643,21 @@ async fn malformed_corpus_gets_documented_statuses_and_contract_bodies() {
     let svc = test::init_service(actix_web::App::new().configure(|c| conf.configure(c))).await;
     let cases = corpus();
     let total = cases.len();
-    assert!(total >= 300, "the corpus has {total} cases; the issue asks for at least 300");
+    assert!(
+        total >= 300,
+        "the corpus has {total} cases; the issue asks for at least 300"
+    );
     let mut failures = Vec::new();
     for case in cases {
         if let Err(e) = run(&svc, case).await {
             failures.push(e);
         }
     }
-    assert!(failures.is_empty(), "{} of {total} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     println!("malformed corpus: {total} cases passed");
 }

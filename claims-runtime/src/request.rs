@@ -213,8 +213,11 @@ impl Call {
                     .decode_utf8()
                     .is_err()
                 {
-                    return Err(ClaimsError::bad_request(ids::REQUEST_INVALID)
-                        .developer_message("the URL path is not valid UTF-8 once percent-decoded"));
+                    return Err(
+                        ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(
+                            "the URL path is not valid UTF-8 once percent-decoded",
+                        ),
+                    );
                 }
                 // Claims in a `?k={claim}` template of the path arrive as query parameters.
                 if let Some(q) = self.spec.path.split_once('?').map(|(_, q)| q) {

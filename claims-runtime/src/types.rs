@@ -297,10 +297,11 @@ macro_rules! integer_claim {
                 }
                 const EXACT: f64 = 9_007_199_254_740_992.0;
                 match raw.parse::<f64>() {
-                    Ok(f) if f.fract() == 0.0
-                        && f.abs() <= EXACT
-                        && f >= <$ty>::MIN as f64
-                        && f <= <$ty>::MAX as f64 =>
+                    Ok(f)
+                        if f.fract() == 0.0
+                            && f.abs() <= EXACT
+                            && f >= <$ty>::MIN as f64
+                            && f <= <$ty>::MAX as f64 =>
                     {
                         Ok(f as $ty)
                     }

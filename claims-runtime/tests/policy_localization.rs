@@ -9,8 +9,11 @@ use policy_fixtures::*;
 
 fn localized_options(langs: &[&str]) -> PolicyOptions {
     let mut l10n = Localizer::new();
-    l10n.add_messages("fr", "claim-email-display-name = Adresse e-mail\nclaim-email-help = Celle de votre adhésion")
-        .unwrap();
+    l10n.add_messages(
+        "fr",
+        "claim-email-display-name = Adresse e-mail\nclaim-email-help = Celle de votre adhésion",
+    )
+    .unwrap();
     let mut strings = l10n.policy_strings();
     strings.retain(|s| langs.iter().any(|l| l.eq_ignore_ascii_case(&s.language)));
     PolicyOptions {
@@ -37,16 +40,25 @@ fn localized_export_validates_and_carries_catalog_texts() {
     let fr_failed = l10n
         .try_render("fr", "b2c-request-failed", &Vec::new())
         .unwrap();
-    assert!(xml.contains(&fr_failed), "French transport text from the catalog");
+    assert!(
+        xml.contains(&fr_failed),
+        "French transport text from the catalog"
+    );
     // The metadata carries the default language's text, so both sources agree.
     let en_failed = l10n
         .try_render("en", "b2c-request-failed", &Vec::new())
         .unwrap();
     let policy = parse::read_policy(&xml).unwrap();
     for p in &policy.profiles {
-        assert_eq!(p.metadata("DefaultUserMessageIfRequestFailed"), Some(en_failed.as_str()));
+        assert_eq!(
+            p.metadata("DefaultUserMessageIfRequestFailed"),
+            Some(en_failed.as_str())
+        );
     }
-    assert!(!xml.contains("http://") || !fr_failed.contains("http"), "no URL in texts");
+    assert!(
+        !xml.contains("http://") || !fr_failed.contains("http"),
+        "no URL in texts"
+    );
 }
 
 #[test]

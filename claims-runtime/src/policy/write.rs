@@ -8,8 +8,8 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::model::{
-    LocalizationDecl,
-    ClaimRef, ClaimTypeDecl, ClaimsTransformationDecl, PolicyDocument, TechnicalProfileDecl,
+    ClaimRef, ClaimTypeDecl, ClaimsTransformationDecl, LocalizationDecl, PolicyDocument,
+    TechnicalProfileDecl,
 };
 use super::{POLICY_NAMESPACE, POLICY_SCHEMA_VERSION, RESTFUL_PROVIDER_HANDLER};
 
@@ -270,11 +270,12 @@ impl PolicyDocument {
 }
 
 fn write_content_definitions(w: &mut W, l: &LocalizationDecl) -> io::Result<()> {
-    w.create_element("ContentDefinitions").write_inner_content(|w| {
-        l.content_definitions
-            .iter()
-            .try_for_each(|cd| write_content_definition(w, l, cd))
-    })?;
+    w.create_element("ContentDefinitions")
+        .write_inner_content(|w| {
+            l.content_definitions
+                .iter()
+                .try_for_each(|cd| write_content_definition(w, l, cd))
+        })?;
     Ok(())
 }
 
@@ -322,38 +323,39 @@ fn write_localization(w: &mut W, l: &LocalizationDecl) -> io::Result<()> {
                     w.create_element("LocalizedResources")
                         .with_attribute(("Id", id.as_str()))
                         .write_inner_content(|w| {
-                            w.create_element("LocalizedStrings").write_inner_content(|w| {
-                                for (string_id, text) in [
-                                    ("DefaultUserMessageIfRequestFailed", &lang.request_failed),
-                                    ("UserMessageIfRequestTimeout", &lang.request_timeout),
-                                    ("UserMessageIfDnsResolutionFailed", &lang.dns_failed),
-                                    ("UserMessageIfCircuitOpen", &lang.circuit_open),
-                                ] {
-                                    w.create_element("LocalizedString")
-                                        .with_attributes([
-                                            ("ElementType", "ErrorMessage"),
-                                            ("StringId", string_id),
-                                        ])
-                                        .write_text_content(BytesText::new(text))?;
-                                }
-                                for c in &lang.claims {
+                            w.create_element("LocalizedStrings")
+                                .write_inner_content(|w| {
                                     for (string_id, text) in [
-                                        ("DisplayName", &c.display_name),
-                                        ("UserHelpText", &c.user_help_text),
+                                        ("DefaultUserMessageIfRequestFailed", &lang.request_failed),
+                                        ("UserMessageIfRequestTimeout", &lang.request_timeout),
+                                        ("UserMessageIfDnsResolutionFailed", &lang.dns_failed),
+                                        ("UserMessageIfCircuitOpen", &lang.circuit_open),
                                     ] {
-                                        if let Some(text) = text {
-                                            w.create_element("LocalizedString")
-                                                .with_attributes([
-                                                    ("ElementType", "ClaimType"),
-                                                    ("ElementId", c.claim_type_id.as_str()),
-                                                    ("StringId", string_id),
-                                                ])
-                                                .write_text_content(BytesText::new(text))?;
+                                        w.create_element("LocalizedString")
+                                            .with_attributes([
+                                                ("ElementType", "ErrorMessage"),
+                                                ("StringId", string_id),
+                                            ])
+                                            .write_text_content(BytesText::new(text))?;
+                                    }
+                                    for c in &lang.claims {
+                                        for (string_id, text) in [
+                                            ("DisplayName", &c.display_name),
+                                            ("UserHelpText", &c.user_help_text),
+                                        ] {
+                                            if let Some(text) = text {
+                                                w.create_element("LocalizedString")
+                                                    .with_attributes([
+                                                        ("ElementType", "ClaimType"),
+                                                        ("ElementId", c.claim_type_id.as_str()),
+                                                        ("StringId", string_id),
+                                                    ])
+                                                    .write_text_content(BytesText::new(text))?;
+                                            }
                                         }
                                     }
-                                }
-                                Ok(())
-                            })?;
+                                    Ok(())
+                                })?;
                             Ok(())
                         })?;
                 }

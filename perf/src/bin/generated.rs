@@ -70,7 +70,10 @@ fn main() -> std::io::Result<()> {
     actix_web::rt::System::new().block_on(async {
         let app = App::new()
             .app_data(Data::new(Store::default()))
-            .messages("en", "member-not-found = No loyalty membership is linked to { $email }.")
+            .messages(
+                "en",
+                "member-not-found = No loyalty membership is linked to { $email }.",
+            )
             .limits(ServerLimits {
                 workers: Some(1),
                 ..ServerLimits::default()

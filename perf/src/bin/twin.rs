@@ -88,7 +88,10 @@ fn main() -> std::io::Result<()> {
                 .route("/form", web::post().to(form))
                 .route("/query", web::get().to(query))
                 .route("/header", web::get().to(header))
-                .route("/healthz", web::get().to(|| async { HttpResponse::Ok().finish() }))
+                .route(
+                    "/healthz",
+                    web::get().to(|| async { HttpResponse::Ok().finish() }),
+                )
         })
         .workers(1)
         .bind(bind_addr())?
