@@ -621,7 +621,7 @@ async fn run(
         return Ok(());
     }
     if v["status"] != 409
-        || !v["userMessage"].as_str().is_some_and(|m| !m.is_empty())
+        || v["userMessage"].as_str().is_none_or(|m| m.is_empty())
         || !v["requestId"].is_string()
     {
         return Err(format!("{}: not a contract body: {v}", case.name));
