@@ -105,6 +105,7 @@ impl Problems {
             }
         };
         err.arg("claim", first.claim.label())
+            .arg(CLAIM_ID_ARG, first.claim.id)
             .developer_message(developer)
     }
 }
@@ -542,6 +543,10 @@ impl Reply {
     }
 }
 
+/// The argument naming the claim type id of a claim problem; with it the `claim` argument is
+/// replaced by the catalog's `claim-<id>-display-name` in the caller's language, when defined.
+pub const CLAIM_ID_ARG: &str = "claimId";
+
 /// Builds the error body for `err` (debug fields only when `config.debug`).
 pub fn render_body(
     config: &ClaimsConfig,
@@ -549,7 +554,28 @@ pub fn render_body(
     err: &ClaimsError,
     request_id: String,
 ) -> ErrorBody {
-    let user_message = config.localizer.render(hint, err.message_id(), err.args());
+    let l10n = &config.localizer;
+    let localized_name = err
+        .args()
+        .iter()
+        .find(|(k, _)| k == CLAIM_ID_ARG)
+        .and_then(|(_, id)| {
+            let lang = l10n.negotiate(hint)?.to_string();
+            l10n.try_render(&lang, &format!("claim-{id}-display-name"), &Vec::new())
+                .ok()
+        });
+    let user_message = match localized_name {
+        Some(name) => {
+            let mut args = err.args().clone();
+            for (k, v) in &mut args {
+                if k == "claim" {
+                    *v = crate::error::MessageArg::Text(name.clone());
+                }
+            }
+            l10n.render(hint, err.message_id(), &args)
+        }
+        None => l10n.render(hint, err.message_id(), err.args()),
+    };
     let internal = err.kind() == ErrorKind::Internal;
     ErrorBody {
         version: config.api_version.to_string(),

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::RwLock;
 
+use claims_runtime::AuthSpec;
 use claims_runtime::prelude::*;
 
 /// A customer of the in-memory store.
@@ -121,8 +122,11 @@ pub async fn validate_email(
     #[claim(id = "email", display_name = "Email address", input_type = EmailBox)]
     #[validate(email)]
     email: String,
-    #[claim(resolver = "{Culture:RFC5646}")] _locale: Option<Locale>,
-    #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
+    #[claim(id = "locale", resolver = "{Culture:RFC5646}")] _locale: Option<Locale>,
+    #[claim(id = "lcid", resolver = "{Culture:LCID}")] _lcid: Option<Locale>,
+    #[claim(id = "correlationId", resolver = "{Context:CorrelationId}")] _correlation_id: Option<
+        CorrelationId,
+    >,
     store: Data<CustomerStore>,
 ) -> Result<(), ClaimsError> {
     match store.by_email(&email) {
@@ -260,11 +264,17 @@ pub const CATALOGS: &[(&str, &str)] = &[
     ("pt-BR", include_str!("../locales/pt-BR/loyalty.ftl")),
 ];
 
-/// The example app: every handler above, the demo store and the catalogs.
+/// The example app: every handler above, the demo store and the catalogs. Handlers are guarded
+/// by Basic auth (the app-wide default): credentials come from `CLAIMS_BASIC_USERNAME` and
+/// `CLAIMS_BASIC_PASSWORD` (or `App::basic_credentials` in development).
 pub fn app() -> App {
-    let mut app = App::new().app_data(Data::new(CustomerStore::demo()));
-    for (lang, ftl) in CATALOGS {
-        app = app.messages(lang, ftl);
-    }
-    app
+    App::new()
+        .app_data(Data::new(CustomerStore::demo()))
+        .default_auth(AuthSpec::Basic)
+        .catalogs(CATALOGS)
+        .require_messages(&[
+            "email-not-registered",
+            "member-not-found",
+            "member-id-unknown",
+        ])
 }
