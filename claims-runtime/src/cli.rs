@@ -31,9 +31,15 @@ enum Command {
         /// Also write the policy XML for this server to FILE before serving.
         #[arg(long, value_name = "FILE")]
         policy_out: Option<std::path::PathBuf>,
-        /// Public base URL written into that policy (default: http://BIND).
+        /// Public base URL written into that policy (default: http://BIND, or https:// with TLS).
         #[arg(long)]
         public_url: Option<String>,
+        /// Serve HTTPS with this PEM certificate chain (TLS 1.2 and 1.3); needs --tls-key.
+        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// Write the B2C policy XML (ClaimsSchema + ClaimsProvider) for the handlers.
     Policy(PolicyArgs),
@@ -96,17 +102,22 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
         debug: false,
         policy_out: None,
         public_url: None,
+        tls_cert: None,
+        tls_key: None,
     }) {
         Command::Serve {
             bind,
             debug,
             policy_out,
             public_url,
+            tls_cert,
+            tls_key,
         } => {
+            let scheme = if tls_cert.is_some() { "https" } else { "http" };
             let app = if debug { app.debug(true) } else { app };
             if let Some(path) = policy_out {
                 let opts = PolicyOptions {
-                    base_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
+                    base_url: public_url.unwrap_or_else(|| format!("{scheme}://{bind}")),
                     debug_mode: debug,
                     default_auth: app.config().auth.default,
                     ..PolicyOptions::default()
@@ -117,7 +128,10 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                 std::fs::write(&path, xml)?;
                 eprintln!("policy written to {}", path.display());
             }
-            eprintln!("serving {} handler(s) on http://{bind}", app.specs().len());
+            eprintln!(
+                "serving {} handler(s) on {scheme}://{bind}",
+                app.specs().len()
+            );
             for s in app.specs() {
                 eprintln!(
                     "  {} {} -> {}",
@@ -126,7 +140,15 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                     s.technical_profile
                 );
             }
-            app.serve(&bind).await
+            match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => {
+                    let tls = crate::auth::TlsSettings::from_pem_files(&cert, &key).map_err(|e| {
+                        std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+                    })?;
+                    app.serve_tls(&bind, tls).await
+                }
+                _ => app.serve(&bind).await,
+            }
         }
         Command::Policy(p) => {
             let localization = if p.localize {
