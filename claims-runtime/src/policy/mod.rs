@@ -1,13 +1,103 @@
-//! Policy export: the B2C XML (ClaimsSchema, ClaimsProvider, TechnicalProfiles) for handlers.
+//! Policy export: the B2C XML (ClaimsSchema, ClaimsTransformations, ClaimsProvider,
+//! TechnicalProfiles) for handlers.
+//!
+//! [`export`] renders a whole policy file (or, with [`PolicyOptions::snippet`], the fragments to
+//! paste into an existing file). [`document`] returns the same content as a [`PolicyDocument`]
+//! model, for build scripts that want to inspect or post-process it before calling
+//! [`PolicyDocument::to_xml`]. [`parse`] reads policy XML back (round-trip tests, the emulator).
+//!
+//! Every export is checked first (see [`lint`]); all problems are reported at once in a
+//! [`PolicyError`]. No secret ever appears in the output: cryptographic keys are referenced by
+//! policy-key name only.
 
 use std::fmt;
 
-use crate::descriptor::HandlerSpec;
+use crate::descriptor::{AuthSpec, HandlerSpec};
+
+mod build;
+pub mod lint;
+mod model;
+pub mod parse;
+mod write;
+
+pub use model::{
+    ClaimRef, ClaimTypeDecl, ClaimsTransformationDecl, CryptographicKey, InputParameter,
+    PolicyDocument, TechnicalProfileDecl, TransformationClaim,
+};
+
+/// The `Handler` attribute of the RESTful provider's `<Protocol>` element.
+pub const RESTFUL_PROVIDER_HANDLER: &str = "Web.TPEngine.Providers.RestfulProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null";
+
+/// The policy namespace (`xmlns` of `TrustFrameworkPolicy`).
+pub const POLICY_NAMESPACE: &str = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";
+
+/// `PolicySchemaVersion` written on the root element.
+pub const POLICY_SCHEMA_VERSION: &str = "0.3.0.0";
+
+/// Names (`StorageReferenceId`) of the policy keys referenced by `<CryptographicKeys>`.
+///
+/// These are names only; the secrets live in the B2C tenant's policy keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyKeyNames {
+    /// Basic auth user name (`BasicAuthenticationUsername`).
+    pub basic_username: String,
+    /// Basic auth password (`BasicAuthenticationPassword`).
+    pub basic_password: String,
+    /// Static bearer token (`BearerAuthenticationToken`).
+    pub bearer_token: String,
+    /// API key sent in the configured header.
+    pub api_key: String,
+    /// Client certificate (`ClientCertificate`).
+    pub client_certificate: String,
+}
+
+impl Default for PolicyKeyNames {
+    fn default() -> Self {
+        PolicyKeyNames {
+            basic_username: "B2C_1A_RestApiUsername".to_owned(),
+            basic_password: "B2C_1A_RestApiPassword".to_owned(),
+            bearer_token: "B2C_1A_RestApiBearerToken".to_owned(),
+            api_key: "B2C_1A_RestApiKey".to_owned(),
+            client_certificate: "B2C_1A_RestApiClientCertificate".to_owned(),
+        }
+    }
+}
+
+/// The B2C-side messages shown when the call fails at transport level (CONTRACT 2.3).
+///
+/// B2C's built-in texts leak the service URL, so every profile gets these neutral ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserMessages {
+    /// `DefaultUserMessageIfRequestFailed`.
+    pub request_failed: String,
+    /// `UserMessageIfRequestTimeout`.
+    pub request_timeout: String,
+    /// `UserMessageIfDnsResolutionFailed`.
+    pub dns_resolution_failed: String,
+    /// `UserMessageIfCircuitOpen`.
+    pub circuit_open: String,
+}
+
+impl Default for UserMessages {
+    fn default() -> Self {
+        UserMessages {
+            request_failed: "We cannot verify your details right now. Please try again later."
+                .to_owned(),
+            request_timeout: "The service is taking too long to respond. Please try again."
+                .to_owned(),
+            dns_resolution_failed: "The service is unavailable right now. Please try again later."
+                .to_owned(),
+            circuit_open:
+                "The service is temporarily unavailable. Please try again in a few minutes."
+                    .to_owned(),
+        }
+    }
+}
 
 /// Options of a policy export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyOptions {
-    /// Public base URL of the service (`ServiceUrl` = base + route).
+    /// Public base URL of the service (`ServiceUrl` = base, without trailing `/`, + route).
     pub base_url: String,
     /// `TenantId`.
     pub tenant_id: String,
@@ -19,10 +109,28 @@ pub struct PolicyOptions {
     pub snippet: bool,
     /// Emit `DebugMode=true`.
     pub debug_mode: bool,
-    /// A production export (`AuthenticationType=None` needs `allow_insecure`).
+    /// A production export (`DeploymentMode="Production"`; `AuthenticationType=None` needs
+    /// `allow_insecure`; the base URL must be HTTPS).
     pub production: bool,
     /// Allow `AuthenticationType=None` in production.
     pub allow_insecure: bool,
+    /// The authentication of handlers declaring [`AuthSpec::Inherit`].
+    pub default_auth: AuthSpec,
+    /// Policy-key names used in `<CryptographicKeys>`.
+    pub keys: PolicyKeyNames,
+    /// Neutral transport-failure messages written into every profile.
+    pub messages: UserMessages,
+    /// `DisplayName` of the generated `ClaimsProvider`.
+    pub provider_display_name: String,
+    /// Write a commented usage example (validation profile, orchestration step) next to every
+    /// technical profile.
+    pub usage_examples: bool,
+    /// Write the `DeploymentMode` attribute on the root element (whole-file form).
+    pub deployment_mode: bool,
+    /// Extra metadata items `(key, value)` appended to every profile. Keys are checked against the
+    /// documented RESTful metadata keys ([`lint::KNOWN_METADATA_KEYS`]) and must not repeat a key
+    /// the exporter already writes.
+    pub extra_metadata: Vec<(String, String)>,
 }
 
 impl Default for PolicyOptions {
@@ -36,11 +144,18 @@ impl Default for PolicyOptions {
             debug_mode: false,
             production: false,
             allow_insecure: false,
+            default_auth: AuthSpec::None,
+            keys: PolicyKeyNames::default(),
+            messages: UserMessages::default(),
+            provider_display_name: "REST APIs".to_owned(),
+            usage_examples: true,
+            deployment_mode: true,
+            extra_metadata: Vec::new(),
         }
     }
 }
 
-/// Why an export failed.
+/// Why an export failed: every problem found, one message each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError(pub Vec<String>);
 
@@ -56,13 +171,29 @@ impl fmt::Display for PolicyError {
 
 impl std::error::Error for PolicyError {}
 
-/// Renders the policy document for `specs`.
-pub fn export(
+/// Builds and checks the policy model for `specs` without rendering it.
+///
+/// Fails with every lint problem found (see [`lint`]).
+pub fn document(
     specs: &[&'static HandlerSpec],
-    _opts: &PolicyOptions,
-) -> Result<String, PolicyError> {
-    Err(PolicyError(vec![format!(
-        "policy export of {} handler(s) is being implemented (issue 3)",
-        specs.len()
-    )]))
+    opts: &PolicyOptions,
+) -> Result<PolicyDocument, PolicyError> {
+    let (doc, mut problems) = build::build(specs, opts);
+    problems.extend(lint::check(&doc, opts));
+    if problems.is_empty() {
+        Ok(doc)
+    } else {
+        Err(PolicyError(problems))
+    }
+}
+
+/// Renders the policy for `specs`: a whole file, or the paste-in fragments with
+/// [`PolicyOptions::snippet`].
+pub fn export(specs: &[&'static HandlerSpec], opts: &PolicyOptions) -> Result<String, PolicyError> {
+    let doc = document(specs, opts)?;
+    Ok(if opts.snippet {
+        doc.to_snippet()
+    } else {
+        doc.to_xml()
+    })
 }

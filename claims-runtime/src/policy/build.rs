@@ -1,0 +1,534 @@
+//! Descriptors -> [`PolicyDocument`]: claim collection and per-handler technical profiles.
+//!
+//! Problems that need the descriptors (conflicting claim declarations, payload shape) are found
+//! here; structural rules on the finished model live in [`super::lint`].
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+use super::PolicyOptions;
+use super::model::{
+    ClaimRef, ClaimTypeDecl, ClaimsTransformationDecl, CryptographicKey, InputParameter,
+    PolicyDocument, TechnicalProfileDecl, TransformationClaim,
+};
+use crate::descriptor::{
+    AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, PayloadSpec, SendClaimsIn,
+    UserInputType, resolvers,
+};
+
+/// Session management profile referenced by every generated profile (starter-pack base).
+const SESSION_MANAGEMENT: &str = "SM-Noop";
+
+/// One declared use of a claim id, merged into a ClaimType.
+struct ClaimUse {
+    data_type: DataType,
+    display_name: Option<&'static str>,
+    help: Option<&'static str>,
+    input_type: Option<UserInputType>,
+    /// Where it is used, for messages: "input `email` of REST-X".
+    origin: String,
+}
+
+#[derive(Default)]
+struct Claims {
+    /// id -> (first origin, merged declaration pieces with their origins).
+    map: BTreeMap<&'static str, Merged>,
+}
+
+struct Merged {
+    data_type: DataType,
+    type_origin: String,
+    display_name: Option<(&'static str, String)>,
+    help: Option<(&'static str, String)>,
+    input_type: Option<(UserInputType, String)>,
+}
+
+fn merge_attr<T: PartialEq + Copy + std::fmt::Debug>(
+    slot: &mut Option<(T, String)>,
+    new: Option<T>,
+    origin: &str,
+    id: &str,
+    what: &str,
+    problems: &mut Vec<String>,
+) {
+    let Some(new) = new else { return };
+    match slot {
+        None => *slot = Some((new, origin.to_owned())),
+        Some((old, old_origin)) if *old != new => problems.push(format!(
+            "claim `{id}` has conflicting {what}: {old:?} ({old_origin}) and {new:?} ({origin}); \
+             declare it once or make them equal"
+        )),
+        Some(_) => {}
+    }
+}
+
+impl Claims {
+    fn add(&mut self, id: &'static str, u: ClaimUse, problems: &mut Vec<String>) {
+        match self.map.entry(id) {
+            Entry::Vacant(v) => {
+                v.insert(Merged {
+                    data_type: u.data_type,
+                    type_origin: u.origin.clone(),
+                    display_name: u.display_name.map(|d| (d, u.origin.clone())),
+                    help: u.help.map(|h| (h, u.origin.clone())),
+                    input_type: u.input_type.map(|t| (t, u.origin)),
+                });
+            }
+            Entry::Occupied(mut o) => {
+                let m = o.get_mut();
+                if m.data_type != u.data_type {
+                    problems.push(format!(
+                        "claim `{id}` is declared with two DataTypes: `{}` ({}) and `{}` ({}); \
+                         a ClaimType has exactly one DataType",
+                        m.data_type, m.type_origin, u.data_type, u.origin
+                    ));
+                }
+                merge_attr(
+                    &mut m.display_name,
+                    u.display_name,
+                    &u.origin,
+                    id,
+                    "display names",
+                    problems,
+                );
+                merge_attr(&mut m.help, u.help, &u.origin, id, "help texts", problems);
+                merge_attr(
+                    &mut m.input_type,
+                    u.input_type,
+                    &u.origin,
+                    id,
+                    "input types",
+                    problems,
+                );
+            }
+        }
+    }
+
+    fn add_input(&mut self, c: &InputClaimSpec, origin: String, problems: &mut Vec<String>) {
+        let u = ClaimUse {
+            data_type: c.data_type,
+            display_name: c.display_name,
+            help: c.help,
+            input_type: c.input_type,
+            origin,
+        };
+        self.add(c.id, u, problems);
+    }
+
+    fn add_output(&mut self, c: &OutputClaimSpec, origin: String, problems: &mut Vec<String>) {
+        let u = ClaimUse {
+            data_type: c.data_type,
+            display_name: c.display_name,
+            help: c.help,
+            input_type: c.input_type,
+            origin,
+        };
+        self.add(c.id, u, problems);
+    }
+
+    fn add_string(&mut self, id: &'static str, origin: String, problems: &mut Vec<String>) {
+        let u = ClaimUse {
+            data_type: DataType::String,
+            display_name: None,
+            help: None,
+            input_type: None,
+            origin,
+        };
+        self.add(id, u, problems);
+    }
+
+    fn into_decls(self) -> Vec<ClaimTypeDecl> {
+        self.map
+            .into_iter()
+            .map(|(id, m)| ClaimTypeDecl {
+                id: id.to_owned(),
+                display_name: m
+                    .display_name
+                    .map_or_else(|| humanize(id), |(d, _)| d.to_owned()),
+                data_type: m.data_type,
+                help: m.help.map(|(h, _)| h.to_owned()),
+                input_type: m.input_type.map(|(t, _)| t),
+            })
+            .collect()
+    }
+}
+
+/// A readable display name from a claim id: `givenName` -> `Given name`,
+/// `loyalty_number` -> `Loyalty number`, `userID` -> `User ID`.
+pub(crate) fn humanize(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let mut words: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '_' | '-' | '.' | ' ' | ':') {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let boundary = c.is_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_uppercase() && next.is_some_and(char::is_lowercase))
+            });
+        if boundary && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        let acronym = w.chars().count() > 1 && w.chars().all(|c| !c.is_lowercase());
+        if i > 0 {
+            out.push(' ');
+        }
+        if acronym {
+            out.push_str(w);
+        } else if i == 0 {
+            let mut cs = w.chars();
+            if let Some(f) = cs.next() {
+                out.extend(f.to_uppercase());
+                out.extend(cs.flat_map(char::to_lowercase));
+            }
+        } else {
+            out.push_str(&w.to_lowercase());
+        }
+    }
+    if out.is_empty() { id.to_owned() } else { out }
+}
+
+/// The resolved authentication of a handler.
+fn resolve_auth(spec: &HandlerSpec, opts: &PolicyOptions) -> AuthSpec {
+    match spec.auth {
+        AuthSpec::Inherit => opts.default_auth,
+        a => a,
+    }
+}
+
+/// Builds the document; returns it with the problems found on the descriptors.
+pub(crate) fn build(
+    specs: &[&'static HandlerSpec],
+    opts: &PolicyOptions,
+) -> (PolicyDocument, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut claims = Claims::default();
+    let mut transformations: BTreeMap<&'static str, (&'static PayloadSpec, &'static str)> =
+        BTreeMap::new();
+    let mut profiles = Vec::with_capacity(specs.len());
+
+    if opts.default_auth == AuthSpec::Inherit {
+        problems.push(
+            "PolicyOptions::default_auth is `Inherit`; choose a concrete authentication \
+             (None, Basic, Bearer, ...)"
+                .to_owned(),
+        );
+    }
+
+    for spec in specs {
+        let tp = spec.technical_profile;
+        let auth = resolve_auth(spec, opts);
+        check_descriptor(spec, &mut problems);
+
+        for c in spec.inputs {
+            claims.add_input(c, format!("input `{}` of {tp}", c.rust_name), &mut problems);
+        }
+        for c in spec.outputs {
+            claims.add_output(
+                c,
+                format!("output `{}` of {tp}", c.rust_name),
+                &mut problems,
+            );
+        }
+
+        // Input claims.
+        let mut input_claims: Vec<ClaimRef> = Vec::new();
+        let mut input_claims_transformations = Vec::new();
+        if let Some(p) = spec.payload {
+            input_claims.push(claim_ref(p.claim_id, None, None, false));
+            input_claims_transformations.push(p.transformation_id.to_owned());
+            claims.add_string(p.claim_id, format!("payload claim of {tp}"), &mut problems);
+            for f in p.fields {
+                claims.add_input(
+                    f,
+                    format!("payload field `{}` of {tp}", f.rust_name),
+                    &mut problems,
+                );
+            }
+            match transformations.entry(p.transformation_id) {
+                Entry::Vacant(v) => {
+                    v.insert((p, tp));
+                }
+                Entry::Occupied(o) => {
+                    let (other, other_tp) = *o.get();
+                    if other != p {
+                        problems.push(format!(
+                            "claims transformation `{}` is generated by {other_tp} and {tp} with \
+                             different payloads; give each payload its own transformation id",
+                            p.transformation_id
+                        ));
+                    }
+                }
+            }
+        } else {
+            for c in spec.inputs {
+                input_claims.push(claim_ref(
+                    c.id,
+                    c.partner,
+                    c.default_value(),
+                    c.always_use_default(),
+                ));
+            }
+        }
+        if let AuthSpec::BearerFromClaim(claim) = auth {
+            let declared = spec.inputs.iter().find(|c| c.id == claim);
+            match (declared, spec.payload) {
+                (Some(c), Some(_)) => input_claims.push(claim_ref(
+                    c.id,
+                    c.partner,
+                    c.default_value(),
+                    c.always_use_default(),
+                )),
+                (Some(_), None) => {}
+                (None, _) => {
+                    input_claims.push(claim_ref(claim, None, None, false));
+                    claims.add_string(claim, format!("bearer token claim of {tp}"), &mut problems);
+                }
+            }
+        }
+
+        let output_claims = spec
+            .outputs
+            .iter()
+            .map(|o| claim_ref(o.id, o.partner, o.default, o.always_default))
+            .collect();
+
+        profiles.push(TechnicalProfileDecl {
+            id: tp.to_owned(),
+            display_name: spec.display_name.to_owned(),
+            metadata: metadata(spec, auth, opts),
+            keys: keys(auth, opts),
+            input_claims_transformations,
+            input_claims,
+            output_claims,
+            session_management: Some(SESSION_MANAGEMENT.to_owned()),
+        });
+    }
+
+    let claims_transformations = transformations
+        .into_values()
+        .map(|(p, _)| generate_json(p))
+        .collect();
+
+    let doc = PolicyDocument {
+        tenant_id: opts.tenant_id.clone(),
+        policy_id: opts.policy_id.clone(),
+        base_policy_id: opts.base_policy_id.clone(),
+        deployment_mode: opts.deployment_mode.then_some(if opts.production {
+            "Production"
+        } else {
+            "Development"
+        }),
+        claim_types: claims.into_decls(),
+        claims_transformations,
+        provider_display_name: opts.provider_display_name.clone(),
+        technical_profiles: profiles,
+        usage_examples: opts.usage_examples,
+    };
+    (doc, problems)
+}
+
+/// Rules on one descriptor that the model no longer shows.
+fn check_descriptor(spec: &HandlerSpec, problems: &mut Vec<String>) {
+    let tp = spec.technical_profile;
+    let all_inputs = spec
+        .inputs
+        .iter()
+        .chain(spec.payload.into_iter().flat_map(|p| p.fields.iter()));
+    for c in all_inputs {
+        if c.resolver.is_some() && c.default.is_some() {
+            problems.push(format!(
+                "{tp}: input `{}` declares both a default and a resolver; they are exclusive",
+                c.rust_name
+            ));
+        }
+        if let Some(r) = c.resolver
+            && !resolvers::is_known(r)
+        {
+            problems.push(format!(
+                "{tp}: input `{}` uses `{r}`, which is not a B2C claim resolver (known: {}, \
+                 {{Claim:<id>}}, {{OAUTH-KV:<param>}})",
+                c.rust_name,
+                resolvers::FIXED.join(", ")
+            ));
+        }
+    }
+    if let Some(p) = spec.payload {
+        if spec.send_claims_in != SendClaimsIn::Body {
+            problems.push(format!(
+                "{tp}: a JSON payload (ClaimUsedForRequestPayload) needs SendClaimsIn=Body, not {}",
+                spec.send_claims_in
+            ));
+        }
+        let bearer = match spec.auth {
+            AuthSpec::BearerFromClaim(c) => Some(c),
+            _ => None,
+        };
+        for c in spec.inputs.iter().filter(|c| Some(c.id) != bearer) {
+            problems.push(format!(
+                "{tp}: input `{}` is declared beside the JSON payload `{}`; in payload mode B2C \
+                 sends only the payload claim, so move it into the payload",
+                c.rust_name, p.claim_id
+            ));
+        }
+    }
+}
+
+fn claim_ref(
+    id: &str,
+    partner: Option<&str>,
+    default_value: Option<&str>,
+    always_use_default: bool,
+) -> ClaimRef {
+    ClaimRef {
+        claim_type: id.to_owned(),
+        partner: partner.filter(|p| *p != id).map(str::to_owned),
+        default_value: default_value.map(str::to_owned),
+        always_use_default,
+    }
+}
+
+fn item(key: &str, value: impl Into<String>) -> (String, String) {
+    (key.to_owned(), value.into())
+}
+
+/// `ServiceUrl`: the base URL without trailing `/`, then the route (with its `?query` template).
+pub(crate) fn service_url(base_url: &str, path: &str) -> String {
+    let base = base_url.trim_end_matches('/');
+    if path.is_empty() || path.starts_with('/') {
+        format!("{base}{path}")
+    } else {
+        format!("{base}/{path}")
+    }
+}
+
+fn metadata(spec: &HandlerSpec, auth: AuthSpec, opts: &PolicyOptions) -> Vec<(String, String)> {
+    let mut m = vec![
+        item("ServiceUrl", service_url(&opts.base_url, spec.path)),
+        item("SendClaimsIn", spec.send_claims_in.as_str()),
+        item(
+            "AuthenticationType",
+            auth.authentication_type().unwrap_or("None"),
+        ),
+    ];
+    if matches!(auth, AuthSpec::None | AuthSpec::Inherit)
+        && (!opts.production || opts.allow_insecure)
+    {
+        m.push(item("AllowInsecureAuthInProduction", "true"));
+    }
+    if let AuthSpec::BearerFromClaim(claim) = auth {
+        m.push(item("UseClaimAsBearerToken", claim));
+    }
+    if let Some(p) = spec.payload {
+        m.push(item("ClaimUsedForRequestPayload", p.claim_id));
+    }
+    if spec.uses_resolvers() {
+        m.push(item("IncludeClaimResolvingInClaimsHandling", "true"));
+    }
+    if spec.uses_nested_outputs() {
+        m.push(item("ResolveJsonPathsInJsonTokens", "true"));
+    }
+    if opts.debug_mode {
+        m.push(item("DebugMode", "true"));
+    }
+    m.push(item(
+        "DefaultUserMessageIfRequestFailed",
+        opts.messages.request_failed.as_str(),
+    ));
+    m.push(item(
+        "UserMessageIfRequestTimeout",
+        opts.messages.request_timeout.as_str(),
+    ));
+    m.push(item(
+        "UserMessageIfDnsResolutionFailed",
+        opts.messages.dns_resolution_failed.as_str(),
+    ));
+    m.push(item(
+        "UserMessageIfCircuitOpen",
+        opts.messages.circuit_open.as_str(),
+    ));
+    for (k, v) in &opts.extra_metadata {
+        m.push((k.clone(), v.clone()));
+    }
+    m
+}
+
+fn keys(auth: AuthSpec, opts: &PolicyOptions) -> Vec<CryptographicKey> {
+    let key = |id: &str, storage: &str| CryptographicKey {
+        id: id.to_owned(),
+        storage_reference_id: storage.to_owned(),
+    };
+    let k = &opts.keys;
+    match auth {
+        AuthSpec::Basic => vec![
+            key("BasicAuthenticationUsername", &k.basic_username),
+            key("BasicAuthenticationPassword", &k.basic_password),
+        ],
+        AuthSpec::Bearer => vec![key("BearerAuthenticationToken", &k.bearer_token)],
+        AuthSpec::ApiKeyHeader(h) => vec![key(h, &k.api_key)],
+        AuthSpec::ClientCertificate => vec![key("ClientCertificate", &k.client_certificate)],
+        AuthSpec::None | AuthSpec::Inherit | AuthSpec::BearerFromClaim(_) => Vec::new(),
+    }
+}
+
+/// The `GenerateJson` transformation of a payload: claims without a value of their own become
+/// `InputClaim`s, fields with a literal default (or a resolver) become `InputParameter`s.
+fn generate_json(p: &PayloadSpec) -> ClaimsTransformationDecl {
+    let mut input_claims = Vec::new();
+    let mut input_parameters = Vec::new();
+    for f in p.fields {
+        let path = f.wire().to_owned();
+        match f.default_value() {
+            Some(v) => input_parameters.push(InputParameter {
+                id: path,
+                data_type: f.data_type,
+                value: v.to_owned(),
+            }),
+            None => input_claims.push(TransformationClaim {
+                claim_type: f.id.to_owned(),
+                transformation_claim_type: path,
+            }),
+        }
+    }
+    ClaimsTransformationDecl {
+        id: p.transformation_id.to_owned(),
+        method: "GenerateJson".to_owned(),
+        input_claims,
+        input_parameters,
+        output_claims: vec![TransformationClaim {
+            claim_type: p.claim_id.to_owned(),
+            transformation_claim_type: "outputClaim".to_owned(),
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::humanize;
+
+    #[test]
+    fn humanizes_ids() {
+        assert_eq!(humanize("givenName"), "Given name");
+        assert_eq!(humanize("loyalty_number"), "Loyalty number");
+        assert_eq!(humanize("isNewMember"), "Is new member");
+        assert_eq!(humanize("userID"), "User ID");
+        assert_eq!(humanize("HTTPStatus"), "HTTP status");
+        assert_eq!(humanize("email"), "Email");
+        assert_eq!(humanize("address2Line"), "Address2 line");
+    }
+}
