@@ -11,7 +11,10 @@ fn whole(specs: &[&'static claims_runtime::HandlerSpec], opts: &PolicyOptions) -
 }
 
 fn snippet(specs: &[&'static claims_runtime::HandlerSpec], opts: &PolicyOptions) -> String {
-    let opts = PolicyOptions { snippet: true, ..opts.clone() };
+    let opts = PolicyOptions {
+        snippet: true,
+        ..opts.clone()
+    };
     export(specs, &opts).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -74,10 +77,13 @@ fn production_export_with_authenticated_handlers() {
 
 #[test]
 fn generated_handlers_validate() {
-    let xml = whole(&generated(200), &PolicyOptions {
-        tenant_id: "contoso.onmicrosoft.com".to_owned(),
-        ..PolicyOptions::default()
-    });
+    let xml = whole(
+        &generated(200),
+        &PolicyOptions {
+            tenant_id: "contoso.onmicrosoft.com".to_owned(),
+            ..PolicyOptions::default()
+        },
+    );
     validate_with_xsd("generated_200", &xml);
 }
 
@@ -85,12 +91,18 @@ fn generated_handlers_validate() {
 fn no_handlers_still_validates() {
     let xml = whole(&[], &loyalty_options());
     validate_with_xsd("empty", &xml);
-    assert!(!xml.contains("<BuildingBlocks"), "ClaimsSchema needs at least one ClaimType");
+    assert!(
+        !xml.contains("<BuildingBlocks"),
+        "ClaimsSchema needs at least one ClaimType"
+    );
 }
 
 #[test]
 fn export_is_deterministic() {
-    for (specs, opts) in [(kitchen_sink(), kitchen_options()), (loyalty(), loyalty_options())] {
+    for (specs, opts) in [
+        (kitchen_sink(), kitchen_options()),
+        (loyalty(), loyalty_options()),
+    ] {
         let a = whole(&specs, &opts);
         let b = whole(&specs, &opts);
         assert_eq!(a.as_bytes(), b.as_bytes());

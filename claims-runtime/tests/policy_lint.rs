@@ -4,7 +4,9 @@
 mod policy_fixtures;
 
 use claims_runtime::policy::{PolicyError, PolicyOptions, export};
-use claims_runtime::{AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, SendClaimsIn};
+use claims_runtime::{
+    AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, SendClaimsIn,
+};
 use policy_fixtures::*;
 
 fn errors(specs: &[&'static HandlerSpec], opts: &PolicyOptions) -> Vec<String> {
@@ -28,11 +30,20 @@ fn opts() -> PolicyOptions {
 #[test]
 fn unknown_metadata_key() {
     let o = PolicyOptions {
-        extra_metadata: vec![("SendClaimIn".into(), "Body".into()), ("sendclaimsin".into(), "x".into())],
+        extra_metadata: vec![
+            ("SendClaimIn".into(), "Body".into()),
+            ("sendclaimsin".into(), "x".into()),
+        ],
         ..opts()
     };
     let e = errors(&loyalty(), &o);
-    assert_one(&e, &["REST-ValidateEmail", "unknown RESTful metadata key `SendClaimIn`"]);
+    assert_one(
+        &e,
+        &[
+            "REST-ValidateEmail",
+            "unknown RESTful metadata key `SendClaimIn`",
+        ],
+    );
     assert_one(&e, &["`sendclaimsin`", "did you mean `SendClaimsIn`?"]);
 }
 
@@ -43,8 +54,14 @@ fn extra_metadata_known_key_is_accepted_but_not_twice() {
         ..opts()
     };
     export(&loyalty(), &o).expect("documented key, not written otherwise");
-    let o = PolicyOptions { debug_mode: true, ..o };
-    assert_one(&errors(&loyalty(), &o), &["metadata key `DebugMode` is written twice"]);
+    let o = PolicyOptions {
+        debug_mode: true,
+        ..o
+    };
+    assert_one(
+        &errors(&loyalty(), &o),
+        &["metadata key `DebugMode` is written twice"],
+    );
 }
 
 static RESOLVER_AS_DEFAULT: HandlerSpec = HandlerSpec {
@@ -58,29 +75,46 @@ static RESOLVER_AS_DEFAULT: HandlerSpec = HandlerSpec {
 #[test]
 fn resolver_without_claim_resolving() {
     let e = errors(&[&RESOLVER_AS_DEFAULT], &opts());
-    assert_one(&e, &[
-        "REST-Lang",
-        "`{Culture:RFC5646}`",
-        "lacks IncludeClaimResolvingInClaimsHandling=true",
-    ]);
+    assert_one(
+        &e,
+        &[
+            "REST-Lang",
+            "`{Culture:RFC5646}`",
+            "lacks IncludeClaimResolvingInClaimsHandling=true",
+        ],
+    );
 }
 
 static BAD_RESOLVER: HandlerSpec = HandlerSpec {
-    inputs: &[InputClaimSpec { resolver: Some("{Culture:Klingon}"), ..input("x", DataType::String) }],
+    inputs: &[InputClaimSpec {
+        resolver: Some("{Culture:Klingon}"),
+        ..input("x", DataType::String)
+    }],
     ..handler("REST-BadResolver", "/r")
 };
 
 #[test]
 fn unknown_resolver() {
-    assert_one(&errors(&[&BAD_RESOLVER], &opts()), &["`{Culture:Klingon}`", "not a B2C claim resolver"]);
+    assert_one(
+        &errors(&[&BAD_RESOLVER], &opts()),
+        &["`{Culture:Klingon}`", "not a B2C claim resolver"],
+    );
 }
 
 #[test]
 fn insecure_auth_in_production() {
-    let o = PolicyOptions { production: true, ..opts() };
+    let o = PolicyOptions {
+        production: true,
+        ..opts()
+    };
     let e = errors(&loyalty(), &o);
     // Every anonymous profile is reported, the Basic one is not.
-    assert_eq!(e.iter().filter(|m| m.contains("AuthenticationType=None in a production")).count(), 4);
+    assert_eq!(
+        e.iter()
+            .filter(|m| m.contains("AuthenticationType=None in a production"))
+            .count(),
+        4
+    );
     assert_one(&e, &["REST-ValidateEmail", "allow_insecure"]);
     assert!(!e.iter().any(|m| m.contains("REST-GetLoyaltyNumber")));
 }
@@ -88,14 +122,24 @@ fn insecure_auth_in_production() {
 static HEADER_CLASH: HandlerSpec = HandlerSpec {
     send_claims_in: SendClaimsIn::Header,
     auth: AuthSpec::ApiKeyHeader("x-api-key"),
-    inputs: &[InputClaimSpec { partner: Some("X-Api-Key"), ..input("token", DataType::String) }],
+    inputs: &[InputClaimSpec {
+        partner: Some("X-Api-Key"),
+        ..input("token", DataType::String)
+    }],
     ..handler("REST-Clash", "/clash")
 };
 
 #[test]
 fn more_than_one_api_key_header() {
     let e = errors(&[&HEADER_CLASH], &opts());
-    assert_one(&e, &["REST-Clash", "same header as the API key", "second API-key header"]);
+    assert_one(
+        &e,
+        &[
+            "REST-Clash",
+            "same header as the API key",
+            "second API-key header",
+        ],
+    );
 }
 
 #[test]
@@ -103,12 +147,21 @@ fn more_than_one_api_key_in_a_model() {
     // A build script editing the model can add keys; the structural check catches a second one.
     let o = opts();
     let mut doc = claims_runtime::policy::document(&[&URL_API_KEY], &kitchen_options()).unwrap();
-    doc.technical_profiles[0].keys.push(claims_runtime::policy::CryptographicKey {
-        id: "x-other-key".into(),
-        storage_reference_id: "B2C_1A_Other".into(),
-    });
+    doc.technical_profiles[0]
+        .keys
+        .push(claims_runtime::policy::CryptographicKey {
+            id: "x-other-key".into(),
+            storage_reference_id: "B2C_1A_Other".into(),
+        });
     let e = claims_runtime::policy::lint::check(&doc, &o);
-    assert_one(&e, &["REST-ListOrders", "more than one API-key header", "x-functions-key, x-other-key"]);
+    assert_one(
+        &e,
+        &[
+            "REST-ListOrders",
+            "more than one API-key header",
+            "x-functions-key, x-other-key",
+        ],
+    );
 }
 
 #[test]
@@ -120,7 +173,13 @@ fn bad_tenant_and_policy_ids() {
         ..opts()
     };
     let e = errors(&loyalty(), &o);
-    assert_one(&e, &["TenantId `your-tenant.onmicrosoft.com`", "[A-Za-z0-9.]{3,63}"]);
+    assert_one(
+        &e,
+        &[
+            "TenantId `your-tenant.onmicrosoft.com`",
+            "[A-Za-z0-9.]{3,63}",
+        ],
+    );
     assert_one(&e, &["PolicyId `B2C_1A_Rest.`"]);
     assert_one(&e, &["base PolicyId `B2C 1A Base`"]);
     // The snippet writes neither, so it does not check them.
@@ -130,12 +189,18 @@ fn bad_tenant_and_policy_ids() {
 #[test]
 fn duplicate_technical_profile_ids() {
     let e = errors(&[&VALIDATE_EMAIL, &GET_MEMBER, &VALIDATE_EMAIL], &opts());
-    assert_one(&e, &["technical profile id `REST-ValidateEmail` is used by more than one handler"]);
+    assert_one(
+        &e,
+        &["technical profile id `REST-ValidateEmail` is used by more than one handler"],
+    );
 }
 
 static URL_UNKNOWN_PLACEHOLDER: HandlerSpec = HandlerSpec {
     send_claims_in: SendClaimsIn::Url,
-    inputs: &[InputClaimSpec { partner: Some("member"), ..input("memberId", DataType::String) }],
+    inputs: &[InputClaimSpec {
+        partner: Some("member"),
+        ..input("memberId", DataType::String)
+    }],
     ..handler("REST-UrlTypo", "/members/{memberId}?v={version}")
 };
 
@@ -146,9 +211,19 @@ static PLACEHOLDER_NOT_URL_MODE: HandlerSpec = HandlerSpec {
 
 #[test]
 fn url_placeholder_not_an_input_wire_name() {
-    let e = errors(&[&URL_UNKNOWN_PLACEHOLDER, &PLACEHOLDER_NOT_URL_MODE], &opts());
+    let e = errors(
+        &[&URL_UNKNOWN_PLACEHOLDER, &PLACEHOLDER_NOT_URL_MODE],
+        &opts(),
+    );
     // `memberId` is the claim id but the wire name is `member`.
-    assert_one(&e, &["REST-UrlTypo", "placeholder `{memberId}`", "input claims: member"]);
+    assert_one(
+        &e,
+        &[
+            "REST-UrlTypo",
+            "placeholder `{memberId}`",
+            "input claims: member",
+        ],
+    );
     assert_one(&e, &["REST-UrlTypo", "placeholder `{version}`"]);
     assert_one(&e, &["REST-NotUrl", "needs SendClaimsIn=Url"]);
 }
@@ -161,35 +236,50 @@ fn base_url_rules() {
         default_auth: AuthSpec::Basic,
         ..opts()
     };
-    assert_one(&errors(&loyalty(), &http("http://api.contoso.com", false)), &[
-        "not HTTPS",
-        "only allowed for localhost",
-    ]);
-    assert_one(&errors(&loyalty(), &http("http://localhost:8080", true)), &[
-        "production policy must call an HTTPS endpoint",
-    ]);
-    assert_one(&errors(&loyalty(), &http("api.contoso.com", false)), &["not an absolute URL"]);
-    assert_one(&errors(&loyalty(), &http("https://{tenant}.contoso.com", false)), &[
-        "claim placeholder",
-    ]);
-    for ok in ["http://localhost:8080", "http://127.0.0.1:9000/", "https://api.contoso.com/b2c/"] {
+    assert_one(
+        &errors(&loyalty(), &http("http://api.contoso.com", false)),
+        &["not HTTPS", "only allowed for localhost"],
+    );
+    assert_one(
+        &errors(&loyalty(), &http("http://localhost:8080", true)),
+        &["production policy must call an HTTPS endpoint"],
+    );
+    assert_one(
+        &errors(&loyalty(), &http("api.contoso.com", false)),
+        &["not an absolute URL"],
+    );
+    assert_one(
+        &errors(&loyalty(), &http("https://{tenant}.contoso.com", false)),
+        &["claim placeholder"],
+    );
+    for ok in [
+        "http://localhost:8080",
+        "http://127.0.0.1:9000/",
+        "https://api.contoso.com/b2c/",
+    ] {
         export(&loyalty(), &http(ok, false)).unwrap_or_else(|e| panic!("{ok}: {e}"));
     }
 }
 
 static EMAIL_AS_INT: HandlerSpec = HandlerSpec {
-    outputs: &[OutputClaimSpec { rust_name: "mail", ..output("email", DataType::Int) }],
+    outputs: &[OutputClaimSpec {
+        rust_name: "mail",
+        ..output("email", DataType::Int)
+    }],
     ..handler("REST-EmailAsInt", "/mail")
 };
 
 #[test]
 fn conflicting_data_types() {
     let e = errors(&[&VALIDATE_EMAIL, &EMAIL_AS_INT], &opts());
-    assert_one(&e, &[
-        "claim `email` is declared with two DataTypes",
-        "`string` (input `email` of REST-ValidateEmail)",
-        "`int` (output `mail` of REST-EmailAsInt)",
-    ]);
+    assert_one(
+        &e,
+        &[
+            "claim `email` is declared with two DataTypes",
+            "`string` (input `email` of REST-ValidateEmail)",
+            "`int` (output `mail` of REST-EmailAsInt)",
+        ],
+    );
 }
 
 static OTHER_DISPLAY_NAME: HandlerSpec = HandlerSpec {
@@ -210,10 +300,22 @@ static NO_DISPLAY_NAME: HandlerSpec = HandlerSpec {
 fn conflicting_display_names_and_first_non_none_wins() {
     // CAPITALIZE_NAME says "Given name"; OTHER_DISPLAY_NAME says "First name".
     let e = errors(&[&CAPITALIZE_NAME, &OTHER_DISPLAY_NAME], &opts());
-    assert_one(&e, &["claim `givenName` has conflicting display names", "\"Given name\"", "\"First name\""]);
+    assert_one(
+        &e,
+        &[
+            "claim `givenName` has conflicting display names",
+            "\"Given name\"",
+            "\"First name\"",
+        ],
+    );
     // None + Some: the declared one is taken, help is merged from the other use.
-    let doc = claims_runtime::policy::document(&[&NO_DISPLAY_NAME, &OTHER_DISPLAY_NAME], &opts()).unwrap();
-    let ct = doc.claim_types.iter().find(|c| c.id == "givenName").unwrap();
+    let doc = claims_runtime::policy::document(&[&NO_DISPLAY_NAME, &OTHER_DISPLAY_NAME], &opts())
+        .unwrap();
+    let ct = doc
+        .claim_types
+        .iter()
+        .find(|c| c.id == "givenName")
+        .unwrap();
     assert_eq!(ct.display_name, "First name");
     assert_eq!(ct.help.as_deref(), Some("As on your passport"));
 }
@@ -227,15 +329,51 @@ static PAYLOAD_IN_URL_MODE: HandlerSpec = HandlerSpec {
 #[test]
 fn payload_shape_rules() {
     let e = errors(&[&PAYLOAD_IN_URL_MODE], &kitchen_options());
-    assert_one(&e, &["REST-PlaceOrder", "needs SendClaimsIn=Body, not QueryString"]);
-    assert_one(&e, &["REST-PlaceOrder", "input `stray`", "move it into the payload"]);
+    assert_one(
+        &e,
+        &[
+            "REST-PlaceOrder",
+            "needs SendClaimsIn=Body, not QueryString",
+        ],
+    );
+    assert_one(
+        &e,
+        &[
+            "REST-PlaceOrder",
+            "input `stray`",
+            "move it into the payload",
+        ],
+    );
 }
 
 #[test]
 fn problems_are_collected() {
-    let o = PolicyOptions { production: true, tenant_id: "x".into(), ..opts() };
-    let e = errors(&[&VALIDATE_EMAIL, &EMAIL_AS_INT, &URL_UNKNOWN_PLACEHOLDER], &o);
+    let o = PolicyOptions {
+        production: true,
+        tenant_id: "x".into(),
+        ..opts()
+    };
+    let e = errors(
+        &[&VALIDATE_EMAIL, &EMAIL_AS_INT, &URL_UNKNOWN_PLACEHOLDER],
+        &o,
+    );
     assert!(e.len() >= 5, "{e:#?}");
     let shown = PolicyError(e).to_string();
     assert!(shown.starts_with("policy export failed:\n  - "));
+}
+
+static EMAILBOX_INT: HandlerSpec = HandlerSpec {
+    inputs: &[InputClaimSpec {
+        input_type: Some(claims_runtime::UserInputType::EmailBox),
+        ..input("age", DataType::Int)
+    }],
+    ..handler("REST-Age", "/age")
+};
+
+#[test]
+fn user_input_type_must_fit_the_data_type() {
+    assert_one(
+        &errors(&[&EMAILBOX_INT], &opts()),
+        &["claim `age`", "EmailBox cannot edit a `int` claim"],
+    );
 }

@@ -12,7 +12,11 @@ fn assert_claim_type(doc: &ParsedPolicy, id: &str, dt: DataType, tp: &str) {
     let ct = doc
         .claim_type(id)
         .unwrap_or_else(|| panic!("{tp}: no ClaimType `{id}`"));
-    assert_eq!(ct.data_type.as_deref(), Some(dt.as_str()), "{tp}: DataType of `{id}`");
+    assert_eq!(
+        ct.data_type.as_deref(),
+        Some(dt.as_str()),
+        "{tp}: DataType of `{id}`"
+    );
 }
 
 /// Checks every profile of `xml` against `specs`.
@@ -22,7 +26,9 @@ fn assert_matches_descriptors(xml: &str, specs: &[&'static HandlerSpec], opts: &
     let base = opts.base_url.trim_end_matches('/');
     for spec in specs {
         let tp = spec.technical_profile;
-        let p = doc.profile(tp).unwrap_or_else(|| panic!("profile {tp} missing"));
+        let p = doc
+            .profile(tp)
+            .unwrap_or_else(|| panic!("profile {tp} missing"));
         assert_eq!(p.display_name.as_deref(), Some(spec.display_name));
         assert_eq!(
             p.protocol_handler.as_deref(),
@@ -31,19 +37,37 @@ fn assert_matches_descriptors(xml: &str, specs: &[&'static HandlerSpec], opts: &
 
         // Route.
         let url = p.metadata("ServiceUrl").expect("ServiceUrl");
-        let path = url.strip_prefix(base).unwrap_or_else(|| panic!("{tp}: {url} not under {base}"));
+        let path = url
+            .strip_prefix(base)
+            .unwrap_or_else(|| panic!("{tp}: {url} not under {base}"));
         assert_eq!(path, spec.path, "{tp}: ServiceUrl path");
         let route = path.split('?').next().unwrap();
         assert_eq!(route, spec.route_path(), "{tp}: route");
 
-        assert_eq!(p.metadata("SendClaimsIn"), Some(spec.send_claims_in.as_str()), "{tp}");
+        assert_eq!(
+            p.metadata("SendClaimsIn"),
+            Some(spec.send_claims_in.as_str()),
+            "{tp}"
+        );
         let auth = match spec.auth {
             AuthSpec::Inherit => opts.default_auth,
             a => a,
         };
-        assert_eq!(p.metadata("AuthenticationType"), auth.authentication_type(), "{tp}");
-        assert_eq!(p.flag("IncludeClaimResolvingInClaimsHandling"), spec.uses_resolvers(), "{tp}");
-        assert_eq!(p.flag("ResolveJsonPathsInJsonTokens"), spec.uses_nested_outputs(), "{tp}");
+        assert_eq!(
+            p.metadata("AuthenticationType"),
+            auth.authentication_type(),
+            "{tp}"
+        );
+        assert_eq!(
+            p.flag("IncludeClaimResolvingInClaimsHandling"),
+            spec.uses_resolvers(),
+            "{tp}"
+        );
+        assert_eq!(
+            p.flag("ResolveJsonPathsInJsonTokens"),
+            spec.uses_nested_outputs(),
+            "{tp}"
+        );
         assert_eq!(p.flag("DebugMode"), opts.debug_mode, "{tp}");
         assert_eq!(p.session_management.as_deref(), Some("SM-Noop"));
         let bearer_claim = match auth {
@@ -65,7 +89,14 @@ fn assert_matches_descriptors(xml: &str, specs: &[&'static HandlerSpec], opts: &
         let got: Vec<(&str, &str, Option<&str>, bool)> = p
             .input_claims
             .iter()
-            .map(|c| (c.claim_type.as_str(), c.wire(), c.default_value.as_deref(), c.always_use_default))
+            .map(|c| {
+                (
+                    c.claim_type.as_str(),
+                    c.wire(),
+                    c.default_value.as_deref(),
+                    c.always_use_default,
+                )
+            })
             .collect();
         let row = |c: &InputClaimSpec| (c.id, c.wire(), c.default_value(), c.always_use_default());
         let mut expected: Vec<_> = match spec.payload {
@@ -88,12 +119,20 @@ fn assert_matches_descriptors(xml: &str, specs: &[&'static HandlerSpec], opts: &
         // Payload mode: the GenerateJson transformation carries every field.
         match spec.payload {
             Some(pl) => {
-                assert_eq!(p.input_claims_transformations, vec![pl.transformation_id.to_owned()]);
+                assert_eq!(
+                    p.input_claims_transformations,
+                    vec![pl.transformation_id.to_owned()]
+                );
                 assert_eq!(p.metadata("ClaimUsedForRequestPayload"), Some(pl.claim_id));
                 assert_claim_type(&doc, pl.claim_id, DataType::String, tp);
-                let t = doc.transformation(pl.transformation_id).expect("transformation");
+                let t = doc
+                    .transformation(pl.transformation_id)
+                    .expect("transformation");
                 assert_eq!(t.method, "GenerateJson");
-                assert_eq!(t.output_claims, vec![(pl.claim_id.to_owned(), "outputClaim".to_owned())]);
+                assert_eq!(
+                    t.output_claims,
+                    vec![(pl.claim_id.to_owned(), "outputClaim".to_owned())]
+                );
                 for f in pl.fields {
                     assert_claim_type(&doc, f.id, f.data_type, tp);
                     match f.default_value() {
@@ -107,13 +146,17 @@ fn assert_matches_descriptors(xml: &str, specs: &[&'static HandlerSpec], opts: &
                             f.id
                         ),
                         None => assert!(
-                            t.input_claims.contains(&(f.id.to_owned(), f.wire().to_owned())),
+                            t.input_claims
+                                .contains(&(f.id.to_owned(), f.wire().to_owned())),
                             "{tp}: input claim for {}",
                             f.id
                         ),
                     }
                 }
-                assert_eq!(t.input_claims.len() + t.input_parameters.len(), pl.fields.len());
+                assert_eq!(
+                    t.input_claims.len() + t.input_parameters.len(),
+                    pl.fields.len()
+                );
             }
             None => {
                 assert!(p.input_claims_transformations.is_empty());
@@ -125,7 +168,14 @@ fn assert_matches_descriptors(xml: &str, specs: &[&'static HandlerSpec], opts: &
         let got: Vec<(&str, &str, Option<&str>, bool)> = p
             .output_claims
             .iter()
-            .map(|c| (c.claim_type.as_str(), c.wire(), c.default_value.as_deref(), c.always_use_default))
+            .map(|c| {
+                (
+                    c.claim_type.as_str(),
+                    c.wire(),
+                    c.default_value.as_deref(),
+                    c.always_use_default,
+                )
+            })
             .collect();
         let expected: Vec<_> = spec
             .outputs
@@ -162,7 +212,10 @@ fn kitchen_sink_round_trips() {
 
 #[test]
 fn kitchen_sink_snippet_round_trips() {
-    let opts = PolicyOptions { snippet: true, ..kitchen_options() };
+    let opts = PolicyOptions {
+        snippet: true,
+        ..kitchen_options()
+    };
     let specs = kitchen_sink();
     let xml = export(&specs, &opts).unwrap();
     assert_matches_descriptors(&xml, &specs, &opts);
@@ -177,7 +230,10 @@ fn loyalty_round_trips() {
     let doc = read_policy(&xml).unwrap();
     let ct = doc.claim_type("loyaltyNumber").unwrap();
     assert_eq!(ct.display_name.as_deref(), Some("Your loyalty number"));
-    assert_eq!(doc.claim_type("givenName").unwrap().input_type.as_deref(), Some("TextBox"));
+    assert_eq!(
+        doc.claim_type("givenName").unwrap().input_type.as_deref(),
+        Some("TextBox")
+    );
 }
 
 #[test]
@@ -196,7 +252,10 @@ fn reader_unescapes_text_and_attributes() {
       </TechnicalProfile></TechnicalProfiles>"#;
     let p = read_profiles(xml).unwrap();
     assert_eq!(p[0].id, "T&1");
-    assert_eq!(p[0].metadata("ServiceUrl"), Some("https://x/a?b={b}&c={c}!"));
+    assert_eq!(
+        p[0].metadata("ServiceUrl"),
+        Some("https://x/a?b={b}&c={c}!")
+    );
     assert_eq!(p[0].input_claims[0].wire(), "x\"y");
     assert!(p[0].input_claims[0].required);
     assert!(read_profiles("<a><b></a>").is_err());

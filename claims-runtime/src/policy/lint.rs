@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use super::PolicyOptions;
 use super::model::{PolicyDocument, TechnicalProfileDecl};
-use crate::descriptor::resolvers;
+use crate::descriptor::{DataType, UserInputType, resolvers};
 
 /// The documented RESTful technical profile metadata keys (CONTRACT.md 2.1 and 2.3).
 ///
@@ -92,6 +92,19 @@ pub fn check(doc: &PolicyDocument, opts: &PolicyOptions) -> Vec<String> {
     }
     check_base_url(&opts.base_url, opts.production, &mut p);
 
+    for c in &doc.claim_types {
+        if let Some(t) = c.input_type
+            && !input_type_accepts(t, c.data_type)
+        {
+            p.push(format!(
+                "claim `{}`: UserInputType {} cannot edit a `{}` claim (CONTRACT 7.2)",
+                c.id,
+                t.as_str(),
+                c.data_type
+            ));
+        }
+    }
+
     let mut seen = BTreeSet::new();
     for tp in &doc.technical_profiles {
         if !seen.insert(tp.id.as_str()) {
@@ -103,6 +116,26 @@ pub fn check(doc: &PolicyDocument, opts: &PolicyOptions) -> Vec<String> {
         check_profile(tp, &mut p);
     }
     p
+}
+
+/// `UserInputType` / `DataType` compatibility documented for ClaimTypes (CONTRACT 7.2).
+pub fn input_type_accepts(t: UserInputType, d: DataType) -> bool {
+    use DataType as D;
+    use UserInputType as U;
+    match t {
+        U::TextBox => matches!(d, D::Boolean | D::Int | D::String),
+        U::DateTimeDropdown => matches!(d, D::Date | D::DateTime),
+        U::Paragraph | U::Readonly => matches!(
+            d,
+            D::Boolean | D::Date | D::DateTime | D::Duration | D::Int | D::Long | D::String
+        ),
+        U::RadioSingleSelect
+        | U::DropdownSingleSelect
+        | U::CheckboxMultiSelect
+        | U::EmailBox
+        | U::Password => d == D::String,
+        U::Button => true,
+    }
 }
 
 fn check_base_url(base: &str, production: bool, p: &mut Vec<String>) {

@@ -72,18 +72,31 @@ static ALL_TYPES_IN: [InputClaimSpec; 11] = [
         input_type: Some(UserInputType::EmailBox),
         ..input("email", DataType::String)
     },
-    InputClaimSpec { required: false, ..input("newsletter", DataType::Boolean) },
-    InputClaimSpec { default: Some("1"), required: false, ..input("seats", DataType::Int) },
+    InputClaimSpec {
+        required: false,
+        ..input("newsletter", DataType::Boolean)
+    },
+    InputClaimSpec {
+        default: Some("1"),
+        required: false,
+        ..input("seats", DataType::Int)
+    },
     InputClaimSpec {
         default: Some("9000000000"),
         always_default: true,
         required: false,
         ..input("quota", DataType::Long)
     },
-    InputClaimSpec { partner: Some("dob"), ..input("birthDate", DataType::Date) },
+    InputClaimSpec {
+        partner: Some("dob"),
+        ..input("birthDate", DataType::Date)
+    },
     input("lastSeen", DataType::DateTime),
     input("sessionLength", DataType::Duration),
-    InputClaimSpec { partner: Some("other_mails"), ..input("otherMails", DataType::StringCollection) },
+    InputClaimSpec {
+        partner: Some("other_mails"),
+        ..input("otherMails", DataType::StringCollection)
+    },
     input("mobile", DataType::PhoneNumber),
     InputClaimSpec {
         partner: Some("lang"),
@@ -119,7 +132,10 @@ static ALL_TYPES_OUT: [OutputClaimSpec; 10] = [
     output("memberSince", DataType::Date),
     output("lastSeen", DataType::DateTime),
     output("sessionLength", DataType::Duration),
-    OutputClaimSpec { always_present: false, ..output("tags", DataType::StringCollection) },
+    OutputClaimSpec {
+        always_present: false,
+        ..output("tags", DataType::StringCollection)
+    },
     output("mobile", DataType::PhoneNumber),
     OutputClaimSpec {
         partner: Some("contacts[0].person.name"),
@@ -149,9 +165,15 @@ pub static FORM_BASIC: HandlerSpec = HandlerSpec {
             required: false,
             ..input("grant_type", DataType::String)
         },
-        InputClaimSpec { default: Some("api://claims/.default"), ..input("scope", DataType::String) },
+        InputClaimSpec {
+            default: Some("api://claims/.default"),
+            ..input("scope", DataType::String)
+        },
     ],
-    outputs: &[OutputClaimSpec { partner: Some("access_token"), ..output("bearerToken", DataType::String) }],
+    outputs: &[OutputClaimSpec {
+        partner: Some("access_token"),
+        ..output("bearerToken", DataType::String)
+    }],
     ..handler("REST-AcquireToken", "/oauth2/token")
 };
 
@@ -160,7 +182,10 @@ pub static HEADER_BEARER: HandlerSpec = HandlerSpec {
     display_name: "Check the device",
     send_claims_in: SendClaimsIn::Header,
     auth: AuthSpec::Bearer,
-    inputs: &[InputClaimSpec { partner: Some("X-Device-Id"), ..input("deviceId", DataType::String) }],
+    inputs: &[InputClaimSpec {
+        partner: Some("X-Device-Id"),
+        ..input("deviceId", DataType::String)
+    }],
     outputs: &[output("deviceTrusted", DataType::Boolean)],
     ..handler("REST-CheckDevice", "/devices/check")
 };
@@ -172,11 +197,21 @@ pub static URL_API_KEY: HandlerSpec = HandlerSpec {
     auth: AuthSpec::ApiKeyHeader("x-functions-key"),
     inputs: &[
         input("memberId", DataType::String),
-        InputClaimSpec { partner: Some("status"), ..input("orderStatus", DataType::String) },
-        InputClaimSpec { partner: Some("max"), default: Some("10"), ..input("pageSize", DataType::Int) },
+        InputClaimSpec {
+            partner: Some("status"),
+            ..input("orderStatus", DataType::String)
+        },
+        InputClaimSpec {
+            partner: Some("max"),
+            default: Some("10"),
+            ..input("pageSize", DataType::Int)
+        },
     ],
     outputs: &[output("orderIds", DataType::StringCollection)],
-    ..handler("REST-ListOrders", "/members/{memberId}/orders?status={status}&max={max}")
+    ..handler(
+        "REST-ListOrders",
+        "/members/{memberId}/orders?status={status}&max={max}",
+    )
 };
 
 /// QueryString with a client certificate.
@@ -184,7 +219,10 @@ pub static QUERY_CERT: HandlerSpec = HandlerSpec {
     display_name: "Find a member",
     send_claims_in: SendClaimsIn::QueryString,
     auth: AuthSpec::ClientCertificate,
-    inputs: &[InputClaimSpec { partner: Some("q"), ..input("email", DataType::String) }],
+    inputs: &[InputClaimSpec {
+        partner: Some("q"),
+        ..input("email", DataType::String)
+    }],
     outputs: &[output("memberId", DataType::String)],
     ..handler("REST-FindMember", "/members")
 };
@@ -193,9 +231,18 @@ static ORDER_PAYLOAD: PayloadSpec = PayloadSpec {
     claim_id: "orderRequestBody",
     transformation_id: "GenerateOrderRequestBody",
     fields: &[
-        InputClaimSpec { partner: Some("customer.email"), ..input("email", DataType::String) },
-        InputClaimSpec { partner: Some("customer.id"), ..input("memberId", DataType::String) },
-        InputClaimSpec { partner: Some("items.0.sku"), ..input("sku", DataType::String) },
+        InputClaimSpec {
+            partner: Some("customer.email"),
+            ..input("email", DataType::String)
+        },
+        InputClaimSpec {
+            partner: Some("customer.id"),
+            ..input("memberId", DataType::String)
+        },
+        InputClaimSpec {
+            partner: Some("items.0.sku"),
+            ..input("sku", DataType::String)
+        },
         InputClaimSpec {
             partner: Some("items.0.quantity"),
             default: Some("1"),
@@ -265,7 +312,10 @@ pub fn kitchen_options() -> PolicyOptions {
 /// Validates the email address (Body, no outputs).
 pub static VALIDATE_EMAIL: HandlerSpec = HandlerSpec {
     display_name: "Validate the email address",
-    inputs: &[InputClaimSpec { partner: Some("emailAddress"), ..input("email", DataType::String) }],
+    inputs: &[InputClaimSpec {
+        partner: Some("emailAddress"),
+        ..input("email", DataType::String)
+    }],
     ..handler("REST-ValidateEmail", "/validate-email")
 };
 
@@ -278,9 +328,15 @@ pub static CAPITALIZE_NAME: HandlerSpec = HandlerSpec {
             input_type: Some(UserInputType::TextBox),
             ..input("givenName", DataType::String)
         },
-        InputClaimSpec { required: false, ..input("surname", DataType::String) },
+        InputClaimSpec {
+            required: false,
+            ..input("surname", DataType::String)
+        },
     ],
-    outputs: &[output("givenName", DataType::String), output("surname", DataType::String)],
+    outputs: &[
+        output("givenName", DataType::String),
+        output("surname", DataType::String),
+    ],
     ..handler("REST-CapitalizeName", "/capitalize-name")
 };
 
@@ -289,7 +345,10 @@ pub static ENRICH: HandlerSpec = HandlerSpec {
     display_name: "Get the loyalty number",
     auth: AuthSpec::Basic,
     inputs: &[
-        InputClaimSpec { partner: Some("emailAddress"), ..input("email", DataType::String) },
+        InputClaimSpec {
+            partner: Some("emailAddress"),
+            ..input("email", DataType::String)
+        },
         InputClaimSpec {
             partner: Some("lang"),
             resolver: Some(resolvers::CULTURE_RFC5646),
@@ -325,7 +384,10 @@ pub static GET_MEMBER: HandlerSpec = HandlerSpec {
     display_name: "Get a member by id",
     send_claims_in: SendClaimsIn::Url,
     inputs: &[input("memberId", DataType::String)],
-    outputs: &[output("loyaltyNumber", DataType::String), output("points", DataType::Int)],
+    outputs: &[
+        output("loyaltyNumber", DataType::String),
+        output("points", DataType::Int),
+    ],
     ..handler("REST-GetMember", "/members/{memberId}")
 };
 
@@ -340,7 +402,13 @@ pub static FIND_MEMBER: HandlerSpec = HandlerSpec {
 
 /// The loyalty app.
 pub fn loyalty() -> Vec<&'static HandlerSpec> {
-    vec![&VALIDATE_EMAIL, &CAPITALIZE_NAME, &ENRICH, &GET_MEMBER, &FIND_MEMBER]
+    vec![
+        &VALIDATE_EMAIL,
+        &CAPITALIZE_NAME,
+        &ENRICH,
+        &GET_MEMBER,
+        &FIND_MEMBER,
+    ]
 }
 
 /// Options for the loyalty app (development export).
@@ -368,7 +436,10 @@ pub fn generated(n: usize) -> Vec<&'static HandlerSpec> {
         .map(|i| {
             let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
             let inputs: &'static [InputClaimSpec] = Box::leak(Box::new([
-                InputClaimSpec { partner: Some("emailAddress"), ..input("email", DataType::String) },
+                InputClaimSpec {
+                    partner: Some("emailAddress"),
+                    ..input("email", DataType::String)
+                },
                 input(leak(format!("field{i}")), DataType::String),
                 input(leak(format!("count{}", i % 50)), DataType::Int),
                 InputClaimSpec {
@@ -378,7 +449,10 @@ pub fn generated(n: usize) -> Vec<&'static HandlerSpec> {
             ]));
             let outputs: &'static [OutputClaimSpec] = Box::leak(Box::new([
                 output(leak(format!("result{i}")), DataType::String),
-                OutputClaimSpec { partner: Some("ok"), ..output("succeeded", DataType::Boolean) },
+                OutputClaimSpec {
+                    partner: Some("ok"),
+                    ..output("succeeded", DataType::Boolean)
+                },
                 OutputClaimSpec {
                     partner: Some("data[0].value"),
                     ..output(leak(format!("nested{}", i % 20)), DataType::Long)
@@ -387,10 +461,17 @@ pub fn generated(n: usize) -> Vec<&'static HandlerSpec> {
             let spec: &'static HandlerSpec = Box::leak(Box::new(HandlerSpec {
                 display_name: leak(format!("Generated handler {i}")),
                 send_claims_in: modes[i % modes.len()],
-                auth: if i % 2 == 0 { AuthSpec::Basic } else { AuthSpec::Inherit },
+                auth: if i % 2 == 0 {
+                    AuthSpec::Basic
+                } else {
+                    AuthSpec::Inherit
+                },
                 inputs,
                 outputs,
-                ..handler(leak(format!("REST-Generated{i}")), leak(format!("/generated/{i}")))
+                ..handler(
+                    leak(format!("REST-Generated{i}")),
+                    leak(format!("/generated/{i}")),
+                )
             }));
             spec
         })
@@ -462,7 +543,13 @@ pub fn wrap_snippet(snippet: &str) -> String {
             buf.push('\n');
             if line == format!("</{name}>") {
                 let (name, buf) = current.take().unwrap();
-                push_group(name, buf, &mut claim_types, &mut transformations, &mut providers);
+                push_group(
+                    name,
+                    buf,
+                    &mut claim_types,
+                    &mut transformations,
+                    &mut providers,
+                );
             }
             continue;
         }
@@ -475,7 +562,13 @@ pub fn wrap_snippet(snippet: &str) -> String {
             .unwrap_or_else(|| panic!("unexpected top-level snippet line: {line}"));
         let buf = format!("{line}\n");
         if line.ends_with("/>") {
-            push_group(name, buf, &mut claim_types, &mut transformations, &mut providers);
+            push_group(
+                name,
+                buf,
+                &mut claim_types,
+                &mut transformations,
+                &mut providers,
+            );
         } else {
             current = Some((name, buf));
         }
@@ -486,7 +579,9 @@ pub fn wrap_snippet(snippet: &str) -> String {
         blocks.push_str(&format!("<ClaimsSchema>\n{claim_types}</ClaimsSchema>\n"));
     }
     if !transformations.is_empty() {
-        blocks.push_str(&format!("<ClaimsTransformations>\n{transformations}</ClaimsTransformations>\n"));
+        blocks.push_str(&format!(
+            "<ClaimsTransformations>\n{transformations}</ClaimsTransformations>\n"
+        ));
     }
     format!(
         "<TrustFrameworkPolicy xmlns=\"http://schemas.microsoft.com/online/cpim/schemas/2013/06\" \
