@@ -45,6 +45,8 @@ pub mod idempotency;
 pub mod l10n;
 pub mod output;
 pub mod policy;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod request;
 pub mod rules;
 pub mod types;
