@@ -5,9 +5,9 @@ mod emulator_fixtures;
 
 use std::time::Duration;
 
+use claims_runtime::ServerLimits;
 use claims_runtime::claims;
 use claims_runtime::testing::{Emulator, EmulatorError, EmulatorOptions, OutcomeKind};
-use claims_runtime::ServerLimits;
 use emulator_fixtures::{app, exported_policy};
 use serde_json::json;
 
@@ -50,7 +50,11 @@ async fn calls_a_running_server_over_loopback() {
         "scheme, host and port replaced, path kept"
     );
 
-    for tp in ["REST-GetMembershipQuery", "REST-GetMembershipUrl", "REST-GetMembershipForm"] {
+    for tp in [
+        "REST-GetMembershipQuery",
+        "REST-GetMembershipUrl",
+        "REST-GetMembershipForm",
+    ] {
         let o = emu
             .call(tp, claims! {"email" => "nobody@contoso.com"})
             .await;
@@ -67,10 +71,16 @@ async fn calls_a_running_server_over_loopback() {
 
     // Nothing listens any more: B2C's "request failed" message, after the retry.
     let o = emu
-        .call("REST-GetMembership", claims! {"email" => "emily@contoso.com"})
+        .call(
+            "REST-GetMembership",
+            claims! {"email" => "emily@contoso.com"},
+        )
         .await;
     println!("{o}");
-    assert!(matches!(o.kind, OutcomeKind::ConnectionFailed { .. }), "{o}");
+    assert!(
+        matches!(o.kind, OutcomeKind::ConnectionFailed { .. }),
+        "{o}"
+    );
     assert_eq!(o.trace.attempts.len(), 2);
     assert!(!o.leaks_service_url, "the exporter wrote a neutral message");
 }

@@ -32,7 +32,11 @@ async fn success_in_body_mode() {
     assert_eq!(o.claim("loyaltyNumber").as_deref(), Some("84362"));
     assert_eq!(o.claims.json("isNewMember"), Some(&json!(true)));
     assert_eq!(o.claims.json("points"), Some(&json!(120)));
-    assert_eq!(o.claim("displayName").as_deref(), Some("Emily"), "nested path");
+    assert_eq!(
+        o.claim("displayName").as_deref(),
+        Some("Emily"),
+        "nested path"
+    );
     let sent = o.trace.request.as_ref().unwrap().body_json().unwrap();
     assert_eq!(
         sent,
@@ -58,7 +62,11 @@ async fn both_scalar_styles_are_accepted_by_the_pipeline() {
                 claims! {"email" => "emily@contoso.com", "age" => 25},
             )
             .await;
-        assert_eq!(o.claims.json("isNewMember"), Some(&json!(true)), "{style:?}: {o}");
+        assert_eq!(
+            o.claims.json("isNewMember"),
+            Some(&json!(true)),
+            "{style:?}: {o}"
+        );
     }
 }
 
@@ -68,7 +76,10 @@ async fn business_409_in_the_callers_language() {
     let bag = || claims! {"email" => "nobody@contoso.com"};
     let o = emu.call("REST-GetMembership", bag()).await;
     println!("{o}");
-    assert_eq!(o.user_message(), Some("No membership for nobody@contoso.com."));
+    assert_eq!(
+        o.user_message(),
+        Some("No membership for nobody@contoso.com.")
+    );
     assert_eq!(
         o.to_string(),
         "REST-GetMembership: the user sees 'No membership for nobody@contoso.com.' on the page (HTTP 409)"
@@ -76,8 +87,18 @@ async fn business_409_in_the_callers_language() {
     let fr = ResolverContext::new().culture("fr-FR");
     let o = emu.call_with("REST-GetMembership", bag(), &fr).await;
     println!("{o}");
-    assert_eq!(o.user_message(), Some("Aucune adhésion pour nobody@contoso.com."));
-    assert!(matches!(o.kind, OutcomeKind::UserError { http_status: 409, debug: None, .. }));
+    assert_eq!(
+        o.user_message(),
+        Some("Aucune adhésion pour nobody@contoso.com.")
+    );
+    assert!(matches!(
+        o.kind,
+        OutcomeKind::UserError {
+            http_status: 409,
+            debug: None,
+            ..
+        }
+    ));
 
     let o = emu.call_step("REST-GetMembership", bag()).await;
     assert!(matches!(o.user_view, UserView::App(_)), "{o}");
@@ -88,10 +109,18 @@ async fn validation_409_in_two_languages() {
     let emu = emulator_for(&exported_policy()).await;
     let bag = || claims! {"email" => "not-an-email"};
     let en = emu
-        .call_with("REST-GetMembership", bag(), &ResolverContext::new().culture("en"))
+        .call_with(
+            "REST-GetMembership",
+            bag(),
+            &ResolverContext::new().culture("en"),
+        )
         .await;
     let fr = emu
-        .call_with("REST-GetMembership", bag(), &ResolverContext::new().culture("fr"))
+        .call_with(
+            "REST-GetMembership",
+            bag(),
+            &ResolverContext::new().culture("fr"),
+        )
         .await;
     println!("{en}\n{fr}");
     assert_eq!(
@@ -102,8 +131,14 @@ async fn validation_409_in_two_languages() {
         fr.user_message(),
         Some("Veuillez saisir une adresse e-mail valide pour E-mail address.")
     );
-    assert_eq!(en.trace.request.as_ref().unwrap().body_json().unwrap()["lang"], "en");
-    assert_eq!(fr.trace.request.as_ref().unwrap().body_json().unwrap()["lang"], "fr");
+    assert_eq!(
+        en.trace.request.as_ref().unwrap().body_json().unwrap()["lang"],
+        "en"
+    );
+    assert_eq!(
+        fr.trace.request.as_ref().unwrap().body_json().unwrap()["lang"],
+        "fr"
+    );
 }
 
 #[actix_web::test]
@@ -112,15 +147,26 @@ async fn missing_claim_is_a_user_visible_error() {
     let o = emu.call("REST-GetMembership", claims! {}).await;
     println!("{o}\n{}", o.trace);
     assert!(
-        matches!(o.kind, OutcomeKind::UserError { http_status: 400, .. }),
+        matches!(
+            o.kind,
+            OutcomeKind::UserError {
+                http_status: 400,
+                ..
+            }
+        ),
         "{o}"
     );
     assert_eq!(
         o.user_message(),
-        Some("Some information is missing (E-mail address). Please check your entries and try again.")
+        Some(
+            "Some information is missing (E-mail address). Please check your entries and try again."
+        )
     );
     let sent = o.trace.request.as_ref().unwrap().body_json().unwrap();
-    assert!(sent.get("emailAddress").is_none(), "absent claims are not sent");
+    assert!(
+        sent.get("emailAddress").is_none(),
+        "absent claims are not sent"
+    );
 }
 
 #[actix_web::test]
@@ -134,12 +180,17 @@ async fn every_send_mode_round_trips() {
         "REST-GetMembershipUrl",
     ] {
         let o = emu
-            .call(tp, claims! {"email" => "emily+b2c@contoso.com", "age" => 25})
+            .call(
+                tp,
+                claims! {"email" => "emily+b2c@contoso.com", "age" => 25},
+            )
             .await;
         println!("{o}\n{}", o.trace);
         assert_eq!(o.kind, OutcomeKind::Success, "{tp}: {o}\n{}", o.trace);
         assert_eq!(o.claims.json("isNewMember"), Some(&json!(true)), "{tp}");
-        let bad = emu.call(tp, claims! {"email" => "nobody@contoso.com"}).await;
+        let bad = emu
+            .call(tp, claims! {"email" => "nobody@contoso.com"})
+            .await;
         assert_eq!(
             bad.user_message(),
             Some("No membership for nobody@contoso.com."),
@@ -153,7 +204,10 @@ async fn payload_mode_round_trips() {
     let xml = exported_policy();
     let emu = emulator_for(&xml).await;
     let o = emu
-        .call("REST-PlaceOrder", claims! {"email" => "a@b.c", "sku" => "SKU-1"})
+        .call(
+            "REST-PlaceOrder",
+            claims! {"email" => "a@b.c", "sku" => "SKU-1"},
+        )
         .await;
     println!("{o}\n{}", o.trace);
     assert_eq!(o.claim("orderId").as_deref(), Some("SKU-1x2-a@b.c"), "{o}");
@@ -168,8 +222,12 @@ async fn payload_mode_round_trips() {
 
 /// Replaces the first `from` after `anchor`.
 fn replace_after(xml: &str, anchor: &str, from: &str, to: &str) -> String {
-    let a = xml.find(anchor).unwrap_or_else(|| panic!("{anchor} not in the policy"));
-    let i = a + xml[a..].find(from).unwrap_or_else(|| panic!("{from} not after {anchor}"));
+    let a = xml
+        .find(anchor)
+        .unwrap_or_else(|| panic!("{anchor} not in the policy"));
+    let i = a + xml[a..]
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} not after {anchor}"));
     format!("{}{}{}", &xml[..i], to, &xml[i + from.len()..])
 }
 
@@ -183,12 +241,21 @@ async fn corrupted_output_partner_claim_type_leaves_the_claim_unset() {
         r#"PartnerClaimType="isNew""#,
         r#"PartnerClaimType="isNewMbr""#,
     );
-    let o = emulator_for(&mutated).await.call("REST-GetMembership", bag()).await;
+    let o = emulator_for(&mutated)
+        .await
+        .call("REST-GetMembership", bag())
+        .await;
     println!("{o}");
     assert_eq!(o.missing_claims, vec!["isNewMember".to_owned()], "{o}");
-    assert!(o.to_string().contains("output claims left unset: isNewMember"));
+    assert!(
+        o.to_string()
+            .contains("output claims left unset: isNewMember")
+    );
     // The untouched XML maps it.
-    let o = emulator_for(&xml).await.call("REST-GetMembership", bag()).await;
+    let o = emulator_for(&xml)
+        .await
+        .call("REST-GetMembership", bag())
+        .await;
     assert!(o.missing_claims.is_empty(), "{o}");
 }
 
@@ -203,11 +270,27 @@ async fn corrupted_input_partner_claim_type_is_a_missing_claim() {
     );
     let o = emulator_for(&mutated)
         .await
-        .call("REST-GetMembership", claims! {"email" => "emily@contoso.com"})
+        .call(
+            "REST-GetMembership",
+            claims! {"email" => "emily@contoso.com"},
+        )
         .await;
     println!("{o}\n{}", o.trace);
-    assert!(matches!(o.kind, OutcomeKind::UserError { http_status: 400, .. }), "{o}");
-    assert!(o.user_message().unwrap().starts_with("Some information is missing"));
+    assert!(
+        matches!(
+            o.kind,
+            OutcomeKind::UserError {
+                http_status: 400,
+                ..
+            }
+        ),
+        "{o}"
+    );
+    assert!(
+        o.user_message()
+            .unwrap()
+            .starts_with("Some information is missing")
+    );
 }
 
 #[actix_web::test]
@@ -222,7 +305,10 @@ async fn corrupted_data_type_is_a_type_mismatch() {
     assert_ne!(mutated, xml);
     let o = emulator_for(&mutated)
         .await
-        .call("REST-GetMembership", claims! {"email" => "emily@contoso.com"})
+        .call(
+            "REST-GetMembership",
+            claims! {"email" => "emily@contoso.com"},
+        )
         .await;
     println!("{o}");
     match &o.kind {
@@ -252,14 +338,30 @@ async fn dropped_resolver_flag_sends_literal_resolvers() {
     );
     let o = emulator_for(&mutated)
         .await
-        .call("REST-GetMembership", claims! {"email" => "emily@contoso.com"})
+        .call(
+            "REST-GetMembership",
+            claims! {"email" => "emily@contoso.com"},
+        )
         .await;
     println!("{o}");
     assert_eq!(
         o.trace.request.as_ref().unwrap().body_json().unwrap()["lang"],
         "{Culture:RFC5646}"
     );
-    assert!(o.warnings.iter().any(|w| w.contains("IncludeClaimResolvingInClaimsHandling")));
+    assert!(
+        o.warnings
+            .iter()
+            .any(|w| w.contains("IncludeClaimResolvingInClaimsHandling"))
+    );
     // The framework notices the unresolved resolver and answers 400 with a contract body.
-    assert!(matches!(o.kind, OutcomeKind::UserError { http_status: 400, .. }), "{o}");
+    assert!(
+        matches!(
+            o.kind,
+            OutcomeKind::UserError {
+                http_status: 400,
+                ..
+            }
+        ),
+        "{o}"
+    );
 }

@@ -8,12 +8,13 @@ use std::time::Duration;
 use actix_web::{HttpRequest, HttpResponse, web};
 use claims_runtime::claims;
 use claims_runtime::testing::{
-    ClaimBag, Emulator, EmulatorOptions, OutcomeKind, ResolverContext, ScalarStyle, Step,
-    TestKeys, UserView, ValidationStep,
+    ClaimBag, Emulator, EmulatorOptions, OutcomeKind, ResolverContext, ScalarStyle, Step, TestKeys,
+    UserView, ValidationStep,
 };
 use serde_json::json;
 
-const NEUTRAL: &str = r#"<Item Key="DefaultUserMessageIfRequestFailed">Please try again later.</Item>"#;
+const NEUTRAL: &str =
+    r#"<Item Key="DefaultUserMessageIfRequestFailed">Please try again later.</Item>"#;
 
 /// One RESTful technical profile.
 fn tp(id: &str, url: &str, meta: &str, inputs: &str, outputs: &str) -> String {
@@ -76,7 +77,8 @@ fn policy(profiles: &[String], transformations: &str) -> String {
 }
 
 const OUT_POINTS: &str = r#"<OutputClaim ClaimTypeReferenceId="points"/>"#;
-const IN_EMAIL: &str = r#"<InputClaim ClaimTypeReferenceId="email" PartnerClaimType="emailAddress"/>"#;
+const IN_EMAIL: &str =
+    r#"<InputClaim ClaimTypeReferenceId="email" PartnerClaimType="emailAddress"/>"#;
 
 fn json(v: serde_json::Value) -> HttpResponse {
     HttpResponse::Ok().json(v)
@@ -182,10 +184,28 @@ fn base_profiles() -> Vec<String> {
             IN_EMAIL,
             r#"<OutputClaim ClaimTypeReferenceId="points"/><OutputClaim ClaimTypeReferenceId="isNew"/><OutputClaim ClaimTypeReferenceId="tags"/><OutputClaim ClaimTypeReferenceId="since"/><OutputClaim ClaimTypeReferenceId="displayName"/><OutputClaim ClaimTypeReferenceId="lang" DefaultValue="en"/>"#,
         ),
-        tp("REST-Error200", &u("/error200"), NEUTRAL, IN_EMAIL, OUT_POINTS),
+        tp(
+            "REST-Error200",
+            &u("/error200"),
+            NEUTRAL,
+            IN_EMAIL,
+            OUT_POINTS,
+        ),
         tp("REST-Null", &u("/null"), NEUTRAL, IN_EMAIL, OUT_POINTS),
-        tp("REST-WrongType", &u("/wrongtype"), NEUTRAL, IN_EMAIL, OUT_POINTS),
-        tp("REST-StringInt", &u("/stringint"), NEUTRAL, IN_EMAIL, OUT_POINTS),
+        tp(
+            "REST-WrongType",
+            &u("/wrongtype"),
+            NEUTRAL,
+            IN_EMAIL,
+            OUT_POINTS,
+        ),
+        tp(
+            "REST-StringInt",
+            &u("/stringint"),
+            NEUTRAL,
+            IN_EMAIL,
+            OUT_POINTS,
+        ),
         tp("REST-TooBig", &u("/toobig"), NEUTRAL, IN_EMAIL, OUT_POINTS),
         tp(
             "REST-Types",
@@ -223,12 +243,30 @@ fn base_profiles() -> Vec<String> {
             OUT_POINTS,
         ),
         tp("REST-SlowNoText", &u("/slow"), "", IN_EMAIL, OUT_POINTS),
-        tp("REST-SlowDefaultText", &u("/slow"), NEUTRAL, IN_EMAIL, OUT_POINTS),
+        tp(
+            "REST-SlowDefaultText",
+            &u("/slow"),
+            NEUTRAL,
+            IN_EMAIL,
+            OUT_POINTS,
+        ),
         tp("REST-Boom", &u("/boom"), NEUTRAL, IN_EMAIL, OUT_POINTS),
         tp("REST-BoomNoText", &u("/boom"), "", IN_EMAIL, OUT_POINTS),
         tp("REST-Bad400", &u("/bad400"), NEUTRAL, IN_EMAIL, OUT_POINTS),
-        tp("REST-BadStatus", &u("/bad-status"), NEUTRAL, IN_EMAIL, OUT_POINTS),
-        tp("REST-Missing404", &u("/nowhere"), NEUTRAL, IN_EMAIL, OUT_POINTS),
+        tp(
+            "REST-BadStatus",
+            &u("/bad-status"),
+            NEUTRAL,
+            IN_EMAIL,
+            OUT_POINTS,
+        ),
+        tp(
+            "REST-Missing404",
+            &u("/nowhere"),
+            NEUTRAL,
+            IN_EMAIL,
+            OUT_POINTS,
+        ),
         tp_keys(
             "REST-Unauth",
             &u("/unauth"),
@@ -247,7 +285,13 @@ fn base_profiles() -> Vec<String> {
             IN_EMAIL,
             OUT_POINTS,
         ),
-        tp("REST-Conflict", &u("/conflict"), NEUTRAL, IN_EMAIL, OUT_POINTS),
+        tp(
+            "REST-Conflict",
+            &u("/conflict"),
+            NEUTRAL,
+            IN_EMAIL,
+            OUT_POINTS,
+        ),
         tp(
             "REST-ConflictDebug",
             &u("/conflict"),
@@ -278,13 +322,20 @@ async fn success_maps_typed_claims_and_defaults() {
     assert_eq!(o.claims.json("isNew"), Some(&json!(true)));
     assert_eq!(o.claims.json("tags"), Some(&json!(["gold"])));
     assert_eq!(o.claim("since").as_deref(), Some("2024-05-01T10:00:00Z"));
-    assert_eq!(o.claim("lang").as_deref(), Some("en"), "DefaultValue fills a missing key");
+    assert_eq!(
+        o.claim("lang").as_deref(),
+        Some("en"),
+        "DefaultValue fills a missing key"
+    );
     assert_eq!(o.missing_claims, vec!["displayName".to_owned()]);
     let req = o.trace.request.as_ref().unwrap();
     assert_eq!(req.method, "POST");
     assert_eq!(req.url, "https://api.contoso.com/ok");
     assert_eq!(req.header("content-type"), Some("application/json"));
-    assert_eq!(req.body_json(), Some(json!({"emailAddress": "emily@contoso.com"})));
+    assert_eq!(
+        req.body_json(),
+        Some(json!({"emailAddress": "emily@contoso.com"}))
+    );
     assert!(o.to_string().contains("REST-Ok: success (HTTP 200)"), "{o}");
 }
 
@@ -298,8 +349,16 @@ async fn http_200_with_an_error_body_is_a_silent_success() {
         &o.kind,
         OutcomeKind::ErrorBodyIgnored { http_status: 200, user_message: Some(m) } if m == "No membership for this address."
     ));
-    assert_eq!(o.user_view, UserView::Nothing, "B2C does not show the userMessage");
-    assert_eq!(o.claims.json("points"), Some(&json!(0)), "its claims are mapped");
+    assert_eq!(
+        o.user_view,
+        UserView::Nothing,
+        "B2C does not show the userMessage"
+    );
+    assert_eq!(
+        o.claims.json("points"),
+        Some(&json!(0)),
+        "its claims are mapped"
+    );
     assert!(o.warnings.iter().any(|w| w.contains("azure-docs#6915")));
     assert!(o.to_string().contains("is NOT shown"));
 }
@@ -316,7 +375,12 @@ async fn null_and_wrong_data_types_fail_the_step() {
         let o = emu.call(tp, bag()).await;
         println!("{o}");
         match &o.kind {
-            OutcomeKind::TypeMismatch { claim, data_type, value, .. } => {
+            OutcomeKind::TypeMismatch {
+                claim,
+                data_type,
+                value,
+                ..
+            } => {
                 assert_eq!((claim.as_str(), data_type.as_str()), ("points", "int"));
                 assert_eq!(value, what);
             }
@@ -335,7 +399,10 @@ async fn null_and_wrong_data_types_fail_the_step() {
     assert_eq!(o.claims.json("points"), Some(&json!(42)), "{o}");
     assert!(o.warnings.iter().any(|w| w.contains("UNCONFIRMED")));
     let o = lenient.call("REST-Null", bag()).await;
-    assert!(matches!(o.kind, OutcomeKind::TypeMismatch { .. }), "null never passes");
+    assert!(
+        matches!(o.kind, OutcomeKind::TypeMismatch { .. }),
+        "null never passes"
+    );
     // Other types: an impossible date fails even when the long and phone number are fine.
     let o = emu.call("REST-Types", bag()).await;
     println!("{o}");
@@ -355,12 +422,22 @@ async fn nested_paths_need_brackets_and_the_metadata_flag() {
     println!("{o}");
     assert!(o.is_success());
     assert_eq!(o.missing_claims, vec!["displayName".to_owned()]);
-    assert!(o.warnings.iter().any(|w| w.contains("contacts[0].person.name")), "{o}");
+    assert!(
+        o.warnings
+            .iter()
+            .any(|w| w.contains("contacts[0].person.name")),
+        "{o}"
+    );
 
     let o = emu.call("REST-NestedNoFlag", bag()).await;
     println!("{o}");
     assert_eq!(o.missing_claims, vec!["displayName".to_owned()]);
-    assert!(o.warnings.iter().any(|w| w.contains("ResolveJsonPathsInJsonTokens")), "{o}");
+    assert!(
+        o.warnings
+            .iter()
+            .any(|w| w.contains("ResolveJsonPathsInJsonTokens")),
+        "{o}"
+    );
 }
 
 #[actix_web::test]
@@ -375,7 +452,11 @@ async fn slow_service_times_out_after_one_retry() {
             timeout: Duration::from_millis(100)
         }
     );
-    assert_eq!(attempts.load(Ordering::SeqCst), 2, "the handler saw the retry");
+    assert_eq!(
+        attempts.load(Ordering::SeqCst),
+        2,
+        "the handler saw the retry"
+    );
     assert_eq!(o.trace.attempts.len(), 2);
     assert_eq!(
         o.user_view,
@@ -389,7 +470,11 @@ async fn slow_service_times_out_after_one_retry() {
     let o = emu.call("REST-SlowNoText", bag()).await;
     println!("{o}");
     assert!(o.leaks_service_url);
-    assert!(o.message_seen().unwrap().contains("https://api.contoso.com/slow"));
+    assert!(
+        o.message_seen()
+            .unwrap()
+            .contains("https://api.contoso.com/slow")
+    );
     assert!(o.to_string().contains("shows the service URL"));
 
     // No retry configured: one attempt.
@@ -409,13 +494,18 @@ async fn server_errors_depend_on_the_step() {
     let o = emu.call("REST-Boom", bag()).await;
     println!("{o}");
     assert_eq!(o.kind, OutcomeKind::HttpError { http_status: 500 });
-    assert_eq!(o.user_view, UserView::Page("Please try again later.".to_owned()));
+    assert_eq!(
+        o.user_view,
+        UserView::Page("Please try again later.".to_owned())
+    );
     assert_eq!(o.trace.attempts.len(), 1, "no retry after an HTTP answer");
 
     let o = emu.call_step("REST-Boom", bag()).await;
     println!("{o}");
     assert_eq!(o.b2c_code, Some("AADB2C90075"));
-    assert!(matches!(&o.user_view, UserView::App(m) if m.contains("Code 'InternalServerError' and Reason 'Internal Server Error'")));
+    assert!(
+        matches!(&o.user_view, UserView::App(m) if m.contains("Code 'InternalServerError' and Reason 'Internal Server Error'"))
+    );
 
     let o = emu.call("REST-BoomNoText", bag()).await;
     assert!(o.leaks_service_url, "{o}");
@@ -440,7 +530,11 @@ async fn client_errors_without_a_contract_body_are_unparseable() {
 #[actix_web::test]
 async fn unauthorized_is_an_auth_failure() {
     let (emu, _) = base().await;
-    let emu = emu.with_keys(TestKeys::new().basic("alice", "s3cret").client_cert("cert-1"));
+    let emu = emu.with_keys(
+        TestKeys::new()
+            .basic("alice", "s3cret")
+            .client_cert("cert-1"),
+    );
     let o = emu.call("REST-Unauth", bag()).await;
     println!("{o}\n{}", o.trace);
     assert_eq!(o.kind, OutcomeKind::AuthRejected { http_status: 401 });
@@ -451,7 +545,15 @@ async fn unauthorized_is_an_auth_failure() {
     );
     let o = emu.call("REST-UnauthCert", bag()).await;
     assert_eq!(o.b2c_code, Some("AADB2C90028"));
-    assert!(o.trace.request.as_ref().unwrap().notes.iter().any(|n| n.contains("cert-1")));
+    assert!(
+        o.trace
+            .request
+            .as_ref()
+            .unwrap()
+            .notes
+            .iter()
+            .any(|n| n.contains("cert-1"))
+    );
 }
 
 #[actix_web::test]
@@ -461,7 +563,14 @@ async fn contract_409_is_shown_with_debug_fields_only_in_debug_mode() {
     println!("{o}");
     assert_eq!(o.user_message(), Some("No membership."));
     assert_eq!(o.user_view, UserView::Page("No membership.".to_owned()));
-    assert!(matches!(o.kind, OutcomeKind::UserError { http_status: 409, debug: None, .. }));
+    assert!(matches!(
+        o.kind,
+        OutcomeKind::UserError {
+            http_status: 409,
+            debug: None,
+            ..
+        }
+    ));
     assert_eq!(
         o.to_string(),
         "REST-Conflict: the user sees 'No membership.' on the page (HTTP 409)"
@@ -476,10 +585,17 @@ async fn contract_409_is_shown_with_debug_fields_only_in_debug_mode() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(o.message_seen().unwrap().contains("developerMessage: lookup failed"));
+    assert!(
+        o.message_seen()
+            .unwrap()
+            .contains("developerMessage: lookup failed")
+    );
 
     let o = emu.call_step("REST-Conflict", bag()).await;
-    assert!(matches!(o.user_view, UserView::App(_)), "orchestration: back to the app");
+    assert!(
+        matches!(o.user_view, UserView::App(_)),
+        "orchestration: back to the app"
+    );
 }
 
 // ------------------------------------------------------------------------------------------
@@ -492,7 +608,13 @@ fn echo_profiles() -> Vec<String> {
     let u = "https://api.contoso.com/echo";
     vec![
         tp("REST-Literal", u, "", &format!("{IN_EMAIL}{lang_in}"), ""),
-        tp("REST-Resolved", u, resolving, &format!("{IN_EMAIL}{lang_in}"), ""),
+        tp(
+            "REST-Resolved",
+            u,
+            resolving,
+            &format!("{IN_EMAIL}{lang_in}"),
+            "",
+        ),
         tp(
             "REST-Unknown",
             u,
@@ -594,7 +716,10 @@ async fn echo() -> Emulator {
 }
 
 fn sent(o: &claims_runtime::testing::Outcome) -> &claims_runtime::testing::TracedRequest {
-    o.trace.request.as_ref().unwrap_or_else(|| panic!("no request: {o}"))
+    o.trace
+        .request
+        .as_ref()
+        .unwrap_or_else(|| panic!("no request: {o}"))
 }
 
 #[actix_web::test]
@@ -603,7 +728,11 @@ async fn resolvers_only_with_include_claim_resolving() {
     let o = emu.call("REST-Literal", bag()).await;
     println!("{o}\n{}", o.trace);
     assert_eq!(sent(&o).body_json().unwrap()["lang"], "{Culture:RFC5646}");
-    assert!(o.warnings.iter().any(|w| w.contains("IncludeClaimResolvingInClaimsHandling")));
+    assert!(
+        o.warnings
+            .iter()
+            .any(|w| w.contains("IncludeClaimResolvingInClaimsHandling"))
+    );
 
     let fr = ResolverContext::new().culture("fr-FR");
     let o = emu.call_with("REST-Resolved", bag(), &fr).await;
@@ -639,7 +768,10 @@ async fn defaults_and_absent_claims() {
         "absent claim takes its default, AlwaysUseDefaultValue wins over the bag, no value and no default is not sent"
     );
     let o = emu
-        .call("REST-Defaults", claims! {"email" => "a@b.c", "displayName" => ""})
+        .call(
+            "REST-Defaults",
+            claims! {"email" => "a@b.c", "displayName" => ""},
+        )
         .await;
     assert_eq!(
         sent(&o).body_json(),
@@ -676,13 +808,19 @@ async fn send_modes() {
     println!("{}", o.trace);
     let r = sent(&o);
     assert_eq!(r.method, "POST");
-    assert_eq!(r.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     assert_eq!(
         r.body_text(),
         "emailAddress=a%20b%40c.d&points=5&isNew=false&tags=x&tags=y"
     );
     let echoed = o.trace.response().unwrap().body_text();
-    assert!(echoed.contains("emailAddress=a%20b%40c.d"), "the service got it: {echoed}");
+    assert!(
+        echoed.contains("emailAddress=a%20b%40c.d"),
+        "the service got it: {echoed}"
+    );
 
     let o = emu.call("REST-Header", b.clone()).await;
     let r = sent(&o);
@@ -718,7 +856,9 @@ async fn send_modes() {
 #[actix_web::test]
 async fn credentials() {
     let emu = echo().await;
-    let o = emu.call("REST-BearerClaim", claims! {"token" => "ey.J"}).await;
+    let o = emu
+        .call("REST-BearerClaim", claims! {"token" => "ey.J"})
+        .await;
     assert_eq!(sent(&o).header("authorization"), Some("Bearer ey.J"));
     let o = emu.call("REST-BearerClaim", ClaimBag::new()).await;
     println!("{o}");
@@ -760,8 +900,15 @@ async fn validation_chain_shares_the_bag_and_stops_at_the_first_error() {
     println!("{chain}");
     assert_eq!(chain.stopped_at, Some(1));
     assert_eq!(chain.outcomes.len(), 2);
-    assert_eq!(chain.decisive().unwrap().user_message(), Some("No membership."));
-    assert_eq!(chain.claims.json("points"), Some(&json!(42)), "outputs of step 1 kept");
+    assert_eq!(
+        chain.decisive().unwrap().user_message(),
+        Some("No membership.")
+    );
+    assert_eq!(
+        chain.claims.json("points"),
+        Some(&json!(42)),
+        "outputs of step 1 kept"
+    );
 
     let chain = emu
         .validate(
@@ -801,12 +948,21 @@ async fn outputs_of_one_step_feed_the_next() {
         "",
     );
     let emu = emulator(&xml, Arc::new(AtomicUsize::new(0))).await;
-    let chain = emu.validate(&["REST-Token", "REST-UseToken"], ClaimBag::new()).await;
+    let chain = emu
+        .validate(&["REST-Token", "REST-UseToken"], ClaimBag::new())
+        .await;
     assert!(chain.passed(), "{chain}");
     assert_eq!(
         sent(&chain.outcomes[1]).header("authorization"),
         Some("Bearer 2024-05-01T10:00:00Z")
     );
-    let o = emu.call_as(Step::Orchestration, "REST-Nope", ClaimBag::new(), &ResolverContext::new()).await;
+    let o = emu
+        .call_as(
+            Step::Orchestration,
+            "REST-Nope",
+            ClaimBag::new(),
+            &ResolverContext::new(),
+        )
+        .await;
     assert!(matches!(o.kind, OutcomeKind::NotSent { .. }), "{o}");
 }

@@ -18,7 +18,7 @@ pub struct ResolverContext {
     pub lcid: String,
     /// `{Culture:LanguageName}`, e.g. `en`.
     pub language_name: String,
-    /// `{Culture:RegionName}`, e.g. `US` (empty for a neutral culture [UNCONFIRMED]).
+    /// `{Culture:RegionName}`, e.g. `US` (empty for a neutral culture \[UNCONFIRMED\]).
     pub region_name: String,
     /// `{Policy:PolicyId}` (the relying-party policy).
     pub policy_id: String,
@@ -89,7 +89,7 @@ impl ResolverContext {
 
     /// Sets the UI culture from an RFC 5646 tag (`fr`, `fr-FR`, `zh-Hant`) and derives
     /// `LanguageName`, `RegionName` and `LCID` (neutral cultures get .NET's neutral LCID, e.g. `fr`
-    /// → `12` [INFERRED]; tags without an LCID get `4096`).
+    /// → `12` \[INFERRED\]; tags without an LCID get `4096`).
     pub fn culture(mut self, tag: &str) -> Self {
         self.rfc5646 = tag.to_owned();
         let mut parts = tag.split(['-', '_']);
@@ -254,7 +254,7 @@ impl ResolverContext {
 pub(crate) struct UnknownResolver(pub String);
 
 /// Substitutes every `{Kind:Name}` token of `text`; tokens without `:` are left alone. A known
-/// resolver without a value in this journey becomes `""` [UNCONFIRMED].
+/// resolver without a value in this journey becomes `""` \[UNCONFIRMED\].
 pub(crate) fn resolve_text(
     text: &str,
     ctx: &ResolverContext,

@@ -42,7 +42,7 @@ pub struct EmulatorOptions {
     pub retries: u32,
     /// Reject string renderings of typed output values (`"true"` for a boolean claim, `"42"` for
     /// an int); `false` accepts them with a warning. Default `true`: B2C's conversion is
-    /// [UNCONFIRMED] and the framework serializes strictly.
+    /// \[UNCONFIRMED\] and the framework serializes strictly.
     pub strict_output_types: bool,
     /// Removed from the ServiceUrl's path before an in-process call (the part a reverse proxy
     /// would strip, e.g. `/b2c` when the policy was exported with a base URL ending in `/b2c`).
@@ -114,7 +114,11 @@ impl TestKeys {
     }
 
     /// A secret by policy-key name.
-    pub fn key(mut self, storage_reference_id: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn key(
+        mut self,
+        storage_reference_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
         self.by_reference
             .insert(storage_reference_id.into(), secret.into());
         self
@@ -309,7 +313,12 @@ impl fmt::Debug for Emulator {
         f.debug_struct("Emulator")
             .field(
                 "profiles",
-                &self.policy.profiles.iter().map(|p| &p.id).collect::<Vec<_>>(),
+                &self
+                    .policy
+                    .profiles
+                    .iter()
+                    .map(|p| &p.id)
+                    .collect::<Vec<_>>(),
             )
             .field("transport", &self.transport.describe())
             .field("options", &self.options)
@@ -452,7 +461,14 @@ impl Emulator {
         };
         let Some(profile) = self.policy.profile(tp) else {
             let reason = format!("the policy has no technical profile '{tp}'");
-            return fail(out, OutcomeKind::NotSent { reason: reason.clone() }, None, reason);
+            return fail(
+                out,
+                OutcomeKind::NotSent {
+                    reason: reason.clone(),
+                },
+                None,
+                reason,
+            );
         };
         let prepared = match self.prepare(profile, bag, ctx, &mut out.warnings) {
             Ok(p) => p,
@@ -623,9 +639,9 @@ impl Emulator {
         for c in &profile.input_claims {
             let from_bag = work.get(&c.claim_type).filter(|v| !v.is_empty());
             let value = match (&c.default_value, from_bag) {
-                (Some(d), _) if c.always_use_default => Some(self.default_value(
-                    c, d, resolving, &work, ctx, warnings,
-                )?),
+                (Some(d), _) if c.always_use_default => {
+                    Some(self.default_value(c, d, resolving, &work, ctx, warnings)?)
+                }
                 (_, Some(v)) => {
                     if c.default_value.as_deref().is_some_and(has_resolver) {
                         warnings.push(format!(
@@ -664,7 +680,9 @@ impl Emulator {
         let missing_key = |id: &str| {
             not_sent(
                 Some("AADB2C90025"),
-                format!("The cryptographic key '{id}' required by technical profile '{tp}' was not found."),
+                format!(
+                    "The cryptographic key '{id}' required by technical profile '{tp}' was not found."
+                ),
             )
         };
         match auth.to_ascii_lowercase().as_str() {
@@ -703,7 +721,11 @@ impl Emulator {
                                 Some("AADB2C90194"),
                                 format!(
                                     "The bearer token claim '{claim}' of technical profile '{tp}' is not present{}.",
-                                    if listed { "" } else { " among its input claims" }
+                                    if listed {
+                                        ""
+                                    } else {
+                                        " among its input claims"
+                                    }
                                 ),
                             ));
                         }
@@ -736,7 +758,8 @@ impl Emulator {
                 headers.push((header, secret));
             }
             "clientcertificate" => {
-                let r = key_ref("ClientCertificate").ok_or_else(|| missing_key("ClientCertificate"))?;
+                let r =
+                    key_ref("ClientCertificate").ok_or_else(|| missing_key("ClientCertificate"))?;
                 let label = self
                     .keys
                     .by_reference
@@ -1043,11 +1066,15 @@ impl Emulator {
             let (code, msg) = match auth.as_str() {
                 "clientcertificate" => (
                     "AADB2C90028",
-                    format!("Client certificate specified for '{tp}' is invalid. Check that the certificate is correct, contains a private key and that access has been granted by the resource."),
+                    format!(
+                        "Client certificate specified for '{tp}' is invalid. Check that the certificate is correct, contains a private key and that access has been granted by the resource."
+                    ),
                 ),
                 "basic" | "apikeyheader" => (
                     "AADB2C90027",
-                    format!("Basic credentials specified for '{tp}' are invalid. Check that the credentials are correct and that access has been granted by the resource."),
+                    format!(
+                        "Basic credentials specified for '{tp}' are invalid. Check that the credentials are correct and that access has been granted by the resource."
+                    ),
                 ),
                 _ => ("AADB2C90075", aadb2c90075(tp, order, status)),
             };
@@ -1074,7 +1101,9 @@ impl Emulator {
                         http_status: status,
                     },
                     Some("AADB2C90261"),
-                    format!("The claims exchange '{tp}' specified in step '{order}' returned HTTP error response that could not be parsed."),
+                    format!(
+                        "The claims exchange '{tp}' specified in step '{order}' returned HTTP error response that could not be parsed."
+                    ),
                 );
             };
             if d.get("version").and_then(Value::as_str).is_none() {

@@ -338,11 +338,9 @@ impl fmt::Display for Outcome {
                 "{tp}: timed out ({attempts} attempt(s) of {timeout:?}): {}",
                 self.user_view
             )?,
-            OutcomeKind::ConnectionFailed { error } => write!(
-                f,
-                "{tp}: connection failed ({error}): {}",
-                self.user_view
-            )?,
+            OutcomeKind::ConnectionFailed { error } => {
+                write!(f, "{tp}: connection failed ({error}): {}", self.user_view)?
+            }
             OutcomeKind::NotSent { reason } => write!(
                 f,
                 "{tp}: B2C does not call the service ({reason}): {}",

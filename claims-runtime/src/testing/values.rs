@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::bag::ClaimValue;
 
-/// How non-string scalars go into a JSON body (CONTRACT 10 item 1 is [UNCONFIRMED]).
+/// How non-string scalars go into a JSON body (CONTRACT 10 item 1 is \[UNCONFIRMED\]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ScalarStyle {
     /// `boolean` → `true`, `int`/`long` → `42` (the default: the shape documented for the related

@@ -112,8 +112,11 @@ const fn membership(tp: &'static str, mode: SendClaimsIn, path: &'static str) ->
 }
 
 pub static BODY: HandlerSpec = membership("REST-GetMembership", SendClaimsIn::Body, "/membership");
-pub static FORM: HandlerSpec =
-    membership("REST-GetMembershipForm", SendClaimsIn::Form, "/membership/form");
+pub static FORM: HandlerSpec = membership(
+    "REST-GetMembershipForm",
+    SendClaimsIn::Form,
+    "/membership/form",
+);
 pub static HEADER: HandlerSpec = membership(
     "REST-GetMembershipHeader",
     SendClaimsIn::Header,
@@ -241,7 +244,11 @@ pub static PAYLOAD: HandlerSpec = HandlerSpec {
     module: "emulator_fixtures",
 };
 
-async fn order_glue(spec: &'static HandlerSpec, req: HttpRequest, payload: Payload) -> HttpResponse {
+async fn order_glue(
+    spec: &'static HandlerSpec,
+    req: HttpRequest,
+    payload: Payload,
+) -> HttpResponse {
     let call = match Call::begin(spec, &req, payload).await {
         Ok(c) => c,
         Err(r) => return r,
