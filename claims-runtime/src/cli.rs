@@ -142,9 +142,10 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
             }
             match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => {
-                    let tls = crate::auth::TlsSettings::from_pem_files(&cert, &key).map_err(|e| {
-                        std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
-                    })?;
+                    let tls =
+                        crate::auth::TlsSettings::from_pem_files(&cert, &key).map_err(|e| {
+                            std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+                        })?;
                     app.serve_tls(&bind, tls).await
                 }
                 _ => app.serve(&bind).await,
