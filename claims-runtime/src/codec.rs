@@ -71,6 +71,24 @@ impl Slot {
     }
 }
 
+/// Something that names a claim on the wire: a plain name, or an input claim's descriptor.
+pub trait WireName {
+    /// The name on the wire.
+    fn wire_name(&self) -> &str;
+}
+
+impl WireName for &str {
+    fn wire_name(&self) -> &str {
+        self
+    }
+}
+
+impl WireName for crate::descriptor::InputClaimSpec {
+    fn wire_name(&self) -> &str {
+        self.wire()
+    }
+}
+
 /// Why a body could not be scanned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanError(pub String);
@@ -84,7 +102,7 @@ impl fmt::Display for ScanError {
 /// Scans a JSON object body, filling `slots[i]` for the key `wires[i]`.
 ///
 /// An empty (or all-whitespace) body counts as `{}`. Anything but one JSON object is an error.
-pub fn scan_json(body: &[u8], wires: &[&str]) -> Result<Vec<Slot>, ScanError> {
+pub fn scan_json<N: WireName>(body: &[u8], wires: &[N]) -> Result<Vec<Slot>, ScanError> {
     let mut slots = vec![Slot::Missing; wires.len()];
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(slots);
@@ -101,13 +119,13 @@ pub fn scan_json(body: &[u8], wires: &[&str]) -> Result<Vec<Slot>, ScanError> {
     Ok(slots)
 }
 
-struct ObjectSeed<'s> {
-    wires: &'s [&'s str],
+struct ObjectSeed<'s, N> {
+    wires: &'s [N],
     slots: &'s mut [Slot],
     base: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
+impl<'de, N: WireName> DeserializeSeed<'de> for ObjectSeed<'_, N> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -115,7 +133,7 @@ impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for ObjectSeed<'_> {
+impl<'de, N: WireName> Visitor<'de> for ObjectSeed<'_, N> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -124,7 +142,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            match self.wires.iter().position(|w| *w == key) {
+            match self.wires.iter().position(|w| w.wire_name() == key) {
                 Some(i) => {
                     let raw: &'de serde_json::value::RawValue = map.next_value()?;
                     let start = raw.get().as_ptr() as usize - self.base;
@@ -166,17 +184,17 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 /// `+` is a space; percent escapes are decoded strictly: a decoded value that is not UTF-8 is an
 /// error rather than being replaced, so no data is silently altered. Malformed escapes (`%zz`) are
 /// kept literally, as browsers and .NET do. Keys may carry `[]` or `[n]` suffixes (`tags[]=a`).
-pub fn scan_urlencoded(
+pub fn scan_urlencoded<N: WireName>(
     input: &[u8],
     source: Source,
-    wires: &[&str],
+    wires: &[N],
 ) -> Result<Vec<Slot>, ScanError> {
     let mut slots = vec![Slot::Missing; wires.len()];
     scan_pairs(input, |key, value_range| {
         let key = decode_component(input, key.clone(), source)?;
         let key_str = piece_str(input, &key);
         let base = strip_index_suffix(key_str);
-        if let Some(i) = wires.iter().position(|w| *w == base) {
+        if let Some(i) = wires.iter().position(|w| w.wire_name() == base) {
             let value = decode_component(input, value_range, source)?;
             slots[i].push_text(value);
         }

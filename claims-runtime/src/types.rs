@@ -42,6 +42,16 @@ impl RawClaim<'_> {
         match self {
             RawClaim::Json(raw) => {
                 let s = raw.trim();
+                // Fast path: a string without escapes or control characters is its own content.
+                if s.len() >= 2
+                    && s.starts_with('"')
+                    && s.ends_with('"')
+                    && !s.as_bytes()[1..s.len() - 1]
+                        .iter()
+                        .any(|&b| b == b'\\' || b == b'"' || b < 0x20)
+                {
+                    return Ok(Cow::Borrowed(&s[1..s.len() - 1]));
+                }
                 if s.starts_with('"') {
                     serde_json::from_str::<Cow<'_, str>>(s)
                         .map_err(|_| ClaimValueError::new("invalid JSON string"))
