@@ -49,3 +49,8 @@ impl Store {
 pub fn bind_addr() -> String {
     std::env::var("PERF_BIND").unwrap_or_else(|_| "127.0.0.1:8090".to_owned())
 }
+
+/// Basic credentials of the "everything on" run.
+pub const BENCH_USER: &str = "bench";
+/// Basic password of the "everything on" run.
+pub const BENCH_PASSWORD: &str = "bench-password-0123456789";

@@ -13,7 +13,13 @@ request = function()
     email = "member" .. n .. "@contoso.com"
   end
   local cid = string.format("00000000-0000-0000-0000-%012d", counter % 1000000)
-  if mode == "body" then
+  if mode == "full" then
+    -- Basic bench:bench-password-0123456789; half French, half English.
+    local locale = (counter % 2 == 0) and "fr-FR" or "en-US"
+    return wrk.format("POST", "/full", {["Content-Type"] = "application/json",
+      ["Authorization"] = "Basic YmVuY2g6YmVuY2gtcGFzc3dvcmQtMDEyMzQ1Njc4OQ=="},
+      '{"email":"' .. email .. '","locale":"' .. locale .. '","correlationId":"' .. cid .. '"}')
+  elseif mode == "body" then
     return wrk.format("POST", "/body", {["Content-Type"] = "application/json"},
       '{"email":"' .. email .. '","correlationId":"' .. cid .. '"}')
   elseif mode == "form" then

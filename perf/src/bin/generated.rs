@@ -66,6 +66,19 @@ async fn loyalty_header(
     lookup(&store, &email)
 }
 
+/// Loyalty look-up with Basic auth, an e-mail rule and a localized 409 (the "everything on" run).
+#[claims_handler(path = "/full", send_claims_in = Body, auth = Basic)]
+async fn loyalty_full(
+    #[claim]
+    #[validate(email)]
+    email: String,
+    #[claim(resolver = "{Culture:RFC5646}")] _locale: Option<Locale>,
+    #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
+    store: Data<Store>,
+) -> Result<Loyalty, ClaimsError> {
+    lookup(&store, &email)
+}
+
 fn main() -> std::io::Result<()> {
     actix_web::rt::System::new().block_on(async {
         let app = App::new()

@@ -78,6 +78,69 @@ async fn header(store: web::Data<Store>, req: HttpRequest) -> HttpResponse {
     }
 }
 
+#[derive(Deserialize)]
+struct FullInput {
+    email: String,
+    locale: Option<String>,
+    #[serde(rename = "correlationId")]
+    correlation_id: Option<String>,
+}
+
+/// What a careful hand-written service does: Basic auth compared in constant time, an e-mail
+/// check with `validator`, and a message in the caller's language.
+async fn full(store: web::Data<Store>, req: HttpRequest, input: web::Json<FullInput>) -> HttpResponse {
+    use base64::Engine;
+    use subtle::ConstantTimeEq;
+    let expected = format!("{}:{}", claims_perf::BENCH_USER, claims_perf::BENCH_PASSWORD);
+    let ok = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .is_some_and(|raw| bool::from(raw.ct_eq(expected.as_bytes())));
+    if !ok {
+        return HttpResponse::Unauthorized()
+            .insert_header(("www-authenticate", "Basic realm=\"b2c\""))
+            .finish();
+    }
+    let input = input.into_inner();
+    let french = input
+        .locale
+        .as_deref()
+        .is_some_and(|l| l.len() >= 2 && l[..2].eq_ignore_ascii_case("fr"));
+    if !validator::ValidateEmail::validate_email(&input.email) {
+        let msg = if french {
+            format!("Veuillez saisir une adresse e-mail valide pour {}.", "email")
+        } else {
+            format!("Please enter a valid e-mail address for {}.", "email")
+        };
+        return HttpResponse::Conflict().json(ErrorBody {
+            version: "1.0.0",
+            status: 409,
+            user_message: msg,
+            request_id: input.correlation_id.unwrap_or_default(),
+        });
+    }
+    match store.find(&input.email) {
+        Some(m) => HttpResponse::Ok().json(Loyalty {
+            number: &m.number,
+            tier: m.tier,
+            is_new: m.is_new,
+        }),
+        None => HttpResponse::Conflict().json(ErrorBody {
+            version: "1.0.0",
+            status: 409,
+            user_message: if french {
+                format!("Aucune carte de fidélité n'est liée à {}.", input.email)
+            } else {
+                format!("No loyalty membership is linked to {}.", input.email)
+            },
+            request_id: input.correlation_id.unwrap_or_default(),
+        }),
+    }
+}
+
 fn main() -> std::io::Result<()> {
     actix_web::rt::System::new().block_on(async {
         let store = web::Data::new(Store::default());
@@ -88,6 +151,7 @@ fn main() -> std::io::Result<()> {
                 .route("/form", web::post().to(form))
                 .route("/query", web::get().to(query))
                 .route("/header", web::get().to(header))
+                .route("/full", web::post().to(full))
                 .route(
                     "/healthz",
                     web::get().to(|| async { HttpResponse::Ok().finish() }),
