@@ -14,7 +14,7 @@ pub const CHALLENGE: &str = r#"Basic realm="b2c""#;
 /// The active Basic credential pairs (digests only; the plain secrets are not kept).
 #[derive(Clone)]
 pub(crate) struct BasicGuard {
-    pairs: Vec<([u8; 32], [u8; 32])>,
+    pairs: Vec<([u8; 16], [u8; 16])>,
 }
 
 impl BasicGuard {
@@ -63,7 +63,7 @@ impl BasicGuard {
     }
 
     /// Compares with every pair, no early exit.
-    fn matches(&self, user: &[u8; 32], pass: &[u8; 32]) -> bool {
+    fn matches(&self, user: &[u8; 16], pass: &[u8; 16]) -> bool {
         use subtle::ConstantTimeEq;
         let mut any = Choice::from(0);
         for (u, p) in &self.pairs {

@@ -211,7 +211,7 @@ impl CertAllowList {
 }
 
 pub(crate) fn sha256(der: &[u8]) -> [u8; 32] {
-    super::secrets::digest(der)
+    super::secrets::sha256(der)
 }
 
 pub(crate) fn hex(b: &[u8]) -> String {

@@ -87,6 +87,14 @@ fn main() -> std::io::Result<()> {
                 "en",
                 "member-not-found = No loyalty membership is linked to { $email }.",
             )
+            .messages(
+                "fr",
+                "member-not-found = Aucune carte de fidélité n'est liée à { $email }.",
+            )
+            .basic_credentials(&claims_runtime::auth::DevCredentials {
+                username: claims_perf::BENCH_USER.to_owned(),
+                password: claims_runtime::auth::Secret::new(claims_perf::BENCH_PASSWORD),
+            })
             .limits(ServerLimits {
                 workers: Some(1),
                 ..ServerLimits::default()
