@@ -10,14 +10,13 @@ use claims_runtime::error::ids;
 use claims_runtime::l10n::LocaleHint;
 use claims_runtime::output::ClaimWriter;
 use claims_runtime::request::render_body;
-use claims_runtime::{
-    ClaimType, ClaimsConfig, ClaimsError, DataType, OutputClaimSpec, RawClaim,
-};
+use claims_runtime::{ClaimType, ClaimsConfig, ClaimsError, DataType, OutputClaimSpec, RawClaim};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const WIRES: [&str; 3] = ["email", "age", "correlationId"];
 const JSON: &[u8] = br#"{"email":"member42@contoso.com","age":"42","correlationId":"00000000-0000-0000-0000-000000000042","extra":[1,2,3]}"#;
-const FORM: &[u8] = b"email=member42%40contoso.com&age=42&correlationId=00000000-0000-0000-0000-000000000042";
+const FORM: &[u8] =
+    b"email=member42%40contoso.com&age=42&correlationId=00000000-0000-0000-0000-000000000042";
 
 fn decode_json(body: &[u8]) -> (String, i32, String) {
     let slots = scan_json(body, &WIRES).unwrap();
@@ -46,9 +45,7 @@ fn decode_form(body: &[u8]) -> (String, i32, String) {
 }
 
 fn decode_headers(h: &HeaderMap) -> (String, i32, String) {
-    let get = |name: &str| {
-        RawClaim::Text(Cow::Borrowed(h.get(name).unwrap().to_str().unwrap()))
-    };
+    let get = |name: &str| RawClaim::Text(Cow::Borrowed(h.get(name).unwrap().to_str().unwrap()));
     (
         String::decode(&get("email")).unwrap(),
         i32::decode(&get("age")).unwrap(),
@@ -82,16 +79,26 @@ fn lenient_i32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> 
 
 fn decoding(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode");
-    g.bench_function("body (framework)", |b| b.iter(|| decode_json(black_box(JSON))));
+    g.bench_function("body (framework)", |b| {
+        b.iter(|| decode_json(black_box(JSON)))
+    });
     g.bench_function("body (hand-written serde)", |b| {
         b.iter(|| serde_json::from_slice::<Handwritten>(black_box(JSON)).unwrap())
     });
-    g.bench_function("form and query string (framework)", |b| b.iter(|| decode_form(black_box(FORM))));
+    g.bench_function("form and query string (framework)", |b| {
+        b.iter(|| decode_form(black_box(FORM)))
+    });
     let mut headers = HeaderMap::new();
-    for (k, v) in [("email", "member42@contoso.com"), ("age", "42"), ("correlationid", "00000000-0000-0000-0000-000000000042")] {
+    for (k, v) in [
+        ("email", "member42@contoso.com"),
+        ("age", "42"),
+        ("correlationid", "00000000-0000-0000-0000-000000000042"),
+    ] {
         headers.insert(HeaderName::from_static(k), HeaderValue::from_static(v));
     }
-    g.bench_function("headers (framework)", |b| b.iter(|| decode_headers(black_box(&headers))));
+    g.bench_function("headers (framework)", |b| {
+        b.iter(|| decode_headers(black_box(&headers)))
+    });
     g.finish();
 }
 
@@ -117,7 +124,11 @@ static FLAT: [OutputClaimSpec; 3] = [
 ];
 static NESTED: [OutputClaimSpec; 3] = [
     out("loyaltyNumber", None, DataType::String),
-    out("loyaltyTier", Some("membership.tier.name"), DataType::String),
+    out(
+        "loyaltyTier",
+        Some("membership.tier.name"),
+        DataType::String,
+    ),
     out("isNewMember", Some("membership.isNew"), DataType::Boolean),
 ];
 
@@ -133,7 +144,10 @@ struct HandOut<'a> {
 fn encoding(c: &mut Criterion) {
     let mut g = c.benchmark_group("encode");
     let (number, tier) = ("10000042".to_owned(), "gold".to_owned());
-    for (name, specs) in [("flat (framework)", &FLAT), ("nested path (framework)", &NESTED)] {
+    for (name, specs) in [
+        ("flat (framework)", &FLAT),
+        ("nested path (framework)", &NESTED),
+    ] {
         g.bench_function(name, |b| {
             b.iter(|| {
                 let mut w = ClaimWriter::new(specs);
@@ -162,11 +176,17 @@ fn rendering(c: &mut Criterion) {
     let mut config = ClaimsConfig::default();
     config
         .localizer
-        .add_messages("en", "member-not-found = No loyalty membership is linked to { $email }.")
+        .add_messages(
+            "en",
+            "member-not-found = No loyalty membership is linked to { $email }.",
+        )
         .unwrap();
     config
         .localizer
-        .add_messages("fr", "member-not-found = Aucune carte de fidélité n'est liée à { $email }.")
+        .add_messages(
+            "fr",
+            "member-not-found = Aucune carte de fidélité n'est liée à { $email }.",
+        )
         .unwrap();
     let hint = LocaleHint {
         rfc5646: Some("fr-FR"),

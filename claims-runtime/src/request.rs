@@ -439,8 +439,11 @@ impl Call {
         F::Output: IntoHandlerResult,
     {
         let guarded = AssertUnwindSafe(fut).catch_unwind();
-        let outcome =
-            LazyDeadline::new(guarded, std::time::Duration::from_millis(u64::from(deadline))).await;
+        let outcome = LazyDeadline::new(
+            guarded,
+            std::time::Duration::from_millis(u64::from(deadline)),
+        )
+        .await;
         match outcome {
             Ok(Ok(result)) => match result.into_handler_result() {
                 Ok(out) => Reply {
@@ -736,7 +739,10 @@ fn header_text(v: &HeaderValue) -> Cow<'_, str> {
     }
 }
 
-fn scan_query<N: codec::WireName>(req: &HttpRequest, wires: &[N]) -> Result<Vec<Slot>, ClaimsError> {
+fn scan_query<N: codec::WireName>(
+    req: &HttpRequest,
+    wires: &[N],
+) -> Result<Vec<Slot>, ClaimsError> {
     codec::scan_urlencoded(req.query_string().as_bytes(), Source::Query, wires)
         .map_err(|e| ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0))
 }

@@ -88,10 +88,18 @@ struct FullInput {
 
 /// What a careful hand-written service does: Basic auth compared in constant time, an e-mail
 /// check with `validator`, and a message in the caller's language.
-async fn full(store: web::Data<Store>, req: HttpRequest, input: web::Json<FullInput>) -> HttpResponse {
+async fn full(
+    store: web::Data<Store>,
+    req: HttpRequest,
+    input: web::Json<FullInput>,
+) -> HttpResponse {
     use base64::Engine;
     use subtle::ConstantTimeEq;
-    let expected = format!("{}:{}", claims_perf::BENCH_USER, claims_perf::BENCH_PASSWORD);
+    let expected = format!(
+        "{}:{}",
+        claims_perf::BENCH_USER,
+        claims_perf::BENCH_PASSWORD
+    );
     let ok = req
         .headers()
         .get("authorization")
@@ -111,7 +119,10 @@ async fn full(store: web::Data<Store>, req: HttpRequest, input: web::Json<FullIn
         .is_some_and(|l| l.len() >= 2 && l[..2].eq_ignore_ascii_case("fr"));
     if !validator::ValidateEmail::validate_email(&input.email) {
         let msg = if french {
-            format!("Veuillez saisir une adresse e-mail valide pour {}.", "email")
+            format!(
+                "Veuillez saisir une adresse e-mail valide pour {}.",
+                "email"
+            )
         } else {
             format!("Please enter a valid e-mail address for {}.", "email")
         };
