@@ -191,7 +191,7 @@ impl Call {
                     }
                     self.payload = Some(doc);
                 } else {
-                    self.slots = codec::scan_json(&self.body, &wires).map_err(|e| {
+                    self.slots = codec::scan_json(&self.body, wires).map_err(|e| {
                         ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
                     })?;
                 }
@@ -200,12 +200,12 @@ impl Call {
                 check_content_type(&self.req, &["application/x-www-form-urlencoded"], false)?;
                 self.body = read_body(&self.req, payload, self.config.body_limit).await?;
                 self.slots =
-                    codec::scan_urlencoded(&self.body, Source::Body, &wires).map_err(|e| {
+                    codec::scan_urlencoded(&self.body, Source::Body, wires).map_err(|e| {
                         ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
                     })?;
             }
             SendClaimsIn::QueryString => {
-                self.slots = scan_query(&self.req, &wires)?;
+                self.slots = scan_query(&self.req, wires)?;
             }
             SendClaimsIn::Url => {
                 // actix decodes path segments lossily; refuse bytes that are not UTF-8 rather than

@@ -118,7 +118,7 @@ pub(crate) fn digest(bytes: &[u8]) -> [u8; 16] {
     use std::hash::{BuildHasher, Hasher};
     static KEYS: std::sync::OnceLock<[std::collections::hash_map::RandomState; 2]> =
         std::sync::OnceLock::new();
-    let keys = KEYS.get_or_init(|| Default::default());
+    let keys = KEYS.get_or_init(Default::default);
     let mut out = [0u8; 16];
     for (i, k) in keys.iter().enumerate() {
         let mut h = k.build_hasher();

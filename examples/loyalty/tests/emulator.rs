@@ -222,7 +222,7 @@ async fn wrong_credentials_are_rejected_for_every_handler() {
             matches!(o.kind, OutcomeKind::AuthRejected { .. }),
             "{tp}: {o}"
         );
-        assert_eq!(o.b2c_code.as_deref(), Some("AADB2C90027"), "{tp}");
+        assert_eq!(o.b2c_code, Some("AADB2C90027"), "{tp}");
         assert_eq!(o.http_status(), Some(401));
     }
 }
