@@ -407,3 +407,28 @@ fn every_fixture_handler_is_registered_and_valid() {
     let names = claims_tests::echo_url("m".into(), 1, None);
     assert_eq!(names.member_id, "m");
 }
+
+#[actix_web::test]
+async fn health_and_readiness_endpoints() {
+    let ready = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = ready.clone();
+    let conf = app()
+        .readiness_check("store", move || {
+            flag.load(std::sync::atomic::Ordering::SeqCst)
+        })
+        .into_configurator();
+    let svc = test::init_service(actix_web::App::new().configure(|c| conf.configure(c))).await;
+    let (s, v) = send_json(&svc, TestRequest::get().uri("/healthz")).await;
+    assert_eq!((s, v), (StatusCode::OK, json!({"status": "ok"})));
+    let (s, v) = send_json(&svc, TestRequest::get().uri("/readyz")).await;
+    assert_eq!(
+        (s, v),
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"status": "not ready", "failing": ["store"]})
+        )
+    );
+    ready.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (s, v) = send_json(&svc, TestRequest::get().uri("/readyz")).await;
+    assert_eq!((s, v), (StatusCode::OK, json!({"status": "ready"})));
+}
