@@ -13,7 +13,7 @@ for t in scan_json scan_urlencoded decode_claims output_paths; do
   else
     result="FINDING (see fuzz/artifacts/$t)"
   fi
-  execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || grep -oE '#[0-9]+' "$log" | tail -1)
+  execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || grep -oE '#[0-9]+' "$log" | tail -1 | tr -d '#')
   echo "$t: ${execs:-?} executions in ${secs}s, $result"
   rm -f "$log"
 done
