@@ -104,16 +104,8 @@ fn decoding(c: &mut Criterion) {
 
 const fn out(id: &'static str, partner: Option<&'static str>, dt: DataType) -> OutputClaimSpec {
     OutputClaimSpec {
-        id,
         partner,
-        data_type: dt,
-        always_present: true,
-        default: None,
-        always_default: false,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: id,
+        ..OutputClaimSpec::new(id, dt)
     }
 }
 

@@ -219,6 +219,24 @@ pub struct InputClaimSpec {
 }
 
 impl InputClaimSpec {
+    /// A required input claim with every optional part unset, for descriptors built by hand
+    /// (`InputClaimSpec { partner: Some("x"), ..InputClaimSpec::new("email", DataType::String) }`).
+    pub const fn new(id: &'static str, data_type: DataType) -> Self {
+        InputClaimSpec {
+            id,
+            partner: None,
+            data_type,
+            required: true,
+            default: None,
+            always_default: false,
+            resolver: None,
+            display_name: None,
+            help: None,
+            input_type: None,
+            rust_name: id,
+        }
+    }
+
     /// The name on the wire: `PartnerClaimType` if set, else the claim type id.
     pub const fn wire(&self) -> &'static str {
         match self.partner {
@@ -275,6 +293,23 @@ pub struct OutputClaimSpec {
 }
 
 impl OutputClaimSpec {
+    /// An always-present output claim with every optional part unset, for descriptors built by
+    /// hand.
+    pub const fn new(id: &'static str, data_type: DataType) -> Self {
+        OutputClaimSpec {
+            id,
+            partner: None,
+            data_type,
+            always_present: true,
+            default: None,
+            always_default: false,
+            display_name: None,
+            help: None,
+            input_type: None,
+            rust_name: id,
+        }
+    }
+
     /// The JSON key or path in the reply: `PartnerClaimType` if set, else the claim type id.
     pub const fn wire(&self) -> &'static str {
         match self.partner {
@@ -334,6 +369,30 @@ pub struct HandlerSpec {
 }
 
 impl HandlerSpec {
+    /// A handler descriptor with no claims, `auth` inherited from the app and no deadline, for
+    /// descriptors built by hand (tests, tools); `#[claims_handler]` fills every field itself.
+    pub const fn new(
+        technical_profile: &'static str,
+        path: &'static str,
+        send_claims_in: SendClaimsIn,
+    ) -> Self {
+        HandlerSpec {
+            technical_profile,
+            display_name: technical_profile,
+            description: None,
+            path,
+            send_claims_in,
+            auth: AuthSpec::Inherit,
+            inputs: &[],
+            outputs: &[],
+            payload: None,
+            deadline_ms: None,
+            idempotent: false,
+            rust_fn: "",
+            module: "",
+        }
+    }
+
     /// The actix route path: `path` without any `?query` template.
     pub fn route_path(&self) -> &'static str {
         match self.path.find('?') {

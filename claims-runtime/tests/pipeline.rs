@@ -18,17 +18,9 @@ const fn input(
     required: bool,
 ) -> InputClaimSpec {
     InputClaimSpec {
-        id,
         partner,
-        data_type: dt,
         required,
-        default: None,
-        always_default: false,
-        resolver: None,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: id,
+        ..InputClaimSpec::new(id, dt)
     }
 }
 
@@ -40,40 +32,19 @@ struct Out {
 
 static OUT_CLAIMS: [OutputClaimSpec; 3] = [
     OutputClaimSpec {
-        id: "promoCode",
         partner: None,
-        data_type: DataType::String,
         always_present: true,
-        default: None,
-        always_default: false,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: "promo",
+        ..OutputClaimSpec::new("promoCode", DataType::String)
     },
     OutputClaimSpec {
-        id: "isNewMember",
         partner: Some("isNew"),
-        data_type: DataType::Boolean,
         always_present: true,
-        default: None,
-        always_default: false,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: "is_new",
+        ..OutputClaimSpec::new("isNewMember", DataType::Boolean)
     },
     OutputClaimSpec {
-        id: "displayName",
         partner: Some("contacts[0].person.name"),
-        data_type: DataType::String,
         always_present: false,
-        default: None,
-        always_default: false,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: "name",
+        ..OutputClaimSpec::new("displayName", DataType::String)
     },
 ];
 
@@ -101,19 +72,12 @@ static INPUTS: [InputClaimSpec; 4] = [
 
 const fn spec(mode: SendClaimsIn, path: &'static str) -> HandlerSpec {
     HandlerSpec {
-        technical_profile: "REST-Validate",
         display_name: "Validate",
-        description: None,
-        path,
-        send_claims_in: mode,
         auth: AuthSpec::None,
         inputs: &INPUTS,
         outputs: &OUT_CLAIMS,
-        payload: None,
         deadline_ms: Some(200),
-        idempotent: false,
-        rust_fn: "validate",
-        module: "pipeline",
+        ..HandlerSpec::new("REST-Validate", path, mode)
     }
 }
 

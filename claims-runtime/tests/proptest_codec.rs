@@ -17,19 +17,7 @@ use claims_runtime::{
 use proptest::prelude::*;
 
 const fn input(id: &'static str, dt: DataType) -> InputClaimSpec {
-    InputClaimSpec {
-        id,
-        partner: None,
-        data_type: dt,
-        required: true,
-        default: None,
-        always_default: false,
-        resolver: None,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: id,
-    }
+    InputClaimSpec::new(id, dt)
 }
 
 static INPUTS: [InputClaimSpec; 8] = [
@@ -45,19 +33,9 @@ static INPUTS: [InputClaimSpec; 8] = [
 
 const fn spec(mode: SendClaimsIn, path: &'static str) -> HandlerSpec {
     HandlerSpec {
-        technical_profile: "REST-Prop",
-        display_name: "Prop",
-        description: None,
-        path,
-        send_claims_in: mode,
         auth: AuthSpec::None,
         inputs: &INPUTS,
-        outputs: &[],
-        payload: None,
-        deadline_ms: None,
-        idempotent: false,
-        rust_fn: "prop",
-        module: "proptest",
+        ..HandlerSpec::new("REST-Prop", path, mode)
     }
 }
 

@@ -14,33 +14,13 @@ use claims_runtime::{
 
 const fn input(id: &'static str, data_type: DataType, required: bool) -> InputClaimSpec {
     InputClaimSpec {
-        id,
-        partner: None,
-        data_type,
         required,
-        default: None,
-        always_default: false,
-        resolver: None,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: id,
+        ..InputClaimSpec::new(id, data_type)
     }
 }
 
 const fn output(id: &'static str, data_type: DataType) -> OutputClaimSpec {
-    OutputClaimSpec {
-        id,
-        partner: None,
-        data_type,
-        always_present: true,
-        default: None,
-        always_default: false,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: id,
-    }
+    OutputClaimSpec::new(id, data_type)
 }
 
 /// The reply of the membership handlers.
@@ -95,19 +75,12 @@ static MEMBERSHIP_IN: [InputClaimSpec; 4] = [
 
 const fn membership(tp: &'static str, mode: SendClaimsIn, path: &'static str) -> HandlerSpec {
     HandlerSpec {
-        technical_profile: tp,
         display_name: "Get the membership",
-        description: None,
-        path,
-        send_claims_in: mode,
         auth: AuthSpec::None,
         inputs: &MEMBERSHIP_IN,
         outputs: &MEMBERSHIP_OUT,
-        payload: None,
         deadline_ms: Some(2_000),
-        idempotent: false,
-        rust_fn: "get_membership",
-        module: "emulator_fixtures",
+        ..HandlerSpec::new(tp, path, mode)
     }
 }
 

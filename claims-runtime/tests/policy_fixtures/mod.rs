@@ -11,53 +11,20 @@ use claims_runtime::{
 
 /// An input claim with every optional part unset.
 pub const fn input(id: &'static str, data_type: DataType) -> InputClaimSpec {
-    InputClaimSpec {
-        id,
-        partner: None,
-        data_type,
-        required: true,
-        default: None,
-        always_default: false,
-        resolver: None,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: id,
-    }
+    InputClaimSpec::new(id, data_type)
 }
 
 /// An output claim with every optional part unset.
 pub const fn output(id: &'static str, data_type: DataType) -> OutputClaimSpec {
-    OutputClaimSpec {
-        id,
-        partner: None,
-        data_type,
-        always_present: true,
-        default: None,
-        always_default: false,
-        display_name: None,
-        help: None,
-        input_type: None,
-        rust_name: id,
-    }
+    OutputClaimSpec::new(id, data_type)
 }
 
 /// A Body handler with no claims and auth `Inherit`.
 pub const fn handler(technical_profile: &'static str, path: &'static str) -> HandlerSpec {
     HandlerSpec {
-        technical_profile,
-        display_name: technical_profile,
-        description: None,
-        path,
-        send_claims_in: SendClaimsIn::Body,
-        auth: AuthSpec::Inherit,
-        inputs: &[],
-        outputs: &[],
-        payload: None,
-        deadline_ms: None,
-        idempotent: false,
         rust_fn: "handler",
         module: "fixtures",
+        ..HandlerSpec::new(technical_profile, path, SendClaimsIn::Body)
     }
 }
 
