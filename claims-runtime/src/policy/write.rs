@@ -9,7 +9,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::model::{
     ClaimRef, ClaimTypeDecl, ClaimsTransformationDecl, LocalizationDecl, PolicyDocument,
-    TechnicalProfileDecl,
+    TechnicalProfileDecl, TransformationClaim,
 };
 use super::{POLICY_NAMESPACE, POLICY_SCHEMA_VERSION, RESTFUL_PROVIDER_HANDLER};
 
@@ -107,21 +107,13 @@ impl PolicyDocument {
                     .write_inner_content(|w| {
                         // ClaimsSchema needs at least one ClaimType; ClaimsTransformations comes
                         // after Predicates, InputValidations and PredicateValidations.
-                        if !self.claim_types.is_empty() {
-                            w.create_element("ClaimsSchema").write_inner_content(|w| {
-                                self.claim_types
-                                    .iter()
-                                    .try_for_each(|c| write_claim_type(w, c))
-                            })?;
-                        }
-                        if !self.claims_transformations.is_empty() {
-                            w.create_element("ClaimsTransformations")
-                                .write_inner_content(|w| {
-                                    self.claims_transformations
-                                        .iter()
-                                        .try_for_each(|t| write_transformation(w, t))
-                                })?;
-                        }
+                        list(w, "ClaimsSchema", &self.claim_types, write_claim_type)?;
+                        list(
+                            w,
+                            "ClaimsTransformations",
+                            &self.claims_transformations,
+                            write_transformation,
+                        )?;
                         if let Some(l) = &self.localization {
                             // Schema order: ContentDefinitions, then Localization.
                             write_content_definitions(w, l)?;
@@ -382,6 +374,29 @@ fn write_claim_type(w: &mut W, c: &ClaimTypeDecl) -> io::Result<()> {
     Ok(())
 }
 
+/// `<name>` holding one child per item, written only when there are items (the schema's list
+/// containers require at least one child).
+fn list<T>(
+    w: &mut W,
+    name: &str,
+    items: &[T],
+    mut each: impl FnMut(&mut W, &T) -> io::Result<()>,
+) -> io::Result<()> {
+    if !items.is_empty() {
+        w.create_element(name)
+            .write_inner_content(|w| items.iter().try_for_each(|i| each(w, i)))?;
+    }
+    Ok(())
+}
+
+/// An empty element with attributes.
+fn empty<'a, const N: usize>(w: &mut W, name: &str, attrs: [(&str, &'a str); N]) -> io::Result<()> {
+    w.create_element(name)
+        .with_attributes(attrs)
+        .write_empty()?;
+    Ok(())
+}
+
 fn write_transformation(w: &mut W, t: &ClaimsTransformationDecl) -> io::Result<()> {
     w.create_element("ClaimsTransformation")
         .with_attributes([
@@ -389,54 +404,34 @@ fn write_transformation(w: &mut W, t: &ClaimsTransformationDecl) -> io::Result<(
             ("TransformationMethod", t.method.as_str()),
         ])
         .write_inner_content(|w| {
-            if !t.input_claims.is_empty() {
-                w.create_element("InputClaims").write_inner_content(|w| {
-                    for c in &t.input_claims {
-                        w.create_element("InputClaim")
-                            .with_attributes([
-                                ("ClaimTypeReferenceId", c.claim_type.as_str()),
-                                (
-                                    "TransformationClaimType",
-                                    c.transformation_claim_type.as_str(),
-                                ),
-                            ])
-                            .write_empty()?;
-                    }
-                    Ok(())
-                })?;
-            }
-            if !t.input_parameters.is_empty() {
-                w.create_element("InputParameters")
-                    .write_inner_content(|w| {
-                        for p in &t.input_parameters {
-                            w.create_element("InputParameter")
-                                .with_attributes([
-                                    ("Id", p.id.as_str()),
-                                    ("DataType", p.data_type.as_str()),
-                                    ("Value", p.value.as_str()),
-                                ])
-                                .write_empty()?;
-                        }
-                        Ok(())
-                    })?;
-            }
-            if !t.output_claims.is_empty() {
-                w.create_element("OutputClaims").write_inner_content(|w| {
-                    for c in &t.output_claims {
-                        w.create_element("OutputClaim")
-                            .with_attributes([
-                                ("ClaimTypeReferenceId", c.claim_type.as_str()),
-                                (
-                                    "TransformationClaimType",
-                                    c.transformation_claim_type.as_str(),
-                                ),
-                            ])
-                            .write_empty()?;
-                    }
-                    Ok(())
-                })?;
-            }
-            Ok(())
+            let claim = |name: &'static str| {
+                move |w: &mut W, c: &TransformationClaim| {
+                    empty(
+                        w,
+                        name,
+                        [
+                            ("ClaimTypeReferenceId", c.claim_type.as_str()),
+                            (
+                                "TransformationClaimType",
+                                c.transformation_claim_type.as_str(),
+                            ),
+                        ],
+                    )
+                }
+            };
+            list(w, "InputClaims", &t.input_claims, claim("InputClaim"))?;
+            list(w, "InputParameters", &t.input_parameters, |w, p| {
+                empty(
+                    w,
+                    "InputParameter",
+                    [
+                        ("Id", p.id.as_str()),
+                        ("DataType", p.data_type.as_str()),
+                        ("Value", p.value.as_str()),
+                    ],
+                )
+            })?;
+            list(w, "OutputClaims", &t.output_claims, claim("OutputClaim"))
         })?;
     Ok(())
 }
@@ -469,55 +464,40 @@ fn write_profile(w: &mut W, tp: &TechnicalProfileDecl) -> io::Result<()> {
                     ("Handler", RESTFUL_PROVIDER_HANDLER),
                 ])
                 .write_empty()?;
-            if !tp.metadata.is_empty() {
-                w.create_element("Metadata").write_inner_content(|w| {
-                    for (k, v) in &tp.metadata {
-                        w.create_element("Item")
-                            .with_attribute(("Key", k.as_str()))
-                            .write_text_content(BytesText::new(v))?;
-                    }
-                    Ok(())
-                })?;
-            }
-            if !tp.keys.is_empty() {
-                w.create_element("CryptographicKeys")
-                    .write_inner_content(|w| {
-                        for k in &tp.keys {
-                            w.create_element("Key")
-                                .with_attributes([
-                                    ("Id", k.id.as_str()),
-                                    ("StorageReferenceId", k.storage_reference_id.as_str()),
-                                ])
-                                .write_empty()?;
-                        }
-                        Ok(())
-                    })?;
-            }
-            if !tp.input_claims_transformations.is_empty() {
-                w.create_element("InputClaimsTransformations")
-                    .write_inner_content(|w| {
-                        for t in &tp.input_claims_transformations {
-                            w.create_element("InputClaimsTransformation")
-                                .with_attribute(("ReferenceId", t.as_str()))
-                                .write_empty()?;
-                        }
-                        Ok(())
-                    })?;
-            }
-            if !tp.input_claims.is_empty() {
-                w.create_element("InputClaims").write_inner_content(|w| {
-                    tp.input_claims
-                        .iter()
-                        .try_for_each(|c| write_claim_ref(w, "InputClaim", c))
-                })?;
-            }
-            if !tp.output_claims.is_empty() {
-                w.create_element("OutputClaims").write_inner_content(|w| {
-                    tp.output_claims
-                        .iter()
-                        .try_for_each(|c| write_claim_ref(w, "OutputClaim", c))
-                })?;
-            }
+            list(w, "Metadata", &tp.metadata, |w, (k, v)| {
+                w.create_element("Item")
+                    .with_attribute(("Key", k.as_str()))
+                    .write_text_content(BytesText::new(v))?;
+                Ok(())
+            })?;
+            list(w, "CryptographicKeys", &tp.keys, |w, k| {
+                empty(
+                    w,
+                    "Key",
+                    [
+                        ("Id", k.id.as_str()),
+                        ("StorageReferenceId", k.storage_reference_id.as_str()),
+                    ],
+                )
+            })?;
+            list(
+                w,
+                "InputClaimsTransformations",
+                &tp.input_claims_transformations,
+                |w, t| {
+                    empty(
+                        w,
+                        "InputClaimsTransformation",
+                        [("ReferenceId", t.as_str())],
+                    )
+                },
+            )?;
+            list(w, "InputClaims", &tp.input_claims, |w, c| {
+                write_claim_ref(w, "InputClaim", c)
+            })?;
+            list(w, "OutputClaims", &tp.output_claims, |w, c| {
+                write_claim_ref(w, "OutputClaim", c)
+            })?;
             if let Some(sm) = &tp.session_management {
                 w.create_element("UseTechnicalProfileForSessionManagement")
                     .with_attribute(("ReferenceId", sm.as_str()))
