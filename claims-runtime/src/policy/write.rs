@@ -390,7 +390,7 @@ fn list<T>(
 }
 
 /// An empty element with attributes.
-fn empty<'a, const N: usize>(w: &mut W, name: &str, attrs: [(&str, &'a str); N]) -> io::Result<()> {
+fn empty<const N: usize>(w: &mut W, name: &str, attrs: [(&str, &str); N]) -> io::Result<()> {
     w.create_element(name)
         .with_attributes(attrs)
         .write_empty()?;
