@@ -527,3 +527,43 @@ async fn jwt_replies_through_call_begin() {
     assert_eq!(server.hits(), 2);
     server.stop().await;
 }
+
+#[test]
+fn verified_token_cache_still_enforces_expiry_and_key_removal() {
+    let ks = keys();
+    let path = std::env::temp_dir().join(format!("claims-jwks-cache-{}.json", std::process::id()));
+    std::fs::write(&path, jwks(&[&ks[0]])).unwrap();
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    let mut e = jwt_env(&path.to_string_lossy(), "");
+    e.push(("CLAIMS_JWT_LEEWAY_SECONDS", "0".to_owned()));
+    let cfg = AuthConfig::load([s], env(e)).unwrap();
+
+    // Accepted twice: the second time from the verified-token cache.
+    let short = sign(&with(claims(), "exp", (now() + 2).into()));
+    assert!(cfg.authorize(s, &bearer(&short)).is_ok());
+    assert!(cfg.authorize(s, &bearer(&short)).is_ok());
+    // Once `exp` passes, the cached verification no longer counts.
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    assert_eq!(
+        cfg.authorize(s, &bearer(&short))
+            .unwrap_err()
+            .status()
+            .as_u16(),
+        401
+    );
+
+    // A cached token stops working as soon as its key leaves the key set.
+    let long = sign(&claims());
+    assert!(cfg.authorize(s, &bearer(&long)).is_ok());
+    std::fs::write(&path, jwks(&[&ks[1]])).unwrap();
+    // An unknown kid makes the validator reread the set (k1 is gone from it).
+    let _ = cfg.authorize(s, &bearer(&sign_with(&ks[1], "k2", &claims())));
+    assert_eq!(
+        cfg.authorize(s, &bearer(&long))
+            .unwrap_err()
+            .status()
+            .as_u16(),
+        401
+    );
+    std::fs::remove_file(&path).unwrap();
+}
