@@ -13,19 +13,8 @@ use claims_runtime::{AuthSpec, ClaimsConfig, HandlerSpec, SendClaimsIn};
 
 fn spec(tp: &'static str, auth: AuthSpec) -> &'static HandlerSpec {
     Box::leak(Box::new(HandlerSpec {
-        technical_profile: tp,
-        display_name: tp,
-        description: None,
-        path: "/guarded",
-        send_claims_in: SendClaimsIn::Body,
         auth,
-        inputs: &[],
-        outputs: &[],
-        payload: None,
-        deadline_ms: None,
-        idempotent: false,
-        rust_fn: "guarded",
-        module: "tests",
+        ..HandlerSpec::new(tp, "/guarded", SendClaimsIn::Body)
     }))
 }
 
