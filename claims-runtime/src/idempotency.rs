@@ -159,7 +159,11 @@ impl IdempotencyStore for MemoryStore {
 }
 
 /// The store key: technical profile, correlation id, and a hash of the claims as received.
-pub fn key(technical_profile: &str, correlation_id: &str, claims: &[&[u8]]) -> String {
+pub fn key<'a>(
+    technical_profile: &str,
+    correlation_id: &str,
+    claims: impl IntoIterator<Item = &'a [u8]>,
+) -> String {
     let mut h = DefaultHasher::new();
     for c in claims {
         c.hash(&mut h);
@@ -210,8 +214,17 @@ mod tests {
 
     #[test]
     fn keys_differ_by_claims() {
-        assert_ne!(key("REST-A", "c1", &[b"x"]), key("REST-A", "c1", &[b"y"]));
-        assert_ne!(key("REST-A", "c1", &[b"x"]), key("REST-B", "c1", &[b"x"]));
-        assert_eq!(key("REST-A", "c1", &[b"x"]), key("REST-A", "c1", &[b"x"]));
+        assert_ne!(
+            key("REST-A", "c1", [&b"x"[..]]),
+            key("REST-A", "c1", [&b"y"[..]])
+        );
+        assert_ne!(
+            key("REST-A", "c1", [&b"x"[..]]),
+            key("REST-B", "c1", [&b"x"[..]])
+        );
+        assert_eq!(
+            key("REST-A", "c1", [&b"x"[..]]),
+            key("REST-A", "c1", [&b"x"[..]])
+        );
     }
 }

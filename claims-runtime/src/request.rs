@@ -466,19 +466,21 @@ impl Call {
     }
 
     fn idempotency_key(&self, correlation_id: &str) -> String {
-        let mut parts: Vec<&[u8]> = vec![&self.body, self.req.query_string().as_bytes()];
-        let mut owned = Vec::new();
-        if self.spec.send_claims_in == SendClaimsIn::Header {
-            for c in self.spec.inputs {
-                for v in self.req.headers().get_all(c.wire()) {
-                    owned.push(v.as_bytes().to_vec());
-                }
-            }
-        } else if self.spec.send_claims_in == SendClaimsIn::Url {
-            owned.push(self.req.path().as_bytes().to_vec());
-        }
-        parts.extend(owned.iter().map(Vec::as_slice));
-        crate::idempotency::key(self.spec.technical_profile, correlation_id, &parts)
+        // Everything the claims can come from, hashed in place (no copies).
+        let headers = self
+            .spec
+            .inputs
+            .iter()
+            .filter(|_| self.spec.send_claims_in == SendClaimsIn::Header)
+            .flat_map(|c| self.req.headers().get_all(c.wire()))
+            .map(HeaderValue::as_bytes);
+        let path =
+            (self.spec.send_claims_in == SendClaimsIn::Url).then(|| self.req.path().as_bytes());
+        let parts = [&self.body[..], self.req.query_string().as_bytes()]
+            .into_iter()
+            .chain(headers)
+            .chain(path);
+        crate::idempotency::key(self.spec.technical_profile, correlation_id, parts)
     }
 
     /// The correlation id B2C sent, if the handler receives one.
@@ -512,11 +514,7 @@ impl Call {
         }
         let hint = self.locale_hint();
         let body = render_body(&self.config, &hint, &err, request_id);
-        Reply {
-            status: err.status(),
-            body: serde_json::to_vec(&body).unwrap_or_default(),
-            challenge: err.challenge().map(str::to_owned),
-        }
+        Reply::error(&err, &body)
     }
 }
 
@@ -571,6 +569,14 @@ struct Reply {
 }
 
 impl Reply {
+    fn error(err: &ClaimsError, body: &ErrorBody) -> Reply {
+        Reply {
+            status: err.status(),
+            body: serde_json::to_vec(body).unwrap_or_default(),
+            challenge: err.challenge().map(str::to_owned),
+        }
+    }
+
     fn into_http(self) -> HttpResponse {
         let mut resp = HttpResponse::build(self.status);
         resp.insert_header((
@@ -638,17 +644,7 @@ pub fn render_body(
 
 /// The HTTP reply for an error body.
 pub fn error_http(err: &ClaimsError, body: &ErrorBody) -> HttpResponse {
-    let mut resp = HttpResponse::build(err.status());
-    resp.insert_header((
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    ));
-    if let Some(ch) = err.challenge()
-        && let Ok(v) = HeaderValue::from_str(ch)
-    {
-        resp.insert_header((header::WWW_AUTHENTICATE, v));
-    }
-    resp.body(serde_json::to_vec(body).unwrap_or_default())
+    Reply::error(err, body).into_http()
 }
 
 fn encode_outputs<T: OutputClaims>(out: &T) -> Vec<u8> {
