@@ -27,7 +27,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
         .as_ref()
         .map(Spanned::from_lit)
         .unwrap_or_else(|| Spanned::new(format!("Generate{struct_name}"), input.ident.span()));
-    if !check::is_valid_claim_id(&claim_id.value) {
+    if !claims_core::grammar::is_valid_claim_id(&claim_id.value) {
         cx.error_at(
             claim_id.span,
             format!(
@@ -36,7 +36,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
             ),
         );
     }
-    if !check::is_valid_technical_profile(&transformation_id.value) {
+    if !claims_core::grammar::is_valid_technical_profile(&transformation_id.value) {
         cx.error_at(
             transformation_id.span,
             format!(

@@ -268,11 +268,3 @@ pub fn derive_output_claims(item: TokenStream) -> TokenStream {
 pub fn derive_claims_payload(item: TokenStream) -> TokenStream {
     derive_payload::expand(item.into()).into()
 }
-
-/// The claim resolvers the macros accept (for a test comparing them with the runtime's list).
-#[doc(hidden)]
-#[proc_macro]
-pub fn __resolver_list(_input: TokenStream) -> TokenStream {
-    let list = check::RESOLVERS;
-    quote::quote!(&[#(#list),*] as &[&str]).into()
-}

@@ -211,68 +211,7 @@ pub fn unraw(ident: &Ident) -> String {
     }
 }
 
-/// Splits a Rust name into words at underscores and lower-to-upper case boundaries
-/// (`get_membership`, `GetMembership`, `HTTPServer` -> `HTTP`, `Server`).
-pub fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in name.split('_').filter(|p| !p.is_empty()) {
-        let chars: Vec<char> = part.chars().collect();
-        let mut cur = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            if i > 0 && c.is_uppercase() {
-                let prev = chars[i - 1];
-                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-                if prev.is_lowercase()
-                    || prev.is_ascii_digit()
-                    || (prev.is_uppercase() && next_lower)
-                {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            cur.push(c);
-        }
-        if !cur.is_empty() {
-            out.push(cur);
-        }
-    }
-    out
-}
-
-fn capitalize(word: &str) -> String {
-    let lower = word.to_lowercase();
-    let mut chars = lower.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// `get_membership` -> `GetMembership`.
-pub fn pascal_case(name: &str) -> String {
-    words(name).iter().map(|w| capitalize(w)).collect()
-}
-
-/// `given_name` -> `givenName`; `RequestBody` -> `requestBody`.
-pub fn lower_camel_case(name: &str) -> String {
-    let mut out = String::new();
-    for (i, w) in words(name).iter().enumerate() {
-        if i == 0 {
-            out.push_str(&w.to_lowercase());
-        } else {
-            out.push_str(&capitalize(w));
-        }
-    }
-    out
-}
-
-/// `get_membership` -> `get-membership`.
-pub fn kebab_case(name: &str) -> String {
-    words(name)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("-")
-}
+pub use claims_core::names::{kebab_case, lower_camel_case, pascal_case};
 
 #[cfg(test)]
 mod tests {

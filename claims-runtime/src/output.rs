@@ -125,41 +125,13 @@ pub fn encode<T: OutputClaims>(value: &T) -> Vec<u8> {
     w.finish()
 }
 
-/// One segment of an output path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathSegment<'a> {
-    /// An object key.
-    Key(&'a str),
-    /// An array index.
-    Index(usize),
-}
+/// One segment of an output path (the one bracket-path grammar, from `claims-core`).
+pub use claims_core::grammar::Segment as PathSegment;
 
 /// Splits a bracket path (`contacts[0].person.name`) into segments. Invalid syntax yields
-/// `None`; the derive macro rejects such paths at compile time.
+/// `None`; the derive macro rejects such paths at compile time with the same grammar.
 pub fn try_parse_path(path: &str) -> Option<Vec<PathSegment<'_>>> {
-    let mut segs = Vec::new();
-    for part in path.split('.') {
-        let (key, mut rest) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if key.is_empty() && (segs.is_empty() || rest.is_empty()) {
-            return None;
-        }
-        if !key.is_empty() {
-            segs.push(PathSegment::Key(key));
-        }
-        while !rest.is_empty() {
-            let close = rest.find(']')?;
-            let idx: usize = rest.get(1..close)?.parse().ok()?;
-            segs.push(PathSegment::Index(idx));
-            rest = &rest[close + 1..];
-            if !rest.is_empty() && !rest.starts_with('[') {
-                return None;
-            }
-        }
-    }
-    if segs.is_empty() { None } else { Some(segs) }
+    claims_core::grammar::parse_bracket_path(path).ok()
 }
 
 fn parse_path(path: &str) -> Vec<PathSegment<'_>> {

@@ -153,55 +153,7 @@ impl Claims {
     }
 }
 
-/// A readable display name from a claim id: `givenName` -> `Given name`,
-/// `loyalty_number` -> `Loyalty number`, `userID` -> `User ID`.
-pub(crate) fn humanize(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    let mut words: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if matches!(c, '_' | '-' | '.' | ' ' | ':') {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
-        let boundary = c.is_uppercase()
-            && prev.is_some_and(|p| {
-                p.is_lowercase()
-                    || p.is_ascii_digit()
-                    || (p.is_uppercase() && next.is_some_and(char::is_lowercase))
-            });
-        if boundary && !cur.is_empty() {
-            words.push(std::mem::take(&mut cur));
-        }
-        cur.push(c);
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    let mut out = String::new();
-    for (i, w) in words.iter().enumerate() {
-        let acronym = w.chars().count() > 1 && w.chars().all(|c| !c.is_lowercase());
-        if i > 0 {
-            out.push(' ');
-        }
-        if acronym {
-            out.push_str(w);
-        } else if i == 0 {
-            let mut cs = w.chars();
-            if let Some(f) = cs.next() {
-                out.extend(f.to_uppercase());
-                out.extend(cs.flat_map(char::to_lowercase));
-            }
-        } else {
-            out.push_str(&w.to_lowercase());
-        }
-    }
-    if out.is_empty() { id.to_owned() } else { out }
-}
+pub(crate) use claims_core::names::humanize;
 
 /// The resolved authentication of a handler.
 fn resolve_auth(spec: &HandlerSpec, opts: &PolicyOptions) -> AuthSpec {
@@ -419,48 +371,49 @@ pub(crate) fn service_url(base_url: &str, path: &str) -> String {
 }
 
 fn metadata(spec: &HandlerSpec, auth: AuthSpec, opts: &PolicyOptions) -> Vec<(String, String)> {
+    use claims_core::metadata as k;
     let mut m = vec![
-        item("ServiceUrl", service_url(&opts.base_url, spec.path)),
-        item("SendClaimsIn", spec.send_claims_in.as_str()),
+        item(k::SERVICE_URL, service_url(&opts.base_url, spec.path)),
+        item(k::SEND_CLAIMS_IN, spec.send_claims_in.as_str()),
         item(
-            "AuthenticationType",
+            k::AUTHENTICATION_TYPE,
             auth.authentication_type().unwrap_or("None"),
         ),
     ];
     if matches!(auth, AuthSpec::None | AuthSpec::Inherit)
         && (!opts.production || opts.allow_insecure)
     {
-        m.push(item("AllowInsecureAuthInProduction", "true"));
+        m.push(item(k::ALLOW_INSECURE_AUTH_IN_PRODUCTION, "true"));
     }
     if let AuthSpec::BearerFromClaim(claim) = auth {
-        m.push(item("UseClaimAsBearerToken", claim));
+        m.push(item(k::USE_CLAIM_AS_BEARER_TOKEN, claim));
     }
     if let Some(p) = spec.payload {
-        m.push(item("ClaimUsedForRequestPayload", p.claim_id));
+        m.push(item(k::CLAIM_USED_FOR_REQUEST_PAYLOAD, p.claim_id));
     }
     if spec.uses_resolvers() {
-        m.push(item("IncludeClaimResolvingInClaimsHandling", "true"));
+        m.push(item(k::INCLUDE_CLAIM_RESOLVING, "true"));
     }
     if spec.uses_nested_outputs() {
-        m.push(item("ResolveJsonPathsInJsonTokens", "true"));
+        m.push(item(k::RESOLVE_JSON_PATHS, "true"));
     }
     if opts.debug_mode {
-        m.push(item("DebugMode", "true"));
+        m.push(item(k::DEBUG_MODE, "true"));
     }
     m.push(item(
-        "DefaultUserMessageIfRequestFailed",
+        k::DEFAULT_USER_MESSAGE_IF_REQUEST_FAILED,
         opts.messages.request_failed.as_str(),
     ));
     m.push(item(
-        "UserMessageIfRequestTimeout",
+        k::USER_MESSAGE_IF_REQUEST_TIMEOUT,
         opts.messages.request_timeout.as_str(),
     ));
     m.push(item(
-        "UserMessageIfDnsResolutionFailed",
+        k::USER_MESSAGE_IF_DNS_RESOLUTION_FAILED,
         opts.messages.dns_resolution_failed.as_str(),
     ));
     m.push(item(
-        "UserMessageIfCircuitOpen",
+        k::USER_MESSAGE_IF_CIRCUIT_OPEN,
         opts.messages.circuit_open.as_str(),
     ));
     for (k, v) in &opts.extra_metadata {
@@ -469,22 +422,24 @@ fn metadata(spec: &HandlerSpec, auth: AuthSpec, opts: &PolicyOptions) -> Vec<(St
     m
 }
 
+/// The key ids come from [`AuthSpec::key_ids`]; the storage references from the options.
 fn keys(auth: AuthSpec, opts: &PolicyOptions) -> Vec<CryptographicKey> {
-    let key = |id: &str, storage: &str| CryptographicKey {
-        id: id.to_owned(),
-        storage_reference_id: storage.to_owned(),
-    };
+    use claims_core::metadata::keys as ids;
     let k = &opts.keys;
-    match auth {
-        AuthSpec::Basic => vec![
-            key("BasicAuthenticationUsername", &k.basic_username),
-            key("BasicAuthenticationPassword", &k.basic_password),
-        ],
-        AuthSpec::Bearer => vec![key("BearerAuthenticationToken", &k.bearer_token)],
-        AuthSpec::ApiKeyHeader(h) => vec![key(h, &k.api_key)],
-        AuthSpec::ClientCertificate => vec![key("ClientCertificate", &k.client_certificate)],
-        AuthSpec::None | AuthSpec::Inherit | AuthSpec::BearerFromClaim(_) => Vec::new(),
-    }
+    auth.key_ids()
+        .into_iter()
+        .map(|id| CryptographicKey {
+            id: id.to_owned(),
+            storage_reference_id: match id {
+                ids::BASIC_USERNAME => &k.basic_username,
+                ids::BASIC_PASSWORD => &k.basic_password,
+                ids::BEARER_TOKEN => &k.bearer_token,
+                ids::CLIENT_CERTIFICATE => &k.client_certificate,
+                _ => &k.api_key,
+            }
+            .clone(),
+        })
+        .collect()
 }
 
 /// The `GenerateJson` transformation of a payload: claims without a value of their own become
@@ -515,21 +470,5 @@ fn generate_json(p: &PayloadSpec) -> ClaimsTransformationDecl {
             claim_type: p.claim_id.to_owned(),
             transformation_claim_type: "outputClaim".to_owned(),
         }],
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::humanize;
-
-    #[test]
-    fn humanizes_ids() {
-        assert_eq!(humanize("givenName"), "Given name");
-        assert_eq!(humanize("loyalty_number"), "Loyalty number");
-        assert_eq!(humanize("isNewMember"), "Is new member");
-        assert_eq!(humanize("userID"), "User ID");
-        assert_eq!(humanize("HTTPStatus"), "HTTP status");
-        assert_eq!(humanize("email"), "Email");
-        assert_eq!(humanize("address2Line"), "Address2 line");
     }
 }

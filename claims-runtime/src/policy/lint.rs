@@ -12,32 +12,10 @@ use super::PolicyOptions;
 use super::model::{PolicyDocument, TechnicalProfileDecl};
 use crate::descriptor::{DataType, UserInputType, resolvers};
 
-/// The documented RESTful technical profile metadata keys (CONTRACT.md 2.1 and 2.3).
-///
-/// `ClaimsFormat` is documented as unused and deliberately left out.
-pub const KNOWN_METADATA_KEYS: &[&str] = &[
-    "ServiceUrl",
-    "AuthenticationType",
-    "AllowInsecureAuthInProduction",
-    "SendClaimsIn",
-    "ClaimUsedForRequestPayload",
-    "DebugMode",
-    "IncludeClaimResolvingInClaimsHandling",
-    "ResolveJsonPathsInJsonTokens",
-    "UseClaimAsBearerToken",
-    "DefaultUserMessageIfRequestFailed",
-    "UserMessageIfCircuitOpen",
-    "UserMessageIfDnsResolutionFailed",
-    "UserMessageIfRequestTimeout",
-];
-
-/// `Key Id`s with a fixed meaning; any other key id is an API-key header name.
-const FIXED_KEY_IDS: &[&str] = &[
-    "BasicAuthenticationUsername",
-    "BasicAuthenticationPassword",
-    "BearerAuthenticationToken",
-    "ClientCertificate",
-];
+/// The documented RESTful technical profile metadata keys (`ClaimsFormat`, documented as unused,
+/// is left out).
+pub use claims_core::metadata::KNOWN as KNOWN_METADATA_KEYS;
+use claims_core::metadata::keys::FIXED as FIXED_KEY_IDS;
 
 /// Whether `s` matches the schema's `TenantId` pattern `[A-Za-z0-9\.]{3,63}`.
 pub fn is_valid_tenant_id(s: &str) -> bool {
@@ -65,19 +43,10 @@ pub fn is_valid_policy_id(s: &str) -> bool {
 
 /// The `{placeholder}` names in a `ServiceUrl`, in order.
 pub fn url_placeholders(url: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = url;
-    while let Some(i) = rest.find('{') {
-        let after = &rest[i + 1..];
-        match after.find('}') {
-            Some(j) => {
-                out.push(&after[..j]);
-                rest = &after[j + 1..];
-            }
-            None => break,
-        }
-    }
-    out
+    claims_core::grammar::scan_placeholders(url)
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect()
 }
 
 /// Checks `doc` (built with `opts`); returns one message per problem.

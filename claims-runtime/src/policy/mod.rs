@@ -26,7 +26,7 @@ pub use model::{
 };
 
 /// The `Handler` attribute of the RESTful provider's `<Protocol>` element.
-pub const RESTFUL_PROVIDER_HANDLER: &str = "Web.TPEngine.Providers.RestfulProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null";
+pub use claims_core::metadata::RESTFUL_PROVIDER_HANDLER;
 
 /// The policy namespace (`xmlns` of `TrustFrameworkPolicy`).
 pub const POLICY_NAMESPACE: &str = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";

@@ -285,45 +285,7 @@ pub(crate) fn resolve_text(
     Ok(out)
 }
 
-/// The LCID .NET reports for a culture tag; `4096` when unknown.
+/// The LCID .NET reports for a culture tag; `4096` (custom, unspecified) when unknown.
 fn lcid_of(tag: &str) -> u32 {
-    const TABLE: &[(&str, u32)] = &[
-        ("en", 9),
-        ("fr", 12),
-        ("de", 7),
-        ("es", 10),
-        ("it", 16),
-        ("nl", 19),
-        ("pt", 22),
-        ("ja", 17),
-        ("ko", 18),
-        ("ru", 25),
-        ("pl", 21),
-        ("sv", 29),
-        ("zh-hans", 4),
-        ("zh-hant", 31748),
-        ("en-us", 1033),
-        ("en-gb", 2057),
-        ("de-de", 1031),
-        ("fr-fr", 1036),
-        ("fr-ca", 3084),
-        ("es-es", 3082),
-        ("it-it", 1040),
-        ("nl-nl", 1043),
-        ("pt-br", 1046),
-        ("pt-pt", 2070),
-        ("ru-ru", 1049),
-        ("ja-jp", 1041),
-        ("ko-kr", 1042),
-        ("zh-cn", 2052),
-        ("zh-tw", 1028),
-        ("pl-pl", 1045),
-        ("sv-se", 1053),
-    ];
-    let t = tag.to_ascii_lowercase().replace('_', "-");
-    TABLE
-        .iter()
-        .find(|(k, _)| *k == t)
-        .map(|(_, v)| *v)
-        .unwrap_or(4096)
+    claims_core::culture::tag_to_lcid(tag).unwrap_or(4096)
 }

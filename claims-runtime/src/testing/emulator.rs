@@ -1,5 +1,12 @@
 //! The emulator: builds the request B2C would send from the policy XML, calls the service, and
 //! reads the reply the way B2C does.
+//!
+//! Names (metadata keys, key ids, the LCID table, `{placeholder}` scanning) come from
+//! `claims-core`, like everywhere else. Where B2C is more lenient than the macros, the emulator
+//! deliberately reads the XML on its own, as B2C would: resolver tokens are any `{Kind:Name}`
+//! (`has_resolver`), output paths follow Json.NET's `SelectToken` (`values::select_path`: a dotted
+//! integer is a property name), and `GenerateJson` paths accept any key text
+//! (`values::insert_dot_path`). A policy written by hand can hold what the macros refuse.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -23,6 +30,8 @@ use super::values::{
     text_values, typed_from_text,
 };
 use crate::policy::parse::{ParseError, ParsedClaim, ParsedPolicy, ParsedProfile, read_policy};
+use base64::Engine as _;
+use claims_core::metadata as md;
 
 /// Unreserved characters stay, everything else is percent-encoded.
 const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
@@ -524,8 +533,8 @@ impl Emulator {
             None => {
                 let secs = self.options.timeout.as_secs_f64();
                 let (msg, leaks) = match profile
-                    .metadata("UserMessageIfRequestTimeout")
-                    .or_else(|| profile.metadata("DefaultUserMessageIfRequestFailed"))
+                    .metadata(md::USER_MESSAGE_IF_REQUEST_TIMEOUT)
+                    .or_else(|| profile.metadata(md::DEFAULT_USER_MESSAGE_IF_REQUEST_FAILED))
                 {
                     Some(m) => (m.to_owned(), false),
                     None => (
@@ -573,13 +582,13 @@ impl Emulator {
             ));
         }
         let meta = |k: &str| metadata(profile, k);
-        let Some(service_url) = meta("ServiceUrl") else {
+        let Some(service_url) = meta(md::SERVICE_URL) else {
             return Err(not_sent(
                 Some("AADB2C90023"),
                 format!("Profile '{tp}' does not contain the required metadata key 'ServiceUrl'."),
             ));
         };
-        let Some(auth) = meta("AuthenticationType") else {
+        let Some(auth) = meta(md::AUTHENTICATION_TYPE) else {
             return Err(not_sent(
                 Some("AADB2C90023"),
                 format!(
@@ -587,7 +596,9 @@ impl Emulator {
                 ),
             ));
         };
-        let mode = meta("SendClaimsIn").unwrap_or("Body").to_ascii_lowercase();
+        let mode = meta(md::SEND_CLAIMS_IN)
+            .unwrap_or("Body")
+            .to_ascii_lowercase();
         if !matches!(
             mode.as_str(),
             "body" | "form" | "header" | "url" | "querystring"
@@ -597,7 +608,7 @@ impl Emulator {
                 format!("SendClaimsIn '{mode}' of '{tp}' is not a supported value"),
             ));
         }
-        let resolving = profile_flag(profile, "IncludeClaimResolvingInClaimsHandling");
+        let resolving = profile_flag(profile, md::INCLUDE_CLAIM_RESOLVING);
 
         // 1. Input claims transformations (GenerateJson) on a working copy of the bag.
         let mut work = bag.clone();
@@ -688,10 +699,10 @@ impl Emulator {
         match auth.to_ascii_lowercase().as_str() {
             "none" => {}
             "basic" => {
-                let user_ref = key_ref("BasicAuthenticationUsername")
-                    .ok_or_else(|| missing_key("BasicAuthenticationUsername"))?;
-                let pass_ref = key_ref("BasicAuthenticationPassword")
-                    .ok_or_else(|| missing_key("BasicAuthenticationPassword"))?;
+                let user_ref = key_ref(md::keys::BASIC_USERNAME)
+                    .ok_or_else(|| missing_key(md::keys::BASIC_USERNAME))?;
+                let pass_ref = key_ref(md::keys::BASIC_PASSWORD)
+                    .ok_or_else(|| missing_key(md::keys::BASIC_PASSWORD))?;
                 let user = self
                     .keys
                     .by_reference
@@ -708,11 +719,14 @@ impl Emulator {
                     .ok_or_else(|| missing_key(&pass_ref))?;
                 headers.push((
                     "Authorization".to_owned(),
-                    format!("Basic {}", base64(format!("{user}:{pass}").as_bytes())),
+                    format!(
+                        "Basic {}",
+                        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+                    ),
                 ));
             }
             "bearer" => {
-                let token = if let Some(claim) = meta("UseClaimAsBearerToken") {
+                let token = if let Some(claim) = meta(md::USE_CLAIM_AS_BEARER_TOKEN) {
                     let listed = profile.input_claims.iter().any(|c| c.claim_type == claim);
                     match work.get(claim).filter(|v| !v.is_empty()) {
                         Some(v) if listed => v.as_text(),
@@ -731,8 +745,8 @@ impl Emulator {
                         }
                     }
                 } else {
-                    let r = key_ref("BearerAuthenticationToken")
-                        .ok_or_else(|| missing_key("BearerAuthenticationToken"))?;
+                    let r = key_ref(md::keys::BEARER_TOKEN)
+                        .ok_or_else(|| missing_key(md::keys::BEARER_TOKEN))?;
                     self.keys
                         .by_reference
                         .get(&r)
@@ -758,8 +772,8 @@ impl Emulator {
                 headers.push((header, secret));
             }
             "clientcertificate" => {
-                let r =
-                    key_ref("ClientCertificate").ok_or_else(|| missing_key("ClientCertificate"))?;
+                let r = key_ref(md::keys::CLIENT_CERTIFICATE)
+                    .ok_or_else(|| missing_key(md::keys::CLIENT_CERTIFICATE))?;
                 let label = self
                     .keys
                     .by_reference
@@ -800,7 +814,7 @@ impl Emulator {
                 (c, v, dt)
             })
             .collect();
-        let payload_claim = meta("ClaimUsedForRequestPayload");
+        let payload_claim = meta(md::CLAIM_USED_FOR_REQUEST_PAYLOAD);
         let mut url = service_url.to_owned();
         let mut body = Vec::new();
         let method;
@@ -970,7 +984,7 @@ impl Emulator {
                     .get("status")
                     .and_then(status_number)
                     .is_some_and(|s| s >= 400);
-            let resolve_paths = profile_flag(profile, "ResolveJsonPathsInJsonTokens");
+            let resolve_paths = profile_flag(profile, md::RESOLVE_JSON_PATHS);
             for c in &profile.output_claims {
                 let wire = c.wire();
                 let dt = self
@@ -1059,7 +1073,7 @@ impl Emulator {
             }
             return out;
         }
-        let auth = metadata(profile, "AuthenticationType")
+        let auth = metadata(profile, md::AUTHENTICATION_TYPE)
             .unwrap_or("None")
             .to_ascii_lowercase();
         if status == 401 || status == 403 {
@@ -1110,7 +1124,7 @@ impl Emulator {
                 out.warnings
                     .push("the error body lacks the required `version` string".to_owned());
             }
-            let debug = profile_flag(profile, "DebugMode").then(|| {
+            let debug = profile_flag(profile, md::DEBUG_MODE).then(|| {
                 let s = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_owned);
                 DebugFields {
                     code: s("code"),
@@ -1218,7 +1232,7 @@ fn status_number(v: &Value) -> Option<i64> {
 
 /// `DefaultUserMessageIfRequestFailed`, else B2C's built-in text (which shows the URL).
 fn request_failed(profile: &ParsedProfile, url: &str) -> (String, bool) {
-    match metadata(profile, "DefaultUserMessageIfRequestFailed") {
+    match metadata(profile, md::DEFAULT_USER_MESSAGE_IF_REQUEST_FAILED) {
         Some(m) => (m.to_owned(), false),
         None => (
             format!(
@@ -1254,19 +1268,12 @@ fn aadb2c90075(tp: &str, order: u32, status: u16) -> String {
     )
 }
 
+/// A `GenerateJson` dot path rewritten with brackets (for a hint), or the path as it is.
 fn bracketize(path: &str) -> String {
-    let mut out = String::new();
-    for (i, seg) in path.split('.').enumerate() {
-        if i > 0 && !seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit()) {
-            out.push_str(&format!("[{seg}]"));
-        } else {
-            if i > 0 {
-                out.push('.');
-            }
-            out.push_str(seg);
-        }
-    }
-    out
+    claims_core::grammar::parse_dot_path(path).map_or_else(
+        |_| path.to_owned(),
+        |segs| claims_core::grammar::render_bracket(&segs),
+    )
 }
 
 fn pairs(inputs: &[(&ParsedClaim, ClaimValue, String)]) -> String {
@@ -1289,17 +1296,11 @@ fn substitute_url(
     warnings: &mut Vec<String>,
 ) -> String {
     let mut out = String::new();
-    let mut rest = url;
+    let mut last = 0;
     let mut used = Vec::new();
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let Some(end) = after.find('}') else {
-            out.push_str(after);
-            rest = "";
-            break;
-        };
-        let name = &after[1..end];
+    for (range, name) in claims_core::grammar::scan_placeholders(url) {
+        out.push_str(&url[last..range.start]);
+        last = range.end;
         match inputs.iter().find(|(c, _, _)| c.wire() == name) {
             Some((c, v, dt)) => {
                 used.push(c.claim_type.clone());
@@ -1312,9 +1313,8 @@ fn substitute_url(
                 ));
             }
         }
-        rest = &after[end + 1..];
     }
-    out.push_str(rest);
+    out.push_str(&url[last..]);
     for (c, _, _) in inputs {
         if !used.contains(&c.claim_type) {
             warnings.push(format!(
@@ -1343,44 +1343,9 @@ fn split_url(url: &str) -> (String, String) {
     }
 }
 
-fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"alice:s3cret"), "YWxpY2U6czNjcmV0");
-    }
 
     #[test]
     fn urls_split_and_bracketize() {

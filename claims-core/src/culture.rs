@@ -1,0 +1,199 @@
+//! Cultures: Windows LCIDs (`{Culture:LCID}`) and language tags, one table for the runtime's
+//! language negotiation and the emulator's resolvers.
+//!
+//! Values from Microsoft's MS-LCID tables. The table covers every language of B2C's language
+//! list with its neutral LCID and its main specific LCIDs, plus a few common regional variants.
+//! `4096` (`LOCALE_CUSTOM_UNSPECIFIED`), `127` (invariant culture) and the `LOCALE_*_DEFAULT`
+//! pseudo ids map to nothing, so negotiation moves on to the next source.
+
+/// `(lcid, tag)`, sorted by lcid for binary search.
+pub static LCIDS: &[(u32, &str)] = &[
+    (1, "ar"),
+    (2, "bg"),
+    (3, "ca"),
+    (4, "zh-Hans"),
+    (5, "cs"),
+    (6, "da"),
+    (7, "de"),
+    (8, "el"),
+    (9, "en"),
+    (10, "es"),
+    (11, "fi"),
+    (12, "fr"),
+    (13, "he"),
+    (14, "hu"),
+    (16, "it"),
+    (17, "ja"),
+    (18, "ko"),
+    (19, "nl"),
+    (20, "no"),
+    (21, "pl"),
+    (22, "pt"),
+    (24, "ro"),
+    (25, "ru"),
+    (26, "hr"),
+    (27, "sk"),
+    (29, "sv"),
+    (30, "th"),
+    (31, "tr"),
+    (33, "id"),
+    (34, "uk"),
+    (36, "sl"),
+    (37, "et"),
+    (38, "lv"),
+    (39, "lt"),
+    (42, "vi"),
+    (45, "eu"),
+    (57, "hi"),
+    (62, "ms"),
+    (63, "kk"),
+    (69, "bn"),
+    (70, "pa"),
+    (71, "gu"),
+    (73, "ta"),
+    (74, "te"),
+    (75, "kn"),
+    (76, "ml"),
+    (78, "mr"),
+    (82, "cy"),
+    (86, "gl"),
+    (1025, "ar-SA"),
+    (1026, "bg-BG"),
+    (1027, "ca-ES"),
+    (1028, "zh-Hant-TW"),
+    (1029, "cs-CZ"),
+    (1030, "da-DK"),
+    (1031, "de-DE"),
+    (1032, "el-GR"),
+    (1033, "en-US"),
+    // es-ES with the traditional sort order.
+    (1034, "es-ES"),
+    (1035, "fi-FI"),
+    (1036, "fr-FR"),
+    (1037, "he-IL"),
+    (1038, "hu-HU"),
+    (1040, "it-IT"),
+    (1041, "ja-JP"),
+    (1042, "ko-KR"),
+    (1043, "nl-NL"),
+    (1044, "nb-NO"),
+    (1045, "pl-PL"),
+    (1046, "pt-BR"),
+    (1048, "ro-RO"),
+    (1049, "ru-RU"),
+    (1050, "hr-HR"),
+    (1051, "sk-SK"),
+    (1053, "sv-SE"),
+    (1054, "th-TH"),
+    (1055, "tr-TR"),
+    (1057, "id-ID"),
+    (1058, "uk-UA"),
+    (1060, "sl-SI"),
+    (1061, "et-EE"),
+    (1062, "lv-LV"),
+    (1063, "lt-LT"),
+    (1066, "vi-VN"),
+    (1069, "eu-ES"),
+    (1081, "hi-IN"),
+    (1086, "ms-MY"),
+    (1087, "kk-KZ"),
+    (1093, "bn-IN"),
+    (1094, "pa-IN"),
+    (1095, "gu-IN"),
+    (1097, "ta-IN"),
+    (1098, "te-IN"),
+    (1099, "kn-IN"),
+    (1100, "ml-IN"),
+    (1102, "mr-IN"),
+    (1106, "cy-GB"),
+    (1110, "gl-ES"),
+    (2049, "ar-IQ"),
+    (2052, "zh-Hans-CN"),
+    (2055, "de-CH"),
+    (2057, "en-GB"),
+    (2058, "es-MX"),
+    (2060, "fr-BE"),
+    (2064, "it-CH"),
+    (2067, "nl-BE"),
+    (2068, "nn-NO"),
+    (2070, "pt-PT"),
+    (2074, "sr-Latn-CS"),
+    (2110, "ms-BN"),
+    (2117, "bn-BD"),
+    (3073, "ar-EG"),
+    (3076, "zh-Hant-HK"),
+    (3079, "de-AT"),
+    (3081, "en-AU"),
+    (3082, "es-ES"),
+    (3084, "fr-CA"),
+    (3098, "sr-Cyrl-CS"),
+    (4100, "zh-Hans-SG"),
+    (4105, "en-CA"),
+    (4108, "fr-CH"),
+    (5124, "zh-Hant-MO"),
+    (5129, "en-NZ"),
+    (6153, "en-IE"),
+    (7177, "en-ZA"),
+    (9226, "es-CO"),
+    (9242, "sr-Latn-RS"),
+    (10266, "sr-Cyrl-RS"),
+    (11274, "es-AR"),
+    (16393, "en-IN"),
+    (21514, "es-US"),
+    (27674, "sr-Cyrl"),
+    (28698, "sr-Latn"),
+    (30724, "zh"),
+    (30740, "nn"),
+    (31748, "zh-Hant"),
+    (31764, "nb"),
+    (31770, "sr"),
+];
+
+/// The language tag of a Windows LCID given as decimal text (`"1036"` → `fr-FR`), or `0x`-hex.
+///
+/// Unknown ids, `4096` and anything that is not a number give `None`.
+pub fn lcid_to_tag(lcid: &str) -> Option<&'static str> {
+    let s = lcid.trim();
+    if s.is_empty() || s.len() > 10 {
+        return None;
+    }
+    let n = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+        None => s.parse::<u32>().ok()?,
+    };
+    LCIDS
+        .binary_search_by_key(&n, |(id, _)| *id)
+        .ok()
+        .map(|i| LCIDS[i].1)
+}
+
+/// The LCID of a language tag (case-insensitive, `_` read as `-`), as .NET reports it for
+/// `{Culture:LCID}`; `None` when the table does not have it.
+pub fn tag_to_lcid(tag: &str) -> Option<u32> {
+    let t = tag.trim().replace('_', "-");
+    LCIDS
+        .iter()
+        .find(|(_, k)| k.eq_ignore_ascii_case(&t))
+        .map(|(id, _)| *id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups() {
+        assert!(LCIDS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(lcid_to_tag("1033"), Some("en-US"));
+        assert_eq!(lcid_to_tag(" 1036 "), Some("fr-FR"));
+        assert_eq!(lcid_to_tag("0x0407"), Some("de-DE"));
+        assert_eq!(lcid_to_tag("4096"), None);
+        assert_eq!(lcid_to_tag("-1"), None);
+        assert_eq!(lcid_to_tag("99999999999"), None);
+        assert_eq!(lcid_to_tag("abc"), None);
+        assert_eq!(tag_to_lcid("fr-fr"), Some(1036));
+        assert_eq!(tag_to_lcid("pt_BR"), Some(1046));
+        assert_eq!(tag_to_lcid("zh-hant"), Some(31748));
+        assert_eq!(tag_to_lcid("xx-YY"), None);
+    }
+}

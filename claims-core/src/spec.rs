@@ -1,0 +1,443 @@
+//! The static descriptor of a handler: the one source of truth read by the macros, routing,
+//! decoding, policy export and the emulators.
+//!
+//! `#[claims_handler]` emits one [`HandlerSpec`] per function and `#[derive(OutputClaims)]` one
+//! [`OutputClaimSpec`] slice per struct. Everything here is plain `'static` data so it can live in
+//! statics and be read without allocation.
+
+use std::fmt;
+
+/// How B2C transports input claims (`SendClaimsIn` metadata). It also fixes the HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SendClaimsIn {
+    /// POST, JSON object body, one property per claim.
+    Body,
+    /// POST, `application/x-www-form-urlencoded` body.
+    Form,
+    /// GET, one request header per claim.
+    Header,
+    /// GET, claims substituted into `{placeholders}` of the ServiceUrl.
+    Url,
+    /// GET, claims appended as query parameters.
+    QueryString,
+}
+
+impl SendClaimsIn {
+    /// The metadata value written into the policy.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SendClaimsIn::Body => "Body",
+            SendClaimsIn::Form => "Form",
+            SendClaimsIn::Header => "Header",
+            SendClaimsIn::Url => "Url",
+            SendClaimsIn::QueryString => "QueryString",
+        }
+    }
+
+    /// `true` for the POST modes (Body, Form); the others use GET.
+    pub const fn is_post(self) -> bool {
+        matches!(self, SendClaimsIn::Body | SendClaimsIn::Form)
+    }
+
+    /// The HTTP method B2C uses for this mode.
+    pub const fn http_method(self) -> &'static str {
+        if self.is_post() { "POST" } else { "GET" }
+    }
+}
+
+impl fmt::Display for SendClaimsIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A B2C ClaimType `DataType` usable with REST technical profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataType {
+    /// `string`
+    String,
+    /// `boolean`
+    Boolean,
+    /// `int` (32-bit)
+    Int,
+    /// `long` (64-bit)
+    Long,
+    /// `date` (ISO 8601 date)
+    Date,
+    /// `dateTime` (ISO 8601 date-time, UTC)
+    DateTime,
+    /// `duration`
+    Duration,
+    /// `stringCollection`
+    StringCollection,
+    /// `phoneNumber`
+    PhoneNumber,
+}
+
+impl DataType {
+    /// Every data type, in declaration order.
+    pub const ALL: [DataType; 9] = [
+        DataType::String,
+        DataType::Boolean,
+        DataType::Int,
+        DataType::Long,
+        DataType::Date,
+        DataType::DateTime,
+        DataType::Duration,
+        DataType::StringCollection,
+        DataType::PhoneNumber,
+    ];
+
+    /// The XML spelling (`<DataType>…</DataType>`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DataType::String => "string",
+            DataType::Boolean => "boolean",
+            DataType::Int => "int",
+            DataType::Long => "long",
+            DataType::Date => "date",
+            DataType::DateTime => "dateTime",
+            DataType::Duration => "duration",
+            DataType::StringCollection => "stringCollection",
+            DataType::PhoneNumber => "phoneNumber",
+        }
+    }
+
+    /// Parses the XML spelling (exact case, as the schema requires).
+    pub fn from_xml(s: &str) -> Option<DataType> {
+        DataType::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+impl fmt::Display for DataType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `UserInputType` of a ClaimType declaration (only for claims also shown on a self-asserted page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserInputType {
+    /// `TextBox`
+    TextBox,
+    /// `EmailBox`
+    EmailBox,
+    /// `DateTimeDropdown`
+    DateTimeDropdown,
+    /// `RadioSingleSelect`
+    RadioSingleSelect,
+    /// `DropdownSingleSelect`
+    DropdownSingleSelect,
+    /// `CheckboxMultiSelect`
+    CheckboxMultiSelect,
+    /// `Password`
+    Password,
+    /// `Readonly`
+    Readonly,
+    /// `Button`
+    Button,
+    /// `Paragraph`
+    Paragraph,
+}
+
+impl UserInputType {
+    /// The XML spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            UserInputType::TextBox => "TextBox",
+            UserInputType::EmailBox => "EmailBox",
+            UserInputType::DateTimeDropdown => "DateTimeDropdown",
+            UserInputType::RadioSingleSelect => "RadioSingleSelect",
+            UserInputType::DropdownSingleSelect => "DropdownSingleSelect",
+            UserInputType::CheckboxMultiSelect => "CheckboxMultiSelect",
+            UserInputType::Password => "Password",
+            UserInputType::Readonly => "Readonly",
+            UserInputType::Button => "Button",
+            UserInputType::Paragraph => "Paragraph",
+        }
+    }
+}
+
+/// How B2C authenticates to the service (`AuthenticationType` metadata).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthSpec {
+    /// Not declared on the handler: use the app-wide default.
+    Inherit,
+    /// `None`: anonymous.
+    None,
+    /// `Basic`: `Authorization: Basic …` from two policy keys.
+    Basic,
+    /// `Bearer` with the token from a policy key (`BearerAuthenticationToken`).
+    Bearer,
+    /// `Bearer` with the token taken from an input claim (`UseClaimAsBearerToken`); the claim type id.
+    BearerFromClaim(&'static str),
+    /// `ApiKeyHeader`: the header name, which is also the cryptographic key Id.
+    ApiKeyHeader(&'static str),
+    /// `ClientCertificate`: mutual TLS.
+    ClientCertificate,
+}
+
+impl AuthSpec {
+    /// The `AuthenticationType` metadata value, `None` for [`AuthSpec::Inherit`].
+    pub const fn authentication_type(self) -> Option<&'static str> {
+        match self {
+            AuthSpec::Inherit => None,
+            AuthSpec::None => Some("None"),
+            AuthSpec::Basic => Some("Basic"),
+            AuthSpec::Bearer | AuthSpec::BearerFromClaim(_) => Some("Bearer"),
+            AuthSpec::ApiKeyHeader(_) => Some("ApiKeyHeader"),
+            AuthSpec::ClientCertificate => Some("ClientCertificate"),
+        }
+    }
+
+    /// The `CryptographicKeys` key ids this scheme needs in the policy, in XML order (an
+    /// API-key header's key id is the header name).
+    pub fn key_ids(self) -> Vec<&'static str> {
+        use crate::metadata::keys;
+        match self {
+            AuthSpec::Basic => vec![keys::BASIC_USERNAME, keys::BASIC_PASSWORD],
+            AuthSpec::Bearer => vec![keys::BEARER_TOKEN],
+            AuthSpec::ClientCertificate => vec![keys::CLIENT_CERTIFICATE],
+            AuthSpec::ApiKeyHeader(h) => vec![h],
+            AuthSpec::None | AuthSpec::Inherit | AuthSpec::BearerFromClaim(_) => Vec::new(),
+        }
+    }
+}
+
+/// One input claim of a handler (`<InputClaim>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputClaimSpec {
+    /// `ClaimTypeReferenceId`.
+    pub id: &'static str,
+    /// `PartnerClaimType`, when the wire name differs from `id`.
+    pub partner: Option<&'static str>,
+    /// DataType of the claim, from the Rust type.
+    pub data_type: DataType,
+    /// Whether a request without this claim is refused: `false` for `Option<_>`, a declared
+    /// default or a claim resolver (which B2C may resolve to nothing). The runtime, the exporter
+    /// and the emulator all read this one decision; an absent optional claim that is not an
+    /// `Option` is decoded from empty text (a `String` becomes `""`).
+    pub required: bool,
+    /// `DefaultValue` (literal). Mutually exclusive with `resolver`.
+    pub default: Option<&'static str>,
+    /// `AlwaysUseDefaultValue="true"`.
+    pub always_default: bool,
+    /// A claim resolver such as `{Culture:RFC5646}`, sent as `DefaultValue` with `AlwaysUseDefaultValue`.
+    pub resolver: Option<&'static str>,
+    /// ClaimType `DisplayName`.
+    pub display_name: Option<&'static str>,
+    /// ClaimType `UserHelpText`.
+    pub help: Option<&'static str>,
+    /// ClaimType `UserInputType`.
+    pub input_type: Option<UserInputType>,
+    /// The Rust parameter name (diagnostics only).
+    pub rust_name: &'static str,
+}
+
+impl InputClaimSpec {
+    /// A required input claim with every optional part unset, for descriptors built by hand
+    /// (`InputClaimSpec { partner: Some("x"), ..InputClaimSpec::new("email", DataType::String) }`).
+    pub const fn new(id: &'static str, data_type: DataType) -> Self {
+        InputClaimSpec {
+            id,
+            partner: None,
+            data_type,
+            required: true,
+            default: None,
+            always_default: false,
+            resolver: None,
+            display_name: None,
+            help: None,
+            input_type: None,
+            rust_name: id,
+        }
+    }
+
+    /// The name on the wire: `PartnerClaimType` if set, else the claim type id.
+    pub const fn wire(&self) -> &'static str {
+        match self.partner {
+            Some(p) => p,
+            None => self.id,
+        }
+    }
+
+    /// The name users see in messages: the display name, else the claim type id.
+    pub const fn label(&self) -> &'static str {
+        match self.display_name {
+            Some(d) => d,
+            None => self.id,
+        }
+    }
+
+    /// The value B2C puts in `DefaultValue`: the resolver or the literal default.
+    pub const fn default_value(&self) -> Option<&'static str> {
+        match self.resolver {
+            Some(r) => Some(r),
+            None => self.default,
+        }
+    }
+
+    /// Whether B2C should always send the default (resolvers always do).
+    pub const fn always_use_default(&self) -> bool {
+        self.always_default || self.resolver.is_some()
+    }
+}
+
+/// One output claim (`<OutputClaim>`), from a field of a `#[derive(OutputClaims)]` struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputClaimSpec {
+    /// `ClaimTypeReferenceId`.
+    pub id: &'static str,
+    /// `PartnerClaimType`: the JSON key, or a bracket path such as `contacts[0].person.name`.
+    pub partner: Option<&'static str>,
+    /// DataType of the claim, from the Rust type.
+    pub data_type: DataType,
+    /// `false` for `Option<_>` and `Vec<_>` fields, which may be omitted from the reply.
+    pub always_present: bool,
+    /// `DefaultValue`, applied by B2C when the reply omits the claim.
+    pub default: Option<&'static str>,
+    /// `AlwaysUseDefaultValue="true"`.
+    pub always_default: bool,
+    /// ClaimType `DisplayName`.
+    pub display_name: Option<&'static str>,
+    /// ClaimType `UserHelpText`.
+    pub help: Option<&'static str>,
+    /// ClaimType `UserInputType`.
+    pub input_type: Option<UserInputType>,
+    /// The Rust field name (diagnostics only).
+    pub rust_name: &'static str,
+}
+
+impl OutputClaimSpec {
+    /// An always-present output claim with every optional part unset, for descriptors built by
+    /// hand.
+    pub const fn new(id: &'static str, data_type: DataType) -> Self {
+        OutputClaimSpec {
+            id,
+            partner: None,
+            data_type,
+            always_present: true,
+            default: None,
+            always_default: false,
+            display_name: None,
+            help: None,
+            input_type: None,
+            rust_name: id,
+        }
+    }
+
+    /// The JSON key or path in the reply: `PartnerClaimType` if set, else the claim type id.
+    pub const fn wire(&self) -> &'static str {
+        match self.partner {
+            Some(p) => p,
+            None => self.id,
+        }
+    }
+
+    /// `true` when the wire name is a nested path (needs `ResolveJsonPathsInJsonTokens`).
+    pub fn is_nested(&self) -> bool {
+        crate::grammar::is_nested_output(self.wire())
+    }
+}
+
+/// A typed JSON payload (`ClaimUsedForRequestPayload` built by a `GenerateJson` transformation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayloadSpec {
+    /// The string claim that carries the generated JSON (and its `ClaimsTransformation` output).
+    pub claim_id: &'static str,
+    /// The `GenerateJson` transformation id.
+    pub transformation_id: &'static str,
+    /// Claims placed into the JSON; `partner` holds the `GenerateJson` dot path (`customer.email`,
+    /// `items.0.id`).
+    pub fields: &'static [InputClaimSpec],
+}
+
+/// The descriptor of one handler: one RESTful technical profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandlerSpec {
+    /// TechnicalProfile `Id`, e.g. `REST-GetMembership`.
+    pub technical_profile: &'static str,
+    /// TechnicalProfile `DisplayName` (first line of the doc comment by default).
+    pub display_name: &'static str,
+    /// The whole doc comment, if any.
+    pub description: Option<&'static str>,
+    /// Route path relative to the base URL; Url mode may hold `{placeholders}` and a `?k={v}` query.
+    pub path: &'static str,
+    /// `SendClaimsIn`.
+    pub send_claims_in: SendClaimsIn,
+    /// Caller authentication.
+    pub auth: AuthSpec,
+    /// Input claims in parameter order (empty in payload mode).
+    pub inputs: &'static [InputClaimSpec],
+    /// Output claims, from the `OutputClaims` type of the return value.
+    pub outputs: &'static [OutputClaimSpec],
+    /// Payload mode, when the handler takes a `#[claim(payload)]` parameter.
+    pub payload: Option<&'static PayloadSpec>,
+    /// Server-side deadline in milliseconds; `None` uses the app default (8 s).
+    pub deadline_ms: Option<u32>,
+    /// Replay the first answer to a retry with the same correlation id.
+    pub idempotent: bool,
+    /// The Rust function name.
+    pub rust_fn: &'static str,
+    /// `module_path!()` of the function.
+    pub module: &'static str,
+}
+
+impl HandlerSpec {
+    /// A handler descriptor with no claims, `auth` inherited from the app and no deadline, for
+    /// descriptors built by hand (tests, tools); `#[claims_handler]` fills every field itself.
+    pub const fn new(
+        technical_profile: &'static str,
+        path: &'static str,
+        send_claims_in: SendClaimsIn,
+    ) -> Self {
+        HandlerSpec {
+            technical_profile,
+            display_name: technical_profile,
+            description: None,
+            path,
+            send_claims_in,
+            auth: AuthSpec::Inherit,
+            inputs: &[],
+            outputs: &[],
+            payload: None,
+            deadline_ms: None,
+            idempotent: false,
+            rust_fn: "",
+            module: "",
+        }
+    }
+
+    /// The actix route path: `path` without any `?query` template.
+    pub fn route_path(&self) -> &'static str {
+        match self.path.find('?') {
+            Some(i) => &self.path[..i],
+            None => self.path,
+        }
+    }
+
+    /// `true` when an input claim uses a claim resolver.
+    pub fn uses_resolvers(&self) -> bool {
+        self.inputs.iter().any(|c| c.resolver.is_some())
+            || self
+                .payload
+                .is_some_and(|p| p.fields.iter().any(|c| c.resolver.is_some()))
+    }
+
+    /// `true` when an output claim is mapped through a nested JSON path.
+    pub fn uses_nested_outputs(&self) -> bool {
+        self.outputs.iter().any(OutputClaimSpec::is_nested)
+    }
+
+    /// The input claim bound to `{Context:CorrelationId}` (or with claim type id `correlationId`).
+    pub fn correlation_claim(&self) -> Option<&'static InputClaimSpec> {
+        self.inputs
+            .iter()
+            .find(|c| c.resolver.is_some_and(crate::resolvers::is_correlation_id))
+            .or_else(|| {
+                self.inputs
+                    .iter()
+                    .find(|c| c.id.eq_ignore_ascii_case("correlationId"))
+            })
+    }
+}
