@@ -44,7 +44,10 @@ pub mod error;
 pub mod idempotency;
 pub mod l10n;
 pub mod output;
-pub mod policy;
+/// Policy export (the B2C XML), from the `claims-export` crate: see [`claims_export::b2c`].
+pub mod policy {
+    pub use claims_export::b2c::*;
+}
 pub mod request;
 pub mod rules;
 #[cfg(feature = "testing")]

@@ -4,43 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{Localizer, ids, negotiate};
 
-/// The texts of one language for the exported policy.
-///
-/// The transport texts are the `ErrorMessage` strings B2C shows when it cannot get an answer
-/// from the service (CONTRACT.md 2.3); they are neutral (no URL). A language whose catalog lacks
-/// one gets the default language's text. Claim texts come only from the language's own catalogs
-/// (messages `claim-<claimTypeId>-display-name` and `claim-<claimTypeId>-help`); B2C falls back
-/// to the `ClaimType`'s own `DisplayName`/`UserHelpText` for languages without them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LanguageStrings {
-    /// BCP 47 tag of the catalog, e.g. `pt-BR`, `zh-Hans`.
-    pub language: String,
-    /// The same tag lower-cased, as B2C spells `SupportedLanguage` values (`pt-br`).
-    pub b2c_language: String,
-    /// Whether this is the default language (`SupportedLanguages/@DefaultLanguage`).
-    pub is_default: bool,
-    /// `DefaultUserMessageIfRequestFailed` (message `b2c-request-failed`).
-    pub request_failed: String,
-    /// `UserMessageIfRequestTimeout` (message `b2c-request-timeout`).
-    pub request_timeout: String,
-    /// `UserMessageIfDnsResolutionFailed` (message `b2c-dns-failed`).
-    pub dns_failed: String,
-    /// `UserMessageIfCircuitOpen` (message `b2c-circuit-open`).
-    pub circuit_open: String,
-    /// Localized claim texts, sorted by claim type id.
-    pub claims: Vec<ClaimStrings>,
-}
-
-/// Localized `ClaimType` texts of one claim in one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClaimStrings {
-    /// The `ClaimType` id.
-    pub claim_type_id: String,
-    /// `DisplayName` (message `claim-<id>-display-name`).
-    pub display_name: Option<String>,
-    /// `UserHelpText` (message `claim-<id>-help`).
-    pub user_help_text: Option<String>,
-}
+pub use claims_export::b2c::{ClaimStrings, LanguageStrings};
 
 pub(super) fn collect(l: &Localizer) -> Vec<LanguageStrings> {
     let no_args = Vec::new();

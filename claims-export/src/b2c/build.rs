@@ -11,9 +11,10 @@ use super::model::{
     ClaimRef, ClaimTypeDecl, ClaimsTransformationDecl, CryptographicKey, InputParameter,
     PolicyDocument, TechnicalProfileDecl, TransformationClaim,
 };
-use crate::descriptor::{
+use claims_core::resolvers;
+use claims_core::spec::{
     AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, PayloadSpec, SendClaimsIn,
-    UserInputType, resolvers,
+    UserInputType,
 };
 
 /// Session management profile referenced by every generated profile (starter-pack base).

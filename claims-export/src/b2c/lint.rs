@@ -10,7 +10,8 @@ use std::collections::BTreeSet;
 
 use super::PolicyOptions;
 use super::model::{PolicyDocument, TechnicalProfileDecl};
-use crate::descriptor::{DataType, UserInputType, resolvers};
+use claims_core::resolvers;
+use claims_core::spec::{DataType, UserInputType};
 
 /// The documented RESTful technical profile metadata keys (`ClaimsFormat`, documented as unused,
 /// is left out).

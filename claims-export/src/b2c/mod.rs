@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use crate::descriptor::{AuthSpec, HandlerSpec};
+use claims_core::spec::{AuthSpec, HandlerSpec};
 
 mod build;
 pub mod lint;
@@ -21,8 +21,9 @@ pub mod parse;
 mod write;
 
 pub use model::{
-    ClaimRef, ClaimTypeDecl, ClaimsTransformationDecl, CryptographicKey, InputParameter,
-    LocalizationDecl, PolicyDocument, TechnicalProfileDecl, TransformationClaim,
+    ClaimRef, ClaimStrings, ClaimTypeDecl, ClaimsTransformationDecl, CryptographicKey,
+    InputParameter, LanguageStrings, LocalizationDecl, PolicyDocument, TechnicalProfileDecl,
+    TransformationClaim,
 };
 
 /// The `Handler` attribute of the RESTful provider's `<Protocol>` element.
@@ -134,7 +135,7 @@ pub struct PolicyOptions {
     /// Localized B2C-side texts per language (from `App::policy_strings()`); empty writes no
     /// `Localization` block. When set, the default language's transport texts also replace
     /// [`PolicyOptions::messages`] in the metadata so both agree.
-    pub localization: Vec<crate::l10n::LanguageStrings>,
+    pub localization: Vec<LanguageStrings>,
     /// Content definitions that get `LocalizedResourcesReferences` to the generated strings.
     pub localized_content_definitions: Vec<String>,
 }
