@@ -17,5 +17,5 @@ fi
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --locked --features claims-runtime/testing -- -D warnings
-cargo test --workspace --locked --features claims-runtime/testing
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked 

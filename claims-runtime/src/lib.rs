@@ -50,8 +50,6 @@ pub mod policy {
 }
 pub mod request;
 pub mod rules;
-#[cfg(feature = "testing")]
-pub mod testing;
 pub mod types;
 
 pub use app::{App, Configurator, Registration, ServerLimits, StartupError, registered};

@@ -2,10 +2,10 @@
 //! success, business 409, validation 409 in two languages, missing claim, wrong credentials.
 
 use claims_runtime::auth::generate_dev_basic_credentials;
-use claims_runtime::claims;
 use claims_runtime::policy::{PolicyOptions, export};
-use claims_runtime::testing::{Emulator, OutcomeKind, ResolverContext, TestKeys, UserView};
 use claims_runtime::{App, AuthSpec};
+use claims_testing::claims;
+use claims_testing::{Emulator, OutcomeKind, ResolverContext, TestKeys, UserView};
 
 fn policy(app: &App) -> String {
     export(
@@ -41,7 +41,7 @@ async fn emulator(keys: TestKeys) -> Emulator {
         .await
 }
 
-fn page(o: &claims_runtime::testing::Outcome) -> String {
+fn page(o: &claims_testing::Outcome) -> String {
     match &o.user_view {
         UserView::Page(m) => m.clone(),
         other => panic!(

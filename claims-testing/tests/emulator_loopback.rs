@@ -6,8 +6,8 @@ mod emulator_fixtures;
 use std::time::Duration;
 
 use claims_runtime::ServerLimits;
-use claims_runtime::claims;
-use claims_runtime::testing::{Emulator, EmulatorError, EmulatorOptions, OutcomeKind};
+use claims_testing::claims;
+use claims_testing::{Emulator, EmulatorError, EmulatorOptions, OutcomeKind};
 use emulator_fixtures::{app, exported_policy};
 use serde_json::json;
 

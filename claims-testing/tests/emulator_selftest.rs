@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use claims_runtime::claims;
-use claims_runtime::testing::{
+use claims_testing::claims;
+use claims_testing::{
     ClaimBag, Emulator, EmulatorOptions, OutcomeKind, ResolverContext, ScalarStyle, Step, TestKeys,
     UserView, ValidationStep,
 };
@@ -715,7 +715,7 @@ async fn echo() -> Emulator {
     .await
 }
 
-fn sent(o: &claims_runtime::testing::Outcome) -> &claims_runtime::testing::TracedRequest {
+fn sent(o: &claims_testing::Outcome) -> &claims_testing::TracedRequest {
     o.trace
         .request
         .as_ref()

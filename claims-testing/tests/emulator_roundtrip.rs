@@ -3,8 +3,8 @@
 
 mod emulator_fixtures;
 
-use claims_runtime::claims;
-use claims_runtime::testing::{
+use claims_testing::claims;
+use claims_testing::{
     Emulator, EmulatorOptions, OutcomeKind, ResolverContext, ScalarStyle, UserView,
 };
 use emulator_fixtures::{app, exported_policy};

@@ -125,7 +125,7 @@ impl From<Value> for ClaimValue {
 /// The claims of a journey: claim type id → value.
 ///
 /// ```
-/// use claims_runtime::testing::ClaimBag;
+/// use claims_testing::ClaimBag;
 /// let bag = ClaimBag::new().with("email", "a@b.c").with("age", 42);
 /// assert_eq!(bag.text("age").as_deref(), Some("42"));
 /// ```
@@ -212,12 +212,12 @@ impl fmt::Display for ClaimBag {
     }
 }
 
-/// Builds a [`ClaimBag`](crate::testing::ClaimBag):
+/// Builds a [`ClaimBag`](crate::ClaimBag):
 /// `claims! {"email" => "a@b.c", "age" => 42, "tags" => ["a", "b"]}`.
 #[macro_export]
 macro_rules! claims {
-    () => { $crate::testing::ClaimBag::new() };
+    () => { $crate::ClaimBag::new() };
     ($($id:expr => $value:expr),+ $(,)?) => {
-        $crate::testing::ClaimBag::new()$(.with($id, $value))+
+        $crate::ClaimBag::new()$(.with($id, $value))+
     };
 }

@@ -29,9 +29,11 @@ use super::values::{
     ScalarStyle, body_value, check_output, has_dotted_index, insert_dot_path, select_path,
     text_values, typed_from_text,
 };
-use crate::policy::parse::{ParseError, ParsedClaim, ParsedPolicy, ParsedProfile, read_policy};
 use base64::Engine as _;
 use claims_core::metadata as md;
+use claims_export::b2c::parse::{
+    ParseError, ParsedClaim, ParsedPolicy, ParsedProfile, read_policy,
+};
 
 /// Unreserved characters stay, everything else is percent-encoded.
 const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
@@ -183,13 +185,13 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Calls a claims [`App`](crate::App) in process.
-    pub async fn in_process(self, app: crate::App) -> Emulator {
+    /// Calls a claims [`App`](claims_runtime::App) in process.
+    pub async fn in_process(self, app: claims_runtime::App) -> Emulator {
         self.configurator(app.into_configurator()).await
     }
 
-    /// Calls the handlers of a [`Configurator`](crate::Configurator) in process.
-    pub async fn configurator(self, conf: crate::Configurator) -> Emulator {
+    /// Calls the handlers of a [`Configurator`](claims_runtime::Configurator) in process.
+    pub async fn configurator(self, conf: claims_runtime::Configurator) -> Emulator {
         self.actix(actix_web::App::new().configure(move |c| conf.configure(c)))
             .await
     }
@@ -307,7 +309,7 @@ impl fmt::Display for ChainOutcome {
     }
 }
 
-/// The B2C emulator. See the [module docs](crate::testing).
+/// The B2C emulator. See the [crate docs](crate).
 #[derive(Clone)]
 pub struct Emulator {
     policy: Rc<ParsedPolicy>,

@@ -1,15 +1,15 @@
-//! A local Azure AD B2C emulator for tests (feature `testing`).
+//! A local Azure AD B2C emulator for tests (a dev-dependency: `claims-testing`).
 //!
 //! The emulator reads the exported policy XML **as text** (through
-//! [`policy::parse::read_policy`](crate::policy::parse::read_policy)), not the in-memory
+//! [`policy::parse::read_policy`](claims_export::b2c::parse::read_policy)), not the in-memory
 //! descriptors, so it catches exporter bugs too. For a technical profile it builds the request
 //! B2C would send from a claim bag and a resolver context, calls your service, and reads the reply
 //! the way B2C does: which output claims land in the claim bag, and what the end user sees.
 //!
 //! ```no_run
 //! # async fn demo(xml: String, app: claims_runtime::App) -> Result<(), Box<dyn std::error::Error>> {
-//! use claims_runtime::claims;
-//! use claims_runtime::testing::{Emulator, ResolverContext, UserView};
+//! use claims_testing::claims;
+//! use claims_testing::{Emulator, ResolverContext, UserView};
 //!
 //! let emu = Emulator::from_policy(&xml)?.in_process(app).await;
 //! let outcome = emu.call("REST-GetMembership", claims! {"email" => "a@b.c"}).await;
@@ -21,7 +21,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Transports: [`EmulatorBuilder::in_process`] (a claims [`App`](crate::App)),
+//! Transports: [`EmulatorBuilder::in_process`] (a claims [`App`](claims_runtime::App)),
 //! [`EmulatorBuilder::configurator`], [`EmulatorBuilder::actix`] (any actix-web app), and
 //! [`EmulatorBuilder::http`] (a server on **loopback only**: the ServiceUrl's scheme, host and port
 //! are replaced, its path and query kept).
