@@ -1,5 +1,5 @@
 //! Fixture handlers shared by the cross-crate tests: every DataType in every send mode, the
-//! canonical profile of CONTRACT.md 9.1, payload mode, and misbehaving handlers.
+//! canonical profile of `docs/b2c-wire-contract.md` §8, payload mode, and misbehaving handlers.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use claims_runtime::prelude::*;
@@ -34,7 +34,7 @@ pub struct Promo {
 
 /// Validate loyalty number
 ///
-/// The canonical technical profile of CONTRACT.md 7.3 / 9.1.
+/// The canonical technical profile of `docs/b2c-policy-xml.md` §3; `docs/b2c-wire-contract.md` §8.
 #[claims_handler(
     technical_profile = "REST-ValidateLoyalty",
     path = "/b2c/validate-loyalty",

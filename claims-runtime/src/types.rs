@@ -1,6 +1,6 @@
 //! Rust types that can be B2C claims, and how each is read leniently and written strictly.
 //!
-//! Input is lenient (CONTRACT.md 4.3): every non-string type accepts its native JSON form and its
+//! Input is lenient (`docs/b2c-wire-contract.md` §4.3): every non-string type accepts its native JSON form and its
 //! string form, `""` is "absent" for optional claims. Output is strict: each value is written in
 //! the JSON shape of its DataType.
 

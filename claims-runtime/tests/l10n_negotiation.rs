@@ -158,7 +158,7 @@ fn lcid_table() {
 
 #[test]
 fn lcid_table_covers_b2c_languages() {
-    // Every language of B2C's table (CONTRACT.md 8.1) has a neutral and a specific LCID.
+    // Every language of B2C's table (`docs/b2c-wire-contract.md` §7.1) has a neutral and a specific LCID.
     let neutral = [
         ("1", "ar"),
         ("2", "bg"),

@@ -1,4 +1,4 @@
-//! The journey context B2C resolves claim resolvers from (CONTRACT 4.4).
+//! The journey context B2C resolves claim resolvers from (`docs/b2c-wire-contract.md` §4.4).
 
 use std::collections::BTreeMap;
 

@@ -47,7 +47,7 @@ const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
 pub struct EmulatorOptions {
     /// How booleans and integers go into a JSON body (default [`ScalarStyle::Native`]).
     pub scalars: ScalarStyle,
-    /// Timeout of one attempt (B2C: 10 s since 2025, CONTRACT 6.4). Lower it in tests.
+    /// Timeout of one attempt (B2C: 10 s since 2025, `docs/b2c-wire-contract.md` §6.4). Lower it in tests.
     pub timeout: Duration,
     /// Retries after a timed-out or unanswered attempt (B2C: 1, so 2 attempts).
     pub retries: u32,
@@ -231,7 +231,7 @@ impl EmulatorBuilder {
     }
 }
 
-/// A step of a validation chain (`<ValidationTechnicalProfile>`, CONTRACT 7.4).
+/// A step of a validation chain (`<ValidationTechnicalProfile>`, `docs/b2c-policy-xml.md` §4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationStep {
     /// `ReferenceId`.
@@ -647,7 +647,7 @@ impl Emulator {
             }
         }
 
-        // 2. Input claim values (CONTRACT 4.1, 4.2, 4.4).
+        // 2. Input claim values (`docs/b2c-wire-contract.md` §4.1, §4.2, §4.4).
         let mut inputs: Vec<(&ParsedClaim, ClaimValue)> = Vec::new();
         for c in &profile.input_claims {
             let from_bag = work.get(&c.claim_type).filter(|v| !v.is_empty());
@@ -680,7 +680,7 @@ impl Emulator {
             }
         }
 
-        // 3. Authentication (CONTRACT 3.1).
+        // 3. Authentication (`docs/b2c-wire-contract.md` §3.1).
         let mut headers: Vec<(String, String)> = Vec::new();
         let mut notes = vec![self.transport.describe()];
         let key_ref = |id: &str| {
@@ -795,7 +795,7 @@ impl Emulator {
             }
         }
 
-        // 4. Transport per SendClaimsIn (CONTRACT 2.2, 4.5, 4.6).
+        // 4. Transport per SendClaimsIn (`docs/b2c-wire-contract.md` §2.2, §4.5, §4.6).
         let inputs: Vec<(&ParsedClaim, ClaimValue, String)> = inputs
             .into_iter()
             .map(|(c, v)| {

@@ -32,50 +32,50 @@
 //!
 //! # B2C rules implemented
 //!
-//! | Rule | CONTRACT |
+//! | Rule | Where documented |
 //! | --- | --- |
-//! | Wire name = `PartnerClaimType`, else the claim type id | 4.1 |
-//! | `DefaultValue` when the claim is absent; `AlwaysUseDefaultValue` forces it; no value and no default: not sent | 4.2 |
-//! | Resolvers in defaults substituted only with `IncludeClaimResolvingInClaimsHandling=true` (names case-insensitive; `{Claim:x}`, `{OAUTH-KV:x}`), else the literal text goes out; unknown resolver → `AADB2C90044` | 4.4 |
-//! | `SendClaimsIn`: Body (POST JSON), Form (POST urlencoded), Header (GET, one header per claim), QueryString (GET, merged with the ServiceUrl's query), Url (GET, `{name}` placeholders) | 2.2, 4.5 |
-//! | `ClaimUsedForRequestPayload` + `GenerateJson` input transformation (dot paths, integer segments = array indexes without gaps, claims as strings, parameters typed) | 2.1, 4.6 |
-//! | `AuthenticationType` None/Basic/Bearer/ApiKeyHeader/ClientCertificate from [`TestKeys`]; `UseClaimAsBearerToken` (claim missing or not an input claim → `AADB2C90194`); key missing → `AADB2C90025`; missing `ServiceUrl`/`AuthenticationType` → `AADB2C90023` | 2.1, 3.1, 6.5 |
-//! | Any 2xx is success; top-level keys map to output claims; `ResolveJsonPathsInJsonTokens` enables bracket paths (`a[0].b`; dotted `a.0.b` does not resolve) | 5.1, 5.2, 5.3 |
-//! | Output `DefaultValue` / `AlwaysUseDefaultValue`; DataType check (boolean, int/long ranges, date, dateTime ISO 8601, stringCollection, phoneNumber; `null` always fails) | 5.2, 4.3 |
-//! | A 2xx with an error-shaped body is a success: `userMessage` is not shown (warning) | 5.1 |
-//! | 4xx + body `status: 409` + `userMessage` → message on the page; `code`/`requestId`/`developerMessage`/`moreInfo` only with `DebugMode=true` | 6.1, 6.3 |
-//! | 4xx without a parseable contract body → `AADB2C90261` | 6.2 |
-//! | 401/403 → `AADB2C90027` (Basic, ApiKeyHeader) / `AADB2C90028` (ClientCertificate) | 3.1, 6.2 |
-//! | 404/5xx → `AADB2C90075` in an orchestration step, `DefaultUserMessageIfRequestFailed` in a validation profile | 1, 6.2 |
-//! | Timeout per attempt (10 s) with one retry; `UserMessageIfRequestTimeout` → `DefaultUserMessageIfRequestFailed` → built-in text (flagged: it leaks the URL) | 2.3, 6.4 |
-//! | Validation chains: in order, shared bag, stop at the first error unless `ContinueOnError` | 1, 7.4 |
+//! | Wire name = `PartnerClaimType`, else the claim type id | `docs/b2c-wire-contract.md` §4.1 |
+//! | `DefaultValue` when the claim is absent; `AlwaysUseDefaultValue` forces it; no value and no default: not sent | `docs/b2c-wire-contract.md` §4.2 |
+//! | Resolvers in defaults substituted only with `IncludeClaimResolvingInClaimsHandling=true` (names case-insensitive; `{Claim:x}`, `{OAUTH-KV:x}`), else the literal text goes out; unknown resolver → `AADB2C90044` | `docs/b2c-wire-contract.md` §4.4 |
+//! | `SendClaimsIn`: Body (POST JSON), Form (POST urlencoded), Header (GET, one header per claim), QueryString (GET, merged with the ServiceUrl's query), Url (GET, `{name}` placeholders) | `docs/b2c-wire-contract.md` §2.2, §4.5 |
+//! | `ClaimUsedForRequestPayload` + `GenerateJson` input transformation (dot paths, integer segments = array indexes without gaps, claims as strings, parameters typed) | `docs/b2c-wire-contract.md` §2.1, §4.6 |
+//! | `AuthenticationType` None/Basic/Bearer/ApiKeyHeader/ClientCertificate from [`TestKeys`]; `UseClaimAsBearerToken` (claim missing or not an input claim → `AADB2C90194`); key missing → `AADB2C90025`; missing `ServiceUrl`/`AuthenticationType` → `AADB2C90023` | `docs/b2c-wire-contract.md` §2.1, §3.1, §6.5 |
+//! | Any 2xx is success; top-level keys map to output claims; `ResolveJsonPathsInJsonTokens` enables bracket paths (`a[0].b`; dotted `a.0.b` does not resolve) | `docs/b2c-wire-contract.md` §5.1, §5.2, §5.3 |
+//! | Output `DefaultValue` / `AlwaysUseDefaultValue`; DataType check (boolean, int/long ranges, date, dateTime ISO 8601, stringCollection, phoneNumber; `null` always fails) | `docs/b2c-wire-contract.md` §5.2, §4.3 |
+//! | A 2xx with an error-shaped body is a success: `userMessage` is not shown (warning) | `docs/b2c-wire-contract.md` §5.1 |
+//! | 4xx + body `status: 409` + `userMessage` → message on the page; `code`/`requestId`/`developerMessage`/`moreInfo` only with `DebugMode=true` | `docs/b2c-wire-contract.md` §6.1, §6.3 |
+//! | 4xx without a parseable contract body → `AADB2C90261` | `docs/b2c-wire-contract.md` §6.2 |
+//! | 401/403 → `AADB2C90027` (Basic, ApiKeyHeader) / `AADB2C90028` (ClientCertificate) | `docs/b2c-wire-contract.md` §3.1, §6.2 |
+//! | 404/5xx → `AADB2C90075` in an orchestration step, `DefaultUserMessageIfRequestFailed` in a validation profile | `docs/b2c-wire-contract.md` §1, §6.2 |
+//! | Timeout per attempt (10 s) with one retry; `UserMessageIfRequestTimeout` → `DefaultUserMessageIfRequestFailed` → built-in text (flagged: it leaks the URL) | `docs/b2c-wire-contract.md` §2.3, §6.4 |
+//! | Validation chains: in order, shared bag, stop at the first error unless `ContinueOnError` | `docs/b2c-wire-contract.md` §1; `docs/b2c-policy-xml.md` §4 |
 //!
 //! # Readings taken where B2C's behaviour is not confirmed
 //!
-//! | Behaviour | Reading taken | CONTRACT |
+//! | Behaviour | Reading taken | Where documented |
 //! | --- | --- | --- |
-//! | JSON type of boolean/int/long input claims in `Body` | JSON literals by default ([`ScalarStyle::Native`], the documented API-connector shape); [`ScalarStyle::Strings`] sends `"true"`/`"42"` — test your handlers with both. `stringCollection` is a JSON array either way | 4.3, 10.1 |
-//! | `stringCollection` in Form/QueryString/Header/Url | repeated key / repeated header / comma-joined in the URL | 10.3 |
-//! | Non-ASCII header values | percent-encoded (with a warning) | 10.3 |
-//! | Url-mode value encoding | percent-encoded (RFC 3986 unreserved characters kept); placeholder = wire name; claims not in the URL are not sent | 4.5, 10.4 |
-//! | QueryString with a ServiceUrl that has a query | claims appended after the existing query | 10.3 |
-//! | Absent input claims | omitted, never sent as `""` | 4.2, 10.2 |
-//! | `Required="true"` input claim without value | not sent, warning (no failure) | 4.2 |
-//! | A known resolver without a value in the journey | resolves to `""` (the claim is then not sent) | 4.4 |
-//! | Payload mode: other input claims | not sent; only the payload claim (and a bearer claim as header) | 4.6 |
-//! | String renderings of typed outputs (`"true"` for boolean) | rejected by default ([`EmulatorOptions::strict_output_types`]) | 5.2, 10.7 |
-//! | Numbers/booleans for a string output claim | stored as their text, with a warning | 5.2 |
-//! | Error code/text of an output type mismatch | journey fails with a generic message, no code | 5.2, 10.7 |
-//! | Which body a 409 in an orchestration step shows the app | `error_description` = `userMessage` | 6.1, 10.5 |
-//! | 5xx in a validation profile | `DefaultUserMessageIfRequestFailed` (built-in text as fallback) | 1 |
-//! | Retries | only after a timeout or a failed connection; never after an HTTP answer (5xx included) | 6.4, 10.6 |
-//! | 401/403 with Bearer or None | `AADB2C90075` (Code `Unauthorized`/`Forbidden`) | 6.2 |
-//! | 404 | `AADB2C90075` (`NotFound`) like 5xx, not `AADB2C90261` | 6.2 |
-//! | Texts of `AADB2C90025`, `AADB2C90194` | paraphrased (the codes are documented, the exact texts not in CONTRACT) | 6.5 |
-//! | Timeout text `{0}` | the configured per-attempt timeout in seconds | 2.3 |
-//! | Headers B2C adds on its own | none besides `Content-Type` and authentication | 4.4, 10.10 |
-//! | Metadata key case | exact key first, then case-insensitive; values case-insensitive | 2, 10.8 |
-//! | Client certificates | not presented (plain HTTP); the trace notes which one B2C would use | 3.1 |
+//! | JSON type of boolean/int/long input claims in `Body` | JSON literals by default ([`ScalarStyle::Native`], the documented API-connector shape); [`ScalarStyle::Strings`] sends `"true"`/`"42"` — test your handlers with both. `stringCollection` is a JSON array either way | `docs/b2c-wire-contract.md` §4.3, §9 (question 1) |
+//! | `stringCollection` in Form/QueryString/Header/Url | repeated key / repeated header / comma-joined in the URL | `docs/b2c-wire-contract.md` §9 (question 3) |
+//! | Non-ASCII header values | percent-encoded (with a warning) | `docs/b2c-wire-contract.md` §9 (question 3) |
+//! | Url-mode value encoding | percent-encoded (RFC 3986 unreserved characters kept); placeholder = wire name; claims not in the URL are not sent | `docs/b2c-wire-contract.md` §4.5, §9 (question 4) |
+//! | QueryString with a ServiceUrl that has a query | claims appended after the existing query | `docs/b2c-wire-contract.md` §9 (question 3) |
+//! | Absent input claims | omitted, never sent as `""` | `docs/b2c-wire-contract.md` §4.2, §9 (question 2) |
+//! | `Required="true"` input claim without value | not sent, warning (no failure) | `docs/b2c-wire-contract.md` §4.2 |
+//! | A known resolver without a value in the journey | resolves to `""` (the claim is then not sent) | `docs/b2c-wire-contract.md` §4.4 |
+//! | Payload mode: other input claims | not sent; only the payload claim (and a bearer claim as header) | `docs/b2c-wire-contract.md` §4.6 |
+//! | String renderings of typed outputs (`"true"` for boolean) | rejected by default ([`EmulatorOptions::strict_output_types`]) | `docs/b2c-wire-contract.md` §5.2, §9 (question 7) |
+//! | Numbers/booleans for a string output claim | stored as their text, with a warning | `docs/b2c-wire-contract.md` §5.2 |
+//! | Error code/text of an output type mismatch | journey fails with a generic message, no code | `docs/b2c-wire-contract.md` §5.2, §9 (question 7) |
+//! | Which body a 409 in an orchestration step shows the app | `error_description` = `userMessage` | `docs/b2c-wire-contract.md` §6.1, §9 (question 5) |
+//! | 5xx in a validation profile | `DefaultUserMessageIfRequestFailed` (built-in text as fallback) | `docs/b2c-wire-contract.md` §1 |
+//! | Retries | only after a timeout or a failed connection; never after an HTTP answer (5xx included) | `docs/b2c-wire-contract.md` §6.4, §9 (question 6) |
+//! | 401/403 with Bearer or None | `AADB2C90075` (Code `Unauthorized`/`Forbidden`) | `docs/b2c-wire-contract.md` §6.2 |
+//! | 404 | `AADB2C90075` (`NotFound`) like 5xx, not `AADB2C90261` | `docs/b2c-wire-contract.md` §6.2 |
+//! | Texts of `AADB2C90025`, `AADB2C90194` | paraphrased (the codes are documented, the exact texts are not) | `docs/b2c-wire-contract.md` §6.5 |
+//! | Timeout text `{0}` | the configured per-attempt timeout in seconds | `docs/b2c-wire-contract.md` §2.3 |
+//! | Headers B2C adds on its own | none besides `Content-Type` and authentication | `docs/b2c-wire-contract.md` §4.4, §9 (question 10) |
+//! | Metadata key case | exact key first, then case-insensitive; values case-insensitive | `docs/b2c-wire-contract.md` §2, §9 (question 8) |
+//! | Client certificates | not presented (plain HTTP); the trace notes which one B2C would use | `docs/b2c-wire-contract.md` §3.1 |
 
 mod bag;
 mod context;

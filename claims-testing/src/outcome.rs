@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::bag::ClaimBag;
 
-/// How the profile is used in the journey (CONTRACT 1): it decides where an error ends up.
+/// How the profile is used in the journey (`docs/b2c-wire-contract.md` §1): it decides where an error ends up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Step {
     /// A validation technical profile of a self-asserted page: errors are shown on the page.
@@ -27,7 +27,7 @@ pub enum UserView {
     App(String),
 }
 
-/// The debug fields of a 409 body, shown on the page only with `DebugMode=true` (CONTRACT 6.3).
+/// The debug fields of a 409 body, shown on the page only with `DebugMode=true` (`docs/b2c-wire-contract.md` §6.3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DebugFields {
     /// `code`.
@@ -47,14 +47,14 @@ pub enum OutcomeKind {
     /// [`Outcome::missing_claims`]).
     Success,
     /// A 2xx whose body looks like an error (`status`/`userMessage` keys): B2C treats it as a
-    /// success, so the message is **not** shown (CONTRACT 5.1, azure-docs#6915).
+    /// success, so the message is **not** shown (`docs/b2c-wire-contract.md` §5.1, azure-docs#6915).
     ErrorBodyIgnored {
         /// The HTTP status (2xx).
         http_status: u16,
         /// The `userMessage` the service meant to show.
         user_message: Option<String>,
     },
-    /// A 4xx with a 409-contract body: a user-visible validation error (CONTRACT 6.1).
+    /// A 4xx with a 409-contract body: a user-visible validation error (`docs/b2c-wire-contract.md` §6.1).
     UserError {
         /// The HTTP status (4xx).
         http_status: u16,
@@ -63,7 +63,7 @@ pub enum OutcomeKind {
         /// The debug fields, present only when the profile has `DebugMode=true`.
         debug: Option<DebugFields>,
     },
-    /// An output value does not fit the claim's DataType: B2C fails the step (CONTRACT 5.2).
+    /// An output value does not fit the claim's DataType: B2C fails the step (`docs/b2c-wire-contract.md` §5.2).
     TypeMismatch {
         /// The claim type id.
         claim: String,
@@ -81,7 +81,7 @@ pub enum OutcomeKind {
         /// The HTTP status.
         http_status: u16,
     },
-    /// A 4xx whose body is not a 409-contract body: `AADB2C90261` (CONTRACT 6.2).
+    /// A 4xx whose body is not a 409-contract body: `AADB2C90261` (`docs/b2c-wire-contract.md` §6.2).
     UnparseableError {
         /// The HTTP status.
         http_status: u16,

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::bag::ClaimValue;
 
-/// How non-string scalars go into a JSON body (CONTRACT 10 item 1 is \[UNCONFIRMED\]).
+/// How non-string scalars go into a JSON body (`docs/b2c-wire-contract.md` §9 item 1 is \[UNCONFIRMED\]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ScalarStyle {
     /// `boolean` → `true`, `int`/`long` → `42` (the default: the shape documented for the related
@@ -87,7 +87,7 @@ pub(crate) struct Checked {
     pub warning: Option<String>,
 }
 
-/// Checks a response value against the claim's DataType (CONTRACT 4.3, 5.2).
+/// Checks a response value against the claim's DataType (`docs/b2c-wire-contract.md` §4.3, §5.2).
 pub(crate) fn check_output(data_type: &str, v: &Value, strict: bool) -> Result<Checked, String> {
     let ok = |value: Value| {
         Ok(Checked {
@@ -111,7 +111,7 @@ pub(crate) fn check_output(data_type: &str, v: &Value, strict: bool) -> Result<C
     if v.is_null() {
         return Err(
             "null is not a claim value: omit the key or send a type-appropriate empty value \
-             (CONTRACT 5.2)"
+             (`docs/b2c-wire-contract.md` §5.2)"
                 .to_owned(),
         );
     }
@@ -122,7 +122,7 @@ pub(crate) fn check_output(data_type: &str, v: &Value, strict: bool) -> Result<C
                 value: Value::String(v.to_string()),
                 warning: Some(
                     "an object/array mapped into a string claim becomes its JSON text \
-                     (CONTRACT 5.3)"
+                     (`docs/b2c-wire-contract.md` §5.3)"
                         .to_owned(),
                 ),
             }),
@@ -292,7 +292,7 @@ pub(crate) fn has_dotted_index(path: &str) -> bool {
 }
 
 /// Inserts `value` at a `GenerateJson` dot path (integer segments are array indexes, filled from
-/// 0 without gaps; CONTRACT 4.6).
+/// 0 without gaps; `docs/b2c-wire-contract.md` §4.6).
 pub(crate) fn insert_dot_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
     let segs: Vec<&str> = path.split('.').collect();
     let mut cur = root;

@@ -80,7 +80,7 @@ pub fn check(doc: &PolicyDocument, opts: &PolicyOptions) -> Vec<String> {
             && !input_type_accepts(t, c.data_type)
         {
             p.push(format!(
-                "claim `{}`: UserInputType {} cannot edit a `{}` claim (CONTRACT 7.2)",
+                "claim `{}`: UserInputType {} cannot edit a `{}` claim (`docs/b2c-policy-xml.md` §2)",
                 c.id,
                 t.as_str(),
                 c.data_type
@@ -101,7 +101,7 @@ pub fn check(doc: &PolicyDocument, opts: &PolicyOptions) -> Vec<String> {
     p
 }
 
-/// `UserInputType` / `DataType` compatibility documented for ClaimTypes (CONTRACT 7.2).
+/// `UserInputType` / `DataType` compatibility documented for ClaimTypes (`docs/b2c-policy-xml.md` §2).
 pub fn input_type_accepts(t: UserInputType, d: DataType) -> bool {
     use DataType as D;
     use UserInputType as U;

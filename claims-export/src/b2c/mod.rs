@@ -64,7 +64,7 @@ impl Default for PolicyKeyNames {
     }
 }
 
-/// The B2C-side messages shown when the call fails at transport level (CONTRACT 2.3).
+/// The B2C-side messages shown when the call fails at transport level (`docs/b2c-wire-contract.md` §2.3).
 ///
 /// B2C's built-in texts leak the service URL, so every profile gets these neutral ones.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,7 +28,7 @@ pub struct PolicyDocument {
     pub localization: Option<LocalizationDecl>,
 }
 
-/// Localized B2C-side texts (CONTRACT.md 7.7): the four transport-failure messages and ClaimType
+/// Localized B2C-side texts (`docs/b2c-policy-xml.md` §7): the four transport-failure messages and ClaimType
 /// display names and help texts, per language, from the app's message catalogs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalizationDecl {
@@ -161,7 +161,7 @@ impl ClaimRef {
 /// The texts of one language for the exported policy.
 ///
 /// The transport texts are the `ErrorMessage` strings B2C shows when it cannot get an answer
-/// from the service (CONTRACT.md 2.3); they are neutral (no URL). A language whose catalog lacks
+/// from the service (`docs/b2c-wire-contract.md` §2.3); they are neutral (no URL). A language whose catalog lacks
 /// one gets the default language's text. Claim texts come only from the language's own catalogs
 /// (messages `claim-<claimTypeId>-display-name` and `claim-<claimTypeId>-help`); B2C falls back
 /// to the `ClaimType`'s own `DisplayName`/`UserHelpText` for languages without them.

@@ -51,7 +51,7 @@ use crate::error::{MessageArg, MessageArgs};
 pub use lcid::lcid_to_tag;
 pub use policy::{ClaimStrings, LanguageStrings};
 
-/// Message ids of the B2C-side transport texts (CONTRACT.md 2.3), exported into the policy's
+/// Message ids of the B2C-side transport texts (`docs/b2c-wire-contract.md` §2.3), exported into the policy's
 /// `Localization` element, never rendered by the service itself.
 pub mod ids {
     /// `DefaultUserMessageIfRequestFailed`: any failure calling the service.

@@ -1,4 +1,4 @@
-//! Localized texts for the policy's `Localization` element (CONTRACT.md 7.7).
+//! Localized texts for the policy's `Localization` element (`docs/b2c-policy-xml.md` §7).
 
 use std::collections::BTreeMap;
 
