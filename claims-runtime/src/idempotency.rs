@@ -227,4 +227,41 @@ mod tests {
             key("REST-A", "c1", [&b"x"[..]])
         );
     }
+
+    #[test]
+    fn key_framing_is_unambiguous() {
+        let x = [&b"x"[..]];
+        assert_ne!(key("REST-A\u{1f}c1", "x", x), key("REST-A", "c1\u{1f}x", x));
+        assert_ne!(
+            key("REST-A", "c1", [&b"ab"[..], &b"c"[..]]),
+            key("REST-A", "c1", [&b"a"[..], &b"bc"[..]])
+        );
+    }
+
+    #[test]
+    fn in_flight_entries_are_never_evicted_and_the_store_stays_bounded() {
+        let s = MemoryStore::new(Duration::from_secs(60), 3);
+        let now = Instant::now();
+        for k in ["a", "b", "c", "d", "e"] {
+            let _ = s.claim_now(k, now);
+        }
+        assert!(s.len() <= 3, "{} keys held", s.len());
+        for k in ["a", "b", "c"] {
+            assert_eq!(s.claim_now(k, now), Claimed::InFlight, "{k} is still running");
+        }
+    }
+
+    #[test]
+    fn oldest_finished_entry_is_evicted_first() {
+        let s = MemoryStore::new(Duration::from_secs(60), 3);
+        let now = Instant::now();
+        for k in ["a", "b", "c"] {
+            assert_eq!(s.claim_now(k, now), Claimed::First);
+            futures_util::FutureExt::now_or_never(s.complete(k, resp(200))).unwrap();
+        }
+        assert_eq!(s.claim_now("d", now), Claimed::First);
+        assert_eq!(s.claim_now("b", now), Claimed::Replay(resp(200)));
+        assert_eq!(s.claim_now("c", now), Claimed::Replay(resp(200)));
+        assert_eq!(s.claim_now("a", now), Claimed::First, "a, the oldest answer, was evicted");
+    }
 }
