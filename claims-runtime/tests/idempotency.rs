@@ -11,7 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, test};
 use claims_runtime::__private::{Call, Problems};
 use claims_runtime::auth::AuthConfig;
 use claims_runtime::config::ClaimsConfig;
-use claims_runtime::idempotency::{Claimed, IdempotencyStore, MemoryStore, StoreFuture, StoredResponse};
+use claims_runtime::idempotency::{IdempotencyStore, MemoryStore};
 use claims_runtime::{
     AuthSpec, ClaimWriter, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, OutputClaims,
     SendClaimsIn,
@@ -117,19 +117,26 @@ async fn deadline_hit_first_attempt_is_not_replayed_to_the_retry() {
     )
     .await;
     let (s, v) = call_json(&svc, post("/slow", "1", "c-slow")).await;
-    assert_eq!(s, StatusCode::CONFLICT, "the first attempt answers 'please retry'");
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "the first attempt answers 'please retry'"
+    );
     assert_eq!(v["code"], "deadline-exceeded");
 
     // B2C retries while the first attempt still runs; it finishes during the retry's wait.
-    let (retry, ()) = futures_util::future::join(
-        call_json(&svc, post("/slow", "1", "c-slow")),
-        async {
+    let (retry, ()) =
+        futures_util::future::join(call_json(&svc, post("/slow", "1", "c-slow")), async {
             actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
             SLOW_RELEASED.store(true, Ordering::SeqCst);
-        },
-    )
-    .await;
-    assert_eq!(retry.0, StatusCode::OK, "the retry gets the real answer: {}", retry.1);
+        })
+        .await;
+    assert_eq!(
+        retry.0,
+        StatusCode::OK,
+        "the retry gets the real answer: {}",
+        retry.1
+    );
     assert_eq!(retry.1["promoCode"], "run-1");
     assert_eq!(SLOW_RUNS.load(Ordering::SeqCst), 1, "side effects ran once");
     // And later retries replay that real answer.
@@ -193,47 +200,33 @@ async fn huge_glue(req: HttpRequest, payload: Payload) -> HttpResponse {
         .await
 }
 
-/// Records the size of every key it is asked about.
-struct Recording {
-    inner: MemoryStore,
-    largest_key: std::sync::Mutex<usize>,
-}
-
-impl IdempotencyStore for Recording {
-    fn claim<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Claimed> {
-        let mut l = self.largest_key.lock().unwrap();
-        *l = (*l).max(key.len());
-        self.inner.claim(key)
-    }
-    fn complete<'a>(&'a self, key: &'a str, response: StoredResponse) -> StoreFuture<'a, ()> {
-        self.inner.complete(key, response)
-    }
-    fn abandon<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()> {
-        self.inner.abandon(key)
-    }
-}
-
 #[actix_web::test]
 async fn huge_correlation_id_does_not_grow_the_store() {
-    let store = Arc::new(Recording {
-        inner: MemoryStore::default(),
-        largest_key: Default::default(),
-    });
+    let store = Arc::new(MemoryStore::default());
     let svc = test::init_service(
         actix_web::App::new()
             .app_data(config(store.clone()))
             .route("/huge", web::post().to(huge_glue)),
     )
     .await;
+    let mut per_answer = None;
     for i in 0..20 {
         let cid = format!("{i}-{}", "c".repeat(1024 * 1024));
         let (s, v) = call_json(&svc, post("/huge", "7", &cid)).await;
         assert_eq!((s, v["promoCode"].as_str()), (StatusCode::OK, Some("7")));
+        let held = store.bytes();
+        let each = *per_answer.get_or_insert(held);
+        assert_eq!(
+            held,
+            each * (i + 1),
+            "every answer costs the same, whatever the size of its correlation id"
+        );
     }
+    assert_eq!(store.len(), 20);
     assert!(
-        *store.largest_key.lock().unwrap() <= 64,
-        "keys are fixed-size digests, whatever the correlation id: {} bytes",
-        store.largest_key.lock().unwrap()
+        store.bytes() < 20 * 1024,
+        "20 answers under 1 MiB correlation ids hold {} bytes",
+        store.bytes()
     );
 }
 
