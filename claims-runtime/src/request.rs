@@ -373,9 +373,10 @@ impl Call {
 
     /// Runs the handler future with the deadline and panic capture, then encodes its result.
     /// For `idempotent` handlers a retry with the same correlation id and claims replays the
-    /// first answer (see [`crate::idempotency`]); the first attempt runs in its own task, so when
-    /// it passes its deadline it goes on (up to [`crate::idempotency::BACKGROUND_DEADLINES`] deadlines in all) and its
-    /// real answer is kept for the retry instead of the "please retry" answer.
+    /// first answer (see [`crate::idempotency`]). Their first attempt runs in its own task on the
+    /// actix runtime: past its deadline it goes on (up to
+    /// [`crate::idempotency::BACKGROUND_DEADLINES`] deadlines in all) and its real answer, never
+    /// the "please retry" one, is kept for the retry.
     pub async fn invoke<F>(&self, fut: F) -> HttpResponse
     where
         F: Future + 'static,
