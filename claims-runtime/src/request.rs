@@ -749,13 +749,18 @@ fn absent<T: ClaimType>(spec: &'static InputClaimSpec, problems: &mut Problems) 
             }
         };
     }
-    match T::absent() {
-        Some(v) => Some(v),
-        None => {
-            problems.push(spec, ProblemKind::Missing);
-            None
-        }
+    if let Some(v) = T::absent() {
+        return Some(v);
     }
+    // The descriptor's one decision: a claim that is not required (a resolver B2C may resolve to
+    // nothing) is decoded from empty text when its type has no absent value (`String` -> "").
+    if !spec.required
+        && let Ok(v) = T::from_text("")
+    {
+        return Some(v);
+    }
+    problems.push(spec, ProblemKind::Missing);
+    None
 }
 
 /// Follows a `GenerateJson` dot path (`items.0.id`) through a JSON document.
