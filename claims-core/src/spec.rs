@@ -7,6 +7,9 @@
 
 use std::fmt;
 
+use crate::grammar::Segment;
+use crate::resolvers;
+
 /// How B2C transports input claims (`SendClaimsIn` metadata). It also fixes the HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SendClaimsIn {
@@ -205,7 +208,21 @@ impl AuthSpec {
 }
 
 /// One input claim of a handler (`<InputClaim>`).
+///
+/// Built with [`InputClaimSpec::new`] and the `with_*` methods, in `const` context:
+///
+/// ```
+/// use claims_core::spec::{DataType, InputClaimSpec};
+///
+/// static EMAIL: InputClaimSpec =
+///     InputClaimSpec::new("email", DataType::String).with_partner("emailAddress");
+/// static LANG: InputClaimSpec =
+///     InputClaimSpec::new("lang", DataType::String).with_resolver("{Culture:RFC5646}");
+/// assert!(EMAIL.required && !LANG.required);
+/// assert_eq!(EMAIL.wire(), "emailAddress");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InputClaimSpec {
     /// `ClaimTypeReferenceId`.
     pub id: &'static str,
@@ -215,8 +232,8 @@ pub struct InputClaimSpec {
     pub data_type: DataType,
     /// Whether a request without this claim is refused: `false` for `Option<_>`, a declared
     /// default or a claim resolver (which B2C may resolve to nothing). The runtime, the exporter
-    /// and the emulator all read this one decision; an absent optional claim that is not an
-    /// `Option` is decoded from empty text (a `String` becomes `""`).
+    /// and the emulator all read this one decision, made by the `with_*` methods; an absent
+    /// optional claim that is not an `Option` is decoded from empty text (a `String` becomes `""`).
     pub required: bool,
     /// `DefaultValue` (literal). Mutually exclusive with `resolver`.
     pub default: Option<&'static str>,
@@ -235,8 +252,7 @@ pub struct InputClaimSpec {
 }
 
 impl InputClaimSpec {
-    /// A required input claim with every optional part unset, for descriptors built by hand
-    /// (`InputClaimSpec { partner: Some("x"), ..InputClaimSpec::new("email", DataType::String) }`).
+    /// A required input claim with every optional part unset.
     pub const fn new(id: &'static str, data_type: DataType) -> Self {
         InputClaimSpec {
             id,
@@ -251,6 +267,68 @@ impl InputClaimSpec {
             input_type: None,
             rust_name: id,
         }
+    }
+
+    /// Sets `PartnerClaimType` (the wire name).
+    pub const fn with_partner(mut self, partner: &'static str) -> Self {
+        self.partner = Some(partner);
+        self
+    }
+
+    /// An optional claim (the Rust type is `Option<_>`).
+    pub const fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    /// Sets `required` explicitly (hand-built descriptors; the macros use [`Self::optional`]).
+    pub const fn with_required(mut self, required: bool) -> Self {
+        self.required = required;
+        self
+    }
+
+    /// A literal `DefaultValue`; the claim is then not required.
+    pub const fn with_default(mut self, default: &'static str) -> Self {
+        self.default = Some(default);
+        self.required = false;
+        self
+    }
+
+    /// `AlwaysUseDefaultValue="true"`.
+    pub const fn always_default(mut self) -> Self {
+        self.always_default = true;
+        self
+    }
+
+    /// A claim resolver sent as the `DefaultValue`; the claim is then not required.
+    pub const fn with_resolver(mut self, resolver: &'static str) -> Self {
+        self.resolver = Some(resolver);
+        self.required = false;
+        self
+    }
+
+    /// ClaimType `DisplayName`.
+    pub const fn with_display_name(mut self, name: &'static str) -> Self {
+        self.display_name = Some(name);
+        self
+    }
+
+    /// ClaimType `UserHelpText`.
+    pub const fn with_help(mut self, help: &'static str) -> Self {
+        self.help = Some(help);
+        self
+    }
+
+    /// ClaimType `UserInputType`.
+    pub const fn with_input_type(mut self, t: UserInputType) -> Self {
+        self.input_type = Some(t);
+        self
+    }
+
+    /// The Rust parameter or field name (diagnostics).
+    pub const fn with_rust_name(mut self, name: &'static str) -> Self {
+        self.rust_name = name;
+        self
     }
 
     /// The name on the wire: `PartnerClaimType` if set, else the claim type id.
@@ -285,11 +363,15 @@ impl InputClaimSpec {
 
 /// One output claim (`<OutputClaim>`), from a field of a `#[derive(OutputClaims)]` struct.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OutputClaimSpec {
     /// `ClaimTypeReferenceId`.
     pub id: &'static str,
     /// `PartnerClaimType`: the JSON key, or a bracket path such as `contacts[0].person.name`.
     pub partner: Option<&'static str>,
+    /// The wire name parsed once as a bracket path (set by the derive macro; `None` for a flat
+    /// key or a hand-built descriptor, which the runtime parses itself).
+    pub path: Option<&'static [Segment<'static>]>,
     /// DataType of the claim, from the Rust type.
     pub data_type: DataType,
     /// `false` for `Option<_>` and `Vec<_>` fields, which may be omitted from the reply.
@@ -309,12 +391,12 @@ pub struct OutputClaimSpec {
 }
 
 impl OutputClaimSpec {
-    /// An always-present output claim with every optional part unset, for descriptors built by
-    /// hand.
+    /// An always-present output claim with every optional part unset.
     pub const fn new(id: &'static str, data_type: DataType) -> Self {
         OutputClaimSpec {
             id,
             partner: None,
+            path: None,
             data_type,
             always_present: true,
             default: None,
@@ -324,6 +406,67 @@ impl OutputClaimSpec {
             input_type: None,
             rust_name: id,
         }
+    }
+
+    /// Sets `PartnerClaimType` (the JSON key or bracket path).
+    pub const fn with_partner(mut self, partner: &'static str) -> Self {
+        self.partner = Some(partner);
+        self
+    }
+
+    /// The pre-parsed bracket path of the wire name (the derive macro emits it).
+    #[doc(hidden)]
+    pub const fn with_path(mut self, path: &'static [Segment<'static>]) -> Self {
+        self.path = Some(path);
+        self
+    }
+
+    /// A claim that may be omitted from the reply (`Option<_>`, `Vec<_>`).
+    pub const fn optional(mut self) -> Self {
+        self.always_present = false;
+        self
+    }
+
+    /// Sets `always_present` explicitly.
+    pub const fn with_always_present(mut self, on: bool) -> Self {
+        self.always_present = on;
+        self
+    }
+
+    /// `DefaultValue`.
+    pub const fn with_default(mut self, default: &'static str) -> Self {
+        self.default = Some(default);
+        self
+    }
+
+    /// `AlwaysUseDefaultValue="true"`.
+    pub const fn always_default(mut self) -> Self {
+        self.always_default = true;
+        self
+    }
+
+    /// ClaimType `DisplayName`.
+    pub const fn with_display_name(mut self, name: &'static str) -> Self {
+        self.display_name = Some(name);
+        self
+    }
+
+    /// ClaimType `UserHelpText`.
+    pub const fn with_help(mut self, help: &'static str) -> Self {
+        self.help = Some(help);
+        self
+    }
+
+    /// ClaimType `UserInputType`.
+    pub const fn with_input_type(mut self, t: UserInputType) -> Self {
+        self.input_type = Some(t);
+        self
+    }
+
+    /// The Rust field name (diagnostics).
+    pub const fn with_rust_name(mut self, name: &'static str) -> Self {
+        self.rust_name = name;
+        self
     }
 
     /// The JSON key or path in the reply: `PartnerClaimType` if set, else the claim type id.
@@ -342,6 +485,7 @@ impl OutputClaimSpec {
 
 /// A typed JSON payload (`ClaimUsedForRequestPayload` built by a `GenerateJson` transformation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PayloadSpec {
     /// The string claim that carries the generated JSON (and its `ClaimsTransformation` output).
     pub claim_id: &'static str,
@@ -352,8 +496,42 @@ pub struct PayloadSpec {
     pub fields: &'static [InputClaimSpec],
 }
 
+impl PayloadSpec {
+    /// A payload descriptor.
+    pub const fn new(
+        claim_id: &'static str,
+        transformation_id: &'static str,
+        fields: &'static [InputClaimSpec],
+    ) -> Self {
+        PayloadSpec {
+            claim_id,
+            transformation_id,
+            fields,
+        }
+    }
+}
+
 /// The descriptor of one handler: one RESTful technical profile.
+///
+/// `#[claims_handler]` builds it; by hand (tests, tools) start from [`HandlerSpec::new`]:
+///
+/// ```
+/// use claims_core::spec::{AuthSpec, DataType, HandlerSpec, InputClaimSpec, SendClaimsIn};
+///
+/// static INPUTS: [InputClaimSpec; 2] = [
+///     InputClaimSpec::new("email", DataType::String),
+///     InputClaimSpec::new("correlationId", DataType::String)
+///         .with_resolver("{Context:CorrelationId}"),
+/// ];
+/// static SPEC: HandlerSpec = HandlerSpec::new("REST-Lookup", "/members/{email}?v=1", SendClaimsIn::Url)
+///     .with_auth(AuthSpec::Basic)
+///     .with_inputs(&INPUTS);
+/// assert_eq!(SPEC.route, "/members/{email}");
+/// assert_eq!(SPEC.query_template, Some("v=1"));
+/// assert_eq!(SPEC.correlation, Some(1));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HandlerSpec {
     /// TechnicalProfile `Id`, e.g. `REST-GetMembership`.
     pub technical_profile: &'static str,
@@ -363,12 +541,22 @@ pub struct HandlerSpec {
     pub description: Option<&'static str>,
     /// Route path relative to the base URL; Url mode may hold `{placeholders}` and a `?k={v}` query.
     pub path: &'static str,
+    /// `path` before any `?`: what the router mounts (pre-parsed).
+    pub route: &'static str,
+    /// `path` after the first `?`: the Url-mode query template (pre-parsed).
+    pub query_template: Option<&'static str>,
     /// `SendClaimsIn`.
     pub send_claims_in: SendClaimsIn,
     /// Caller authentication.
     pub auth: AuthSpec,
     /// Input claims in parameter order (empty in payload mode).
     pub inputs: &'static [InputClaimSpec],
+    /// Index in `inputs` of the correlation-id claim (`{Context:CorrelationId}`, else the claim
+    /// id `correlationId`), pre-computed.
+    pub correlation: Option<usize>,
+    /// Indexes in `inputs` of the culture claims: `{Culture:RFC5646}`, `{Culture:LCID}`,
+    /// `{Culture:LanguageName}`, pre-computed.
+    pub culture: CultureClaims,
     /// Output claims, from the `OutputClaims` type of the return value.
     pub outputs: &'static [OutputClaimSpec],
     /// Payload mode, when the handler takes a `#[claim(payload)]` parameter.
@@ -383,22 +571,42 @@ pub struct HandlerSpec {
     pub module: &'static str,
 }
 
+/// Which input claims carry the user's culture, by resolver (indexes into the inputs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CultureClaims {
+    /// `{Culture:RFC5646}`.
+    pub rfc5646: Option<usize>,
+    /// `{Culture:LCID}`.
+    pub lcid: Option<usize>,
+    /// `{Culture:LanguageName}`.
+    pub language_name: Option<usize>,
+}
+
 impl HandlerSpec {
-    /// A handler descriptor with no claims, `auth` inherited from the app and no deadline, for
-    /// descriptors built by hand (tests, tools); `#[claims_handler]` fills every field itself.
+    /// A handler descriptor with no claims, `auth` inherited from the app and no deadline.
     pub const fn new(
         technical_profile: &'static str,
         path: &'static str,
         send_claims_in: SendClaimsIn,
     ) -> Self {
+        let (route, query_template) = split_route(path);
         HandlerSpec {
             technical_profile,
             display_name: technical_profile,
             description: None,
             path,
+            route,
+            query_template,
             send_claims_in,
             auth: AuthSpec::Inherit,
             inputs: &[],
+            correlation: None,
+            culture: CultureClaims {
+                rfc5646: None,
+                lcid: None,
+                language_name: None,
+            },
             outputs: &[],
             payload: None,
             deadline_ms: None,
@@ -408,12 +616,92 @@ impl HandlerSpec {
         }
     }
 
-    /// The actix route path: `path` without any `?query` template.
-    pub fn route_path(&self) -> &'static str {
-        match self.path.find('?') {
-            Some(i) => &self.path[..i],
-            None => self.path,
+    /// `DisplayName` of the technical profile.
+    pub const fn with_display_name(mut self, name: &'static str) -> Self {
+        self.display_name = name;
+        self
+    }
+
+    /// The description (doc comment).
+    pub const fn with_description(mut self, text: &'static str) -> Self {
+        self.description = Some(text);
+        self
+    }
+
+    /// Caller authentication.
+    pub const fn with_auth(mut self, auth: AuthSpec) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// The input claims; also finds the correlation and culture claims once.
+    pub const fn with_inputs(mut self, inputs: &'static [InputClaimSpec]) -> Self {
+        self.inputs = inputs;
+        self.correlation = None;
+        self.culture = CultureClaims {
+            rfc5646: None,
+            lcid: None,
+            language_name: None,
+        };
+        let mut by_id = None;
+        let mut i = 0;
+        while i < inputs.len() {
+            if let Some(r) = inputs[i].resolver {
+                if r.eq_ignore_ascii_case(resolvers::CORRELATION_ID) && self.correlation.is_none() {
+                    self.correlation = Some(i);
+                } else if r.eq_ignore_ascii_case(resolvers::CULTURE_RFC5646) {
+                    self.culture.rfc5646 = Some(i);
+                } else if r.eq_ignore_ascii_case(resolvers::CULTURE_LCID) {
+                    self.culture.lcid = Some(i);
+                } else if r.eq_ignore_ascii_case(resolvers::CULTURE_LANGUAGE_NAME) {
+                    self.culture.language_name = Some(i);
+                }
+            }
+            if by_id.is_none() && inputs[i].id.eq_ignore_ascii_case("correlationId") {
+                by_id = Some(i);
+            }
+            i += 1;
         }
+        if self.correlation.is_none() {
+            self.correlation = by_id;
+        }
+        self
+    }
+
+    /// The output claims.
+    pub const fn with_outputs(mut self, outputs: &'static [OutputClaimSpec]) -> Self {
+        self.outputs = outputs;
+        self
+    }
+
+    /// Payload mode.
+    pub const fn with_payload(mut self, payload: &'static PayloadSpec) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+
+    /// A deadline in milliseconds.
+    pub const fn with_deadline_ms(mut self, ms: u32) -> Self {
+        self.deadline_ms = Some(ms);
+        self
+    }
+
+    /// Replay the first answer to a retry.
+    pub const fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// The Rust function and its module (diagnostics).
+    pub const fn with_rust_fn(mut self, rust_fn: &'static str, module: &'static str) -> Self {
+        self.rust_fn = rust_fn;
+        self.module = module;
+        self
+    }
+
+    /// The actix route path: `path` without any `?query` template.
+    pub const fn route_path(&self) -> &'static str {
+        self.route
     }
 
     /// `true` when an input claim uses a claim resolver.
@@ -431,13 +719,20 @@ impl HandlerSpec {
 
     /// The input claim bound to `{Context:CorrelationId}` (or with claim type id `correlationId`).
     pub fn correlation_claim(&self) -> Option<&'static InputClaimSpec> {
-        self.inputs
-            .iter()
-            .find(|c| c.resolver.is_some_and(crate::resolvers::is_correlation_id))
-            .or_else(|| {
-                self.inputs
-                    .iter()
-                    .find(|c| c.id.eq_ignore_ascii_case("correlationId"))
-            })
+        self.inputs.get(self.correlation?)
     }
+}
+
+/// `path` split at the first `?` (const: runs when the descriptor is built).
+const fn split_route(path: &'static str) -> (&'static str, Option<&'static str>) {
+    let b = path.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'?' {
+            let (route, rest) = path.split_at(i);
+            return (route, Some(rest.split_at(1).1));
+        }
+        i += 1;
+    }
+    (path, None)
 }

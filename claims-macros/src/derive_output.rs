@@ -7,7 +7,7 @@ use syn::{Data, DeriveInput, Fields};
 
 use crate::attr::{self, ClaimSite, Ctxt};
 use crate::check;
-use crate::expand::{data_type, opt_input_type, opt_str, optional};
+use crate::expand::{common_meta, data_type, optional};
 use crate::model::{OutputField, Spanned, lower_camel_case, unraw};
 
 pub fn expand(input: TokenStream) -> TokenStream {
@@ -72,29 +72,46 @@ pub fn expand(input: TokenStream) -> TokenStream {
 
     let specs = model.iter().map(|f| {
         let id = &f.id.value;
-        let partner = opt_str(f.meta.partner.as_ref().map(|p| p.value.as_str()));
         let data_type = data_type(&f.ty);
         let opt = optional(&f.ty);
-        let default = opt_str(f.meta.default.as_ref().map(|d| d.value.as_str()));
-        let always_default = f.meta.always_default.is_some();
-        let display_name = opt_str(f.meta.display_name.as_deref());
-        let help = opt_str(f.meta.help.as_deref());
-        let input_type = opt_input_type(f.meta.input_type.as_ref());
+        let mut chain = quote! {
+            .with_always_present(
+                !#opt && !::core::matches!(#data_type, ::claims_runtime::DataType::StringCollection)
+            )
+        };
+        if let Some(p) = &f.meta.partner {
+            let wire = &p.value;
+            chain.extend(quote!(.with_partner(#wire)));
+            // Nested paths are parsed here, once, with the grammar the runtime would use.
+            if claims_core::grammar::is_nested_output(wire)
+                && let Ok(segs) = claims_core::grammar::parse_bracket_path(wire)
+            {
+                let segs = segs.iter().map(|s| match s {
+                    claims_core::grammar::Segment::Key(k) => {
+                        quote!(::claims_runtime::__private::Segment::Key(#k))
+                    }
+                    claims_core::grammar::Segment::Index(i) => {
+                        quote!(::claims_runtime::__private::Segment::Index(#i))
+                    }
+                });
+                chain.extend(quote!(.with_path(&[#(#segs),*])));
+            }
+        }
+        if let Some(d) = &f.meta.default {
+            let d = &d.value;
+            chain.extend(quote!(.with_default(#d)));
+        }
+        if f.meta.always_default.is_some() {
+            chain.extend(quote!(.always_default()));
+        }
+        chain.extend(common_meta(
+            f.meta.display_name.as_deref(),
+            f.meta.help.as_deref(),
+            f.meta.input_type.as_ref(),
+        ));
         let rust_name = unraw(&f.ident);
         quote! {
-            ::claims_runtime::OutputClaimSpec {
-                id: #id,
-                partner: #partner,
-                data_type: #data_type,
-                always_present: !#opt
-                    && !::core::matches!(#data_type, ::claims_runtime::DataType::StringCollection),
-                default: #default,
-                always_default: #always_default,
-                display_name: #display_name,
-                help: #help,
-                input_type: #input_type,
-                rust_name: #rust_name,
-            }
+            ::claims_runtime::OutputClaimSpec::new(#id, #data_type) #chain .with_rust_name(#rust_name)
         }
     });
     let writes = model.iter().enumerate().map(|(i, f)| {

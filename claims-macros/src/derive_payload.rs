@@ -83,11 +83,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
         let mut out = e.to_compile_error();
         out.extend(quote! {
             impl #impl_generics ::claims_runtime::ClaimsPayload for #name #ty_generics #where_clause {
-                const PAYLOAD: ::claims_runtime::PayloadSpec = ::claims_runtime::PayloadSpec {
-                    claim_id: #claim_id,
-                    transformation_id: #transformation_id,
-                    fields: &[],
-                };
+                const PAYLOAD: ::claims_runtime::PayloadSpec = ::claims_runtime::PayloadSpec::new(#claim_id, #transformation_id, &[]);
                 fn decode(
                     _: &::claims_runtime::__private::Call,
                     _: &mut ::claims_runtime::__private::Problems,
@@ -129,11 +125,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     };
     quote! {
         impl #impl_generics ::claims_runtime::ClaimsPayload for #name #ty_generics #where_clause {
-            const PAYLOAD: ::claims_runtime::PayloadSpec = ::claims_runtime::PayloadSpec {
-                claim_id: #claim_id,
-                transformation_id: #transformation_id,
-                fields: &[#(#specs),*],
-            };
+            const PAYLOAD: ::claims_runtime::PayloadSpec = ::claims_runtime::PayloadSpec::new(#claim_id, #transformation_id, &[#(#specs),*]);
 
             fn decode(
                 #call: &::claims_runtime::__private::Call,

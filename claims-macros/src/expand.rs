@@ -9,23 +9,6 @@ use syn::{Ident, Type};
 use crate::handler::return_type;
 use crate::model::{Auth, ClaimMeta, Handler, InputClaim, Param, RuleKind, SendMode, unraw};
 
-pub fn opt_str(v: Option<&str>) -> TokenStream {
-    match v {
-        Some(s) => quote!(::core::option::Option::Some(#s)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-pub fn opt_input_type(v: Option<&Ident>) -> TokenStream {
-    match v {
-        Some(i) => {
-            let i = Ident::new(&i.to_string(), Span::call_site());
-            quote!(::core::option::Option::Some(::claims_runtime::UserInputType::#i))
-        }
-        None => quote!(::core::option::Option::None),
-    }
-}
-
 /// `<T as ClaimType>::DATA_TYPE`, spanned at the type so an unsupported type errors there.
 pub fn data_type(ty: &Type) -> TokenStream {
     quote_spanned!(ty.span()=> <#ty as ::claims_runtime::ClaimType>::DATA_TYPE)
@@ -44,35 +27,53 @@ pub fn input_claim_spec(
     meta: &ClaimMeta,
     rust_name: &str,
 ) -> TokenStream {
-    let partner = opt_str(partner);
     let data_type = data_type(ty);
-    let required = if meta.default.is_some() || meta.resolver.is_some() {
-        quote!(false)
-    } else {
-        let opt = optional(ty);
-        quote!(!#opt)
-    };
-    let default = opt_str(meta.default.as_ref().map(|d| d.value.as_str()));
-    let always_default = meta.always_default.is_some();
-    let resolver = opt_str(meta.resolver.as_ref().map(|d| d.value.as_str()));
-    let display_name = opt_str(meta.display_name.as_deref());
-    let help = opt_str(meta.help.as_deref());
-    let input_type = opt_input_type(meta.input_type.as_ref());
-    quote! {
-        ::claims_runtime::InputClaimSpec {
-            id: #id,
-            partner: #partner,
-            data_type: #data_type,
-            required: #required,
-            default: #default,
-            always_default: #always_default,
-            resolver: #resolver,
-            display_name: #display_name,
-            help: #help,
-            input_type: #input_type,
-            rust_name: #rust_name,
-        }
+    let opt = optional(ty);
+    // The required/optional decision itself lives in the core builder: `with_default` and
+    // `with_resolver` make a claim optional, and so does an `Option<_>` type.
+    let mut chain = quote!(.with_required(!#opt));
+    if let Some(p) = partner {
+        chain.extend(quote!(.with_partner(#p)));
     }
+    if let Some(d) = &meta.default {
+        let d = &d.value;
+        chain.extend(quote!(.with_default(#d)));
+    }
+    if meta.always_default.is_some() {
+        chain.extend(quote!(.always_default()));
+    }
+    if let Some(r) = &meta.resolver {
+        let r = &r.value;
+        chain.extend(quote!(.with_resolver(#r)));
+    }
+    chain.extend(common_meta(
+        meta.display_name.as_deref(),
+        meta.help.as_deref(),
+        meta.input_type.as_ref(),
+    ));
+    quote! {
+        ::claims_runtime::InputClaimSpec::new(#id, #data_type) #chain .with_rust_name(#rust_name)
+    }
+}
+
+/// `.with_display_name(..)`, `.with_help(..)`, `.with_input_type(..)` for the parts that are set.
+pub fn common_meta(
+    display_name: Option<&str>,
+    help: Option<&str>,
+    input_type: Option<&Ident>,
+) -> TokenStream {
+    let mut chain = TokenStream::new();
+    if let Some(d) = display_name {
+        chain.extend(quote!(.with_display_name(#d)));
+    }
+    if let Some(h) = help {
+        chain.extend(quote!(.with_help(#h)));
+    }
+    if let Some(i) = input_type {
+        let i = Ident::new(&i.to_string(), Span::call_site());
+        chain.extend(quote!(.with_input_type(::claims_runtime::UserInputType::#i)));
+    }
+    chain
 }
 
 fn is_option(ty: &Type) -> bool {
@@ -165,7 +166,6 @@ pub fn handler(h: &Handler) -> TokenStream {
     // Descriptor.
     let technical_profile = &h.technical_profile.value;
     let display_name = &h.display_name;
-    let description = opt_str(h.description.as_deref());
     let path = &h.path.value;
     let send = Ident::new(send_name(h.send), Span::call_site());
     let auth = match &h.auth {
@@ -204,20 +204,23 @@ pub fn handler(h: &Handler) -> TokenStream {
         Param::Payload { ty } => Some(ty),
         _ => None,
     });
-    let payload_spec = match payload {
-        Some(ty) => quote_spanned! {ty.span()=>
-            ::core::option::Option::Some(&<#ty as ::claims_runtime::ClaimsPayload>::PAYLOAD)
-        },
-        None => quote!(::core::option::Option::None),
-    };
-    let deadline = match h.deadline_ms {
-        Some(ms) => {
-            let lit = Literal::u32_suffixed(ms);
-            quote!(::core::option::Option::Some(#lit))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    let idempotent = h.idempotent;
+    // The optional parts of the descriptor, as const builder calls.
+    let mut spec_chain = TokenStream::new();
+    if let Some(d) = h.description.as_deref() {
+        spec_chain.extend(quote!(.with_description(#d)));
+    }
+    if let Some(ty) = payload {
+        spec_chain.extend(quote_spanned! {ty.span()=>
+            .with_payload(&<#ty as ::claims_runtime::ClaimsPayload>::PAYLOAD)
+        });
+    }
+    if let Some(ms) = h.deadline_ms {
+        let lit = Literal::u32_suffixed(ms);
+        spec_chain.extend(quote!(.with_deadline_ms(#lit)));
+    }
+    if h.idempotent {
+        spec_chain.extend(quote!(.idempotent()));
+    }
 
     // Compile-time checks of parameter types.
     let mut asserts = TokenStream::new();
@@ -336,21 +339,14 @@ pub fn handler(h: &Handler) -> TokenStream {
         #vis struct #fn_ident {}
 
         #[allow(non_upper_case_globals)]
-        static #static_ident: ::claims_runtime::HandlerSpec = ::claims_runtime::HandlerSpec {
-            technical_profile: #technical_profile,
-            display_name: #display_name,
-            description: #description,
-            path: #path,
-            send_claims_in: ::claims_runtime::SendClaimsIn::#send,
-            auth: #auth,
-            inputs: &[#(#inputs),*],
-            outputs: #outputs,
-            payload: #payload_spec,
-            deadline_ms: #deadline,
-            idempotent: #idempotent,
-            rust_fn: #name,
-            module: ::core::module_path!(),
-        };
+        static #static_ident: ::claims_runtime::HandlerSpec =
+            ::claims_runtime::HandlerSpec::new(#technical_profile, #path, ::claims_runtime::SendClaimsIn::#send)
+                .with_display_name(#display_name)
+                #spec_chain
+                .with_auth(#auth)
+                .with_inputs(&[#(#inputs),*])
+                .with_outputs(#outputs)
+                .with_rust_fn(#name, ::core::module_path!());
 
         #asserts
 

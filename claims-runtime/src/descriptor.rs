@@ -2,8 +2,8 @@
 //! the exporter and the emulator read the same types.
 
 pub use claims_core::spec::{
-    AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, PayloadSpec, SendClaimsIn,
-    UserInputType,
+    AuthSpec, CultureClaims, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, PayloadSpec,
+    SendClaimsIn, UserInputType,
 };
 
 /// Claim resolvers B2C substitutes in RESTful technical profiles (the one table).

@@ -94,6 +94,7 @@ pub mod __private {
     pub use crate::request::{Call, Problems};
     pub use crate::rules;
     pub use actix_web;
+    pub use claims_core::grammar::Segment;
     pub use inventory;
     pub use validator;
 

@@ -101,7 +101,10 @@ impl ClaimWriter {
             Some(root) => {
                 let mut leaf = Vec::new();
                 value.write_json(&mut leaf);
-                root.insert(&parse_path(wire), leaf);
+                match spec.path {
+                    Some(path) => root.insert(path, leaf),
+                    None => root.insert(&parse_path(wire), leaf),
+                }
             }
         }
     }

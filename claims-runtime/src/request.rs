@@ -221,7 +221,7 @@ impl Call {
                     );
                 }
                 // Claims in a `?k={claim}` template of the path arrive as query parameters.
-                if let Some(q) = self.spec.path.split_once('?').map(|(_, q)| q) {
+                if let Some(q) = self.spec.query_template {
                     let mut keys: Vec<&str> = vec![""; wires.len()];
                     for pair in q.split('&') {
                         if let Some((k, v)) = pair.split_once('=')
@@ -329,19 +329,10 @@ impl Call {
                 .and_then(|v| v.to_str().ok()),
             ..LocaleHint::default()
         };
-        for (i, c) in self.spec.inputs.iter().enumerate() {
-            let Some(r) = c.resolver else { continue };
-            let slot = if r.eq_ignore_ascii_case(resolvers::CULTURE_RFC5646) {
-                &mut hint.rfc5646
-            } else if r.eq_ignore_ascii_case(resolvers::CULTURE_LCID) {
-                &mut hint.lcid
-            } else if r.eq_ignore_ascii_case(resolvers::CULTURE_LANGUAGE_NAME) {
-                &mut hint.language_name
-            } else {
-                continue;
-            };
-            *slot = self.raw_text(i);
-        }
+        let culture = self.spec.culture;
+        hint.rfc5646 = culture.rfc5646.and_then(|i| self.raw_text(i));
+        hint.lcid = culture.lcid.and_then(|i| self.raw_text(i));
+        hint.language_name = culture.language_name.and_then(|i| self.raw_text(i));
         hint
     }
 
@@ -528,9 +519,7 @@ impl Call {
 
     /// The correlation id B2C sent, if the handler receives one.
     pub fn correlation_id(&self) -> Option<&str> {
-        let c = self.spec.correlation_claim()?;
-        let i = self.spec.inputs.iter().position(|x| std::ptr::eq(x, c))?;
-        self.raw_text(i)
+        self.raw_text(self.spec.correlation?)
     }
 
     /// Renders an error as the B2C error body.
@@ -720,8 +709,7 @@ fn decode_claim<T: ClaimType>(
         return None;
     }
     // `""` and `null` mean "absent" for claims that may be absent or have a default.
-    if raw.is_absent()
-        && (T::OPTIONAL || spec.default.is_some() || T::DATA_TYPE != crate::DataType::String)
+    if raw.is_absent() && (T::OPTIONAL || !spec.required || T::DATA_TYPE != crate::DataType::String)
     {
         return absent(spec, problems);
     }
