@@ -48,11 +48,27 @@ fn ca(names: &[(DnType, &str)]) -> Ca {
     }
 }
 
+/// An intermediate CA signed by `parent`.
+fn intermediate(cn: &str, parent: &Ca) -> Ca {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name = DistinguishedName::new();
+    params.distinguished_name.push(DnType::CommonName, cn);
+    let cert = params.signed_by(&key, &parent.issuer).unwrap();
+    Ca {
+        cert,
+        issuer: Issuer::new(params, key),
+    }
+}
+
 /// A client certificate with its PKCS#8 key.
 #[derive(Clone)]
 struct Leaf {
     der: CertificateDer<'static>,
     key: Vec<u8>,
+    /// The certificates a TLS client sends after the leaf (intermediate CAs).
+    chain: Vec<CertificateDer<'static>>,
 }
 
 fn leaf_with(
@@ -71,6 +87,7 @@ fn leaf_with(
     Leaf {
         der: params.signed_by(&key, &by.issuer).unwrap().der().clone(),
         key: key.serialize_der(),
+        chain: Vec::new(),
     }
 }
 
@@ -249,7 +266,9 @@ fn https_get_blocking(
     let config = match client {
         Some(c) => builder
             .with_client_auth_cert(
-                vec![c.der.clone()],
+                std::iter::once(c.der.clone())
+                    .chain(c.chain.iter().cloned())
+                    .collect(),
                 PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(c.key.clone())),
             )
             .unwrap(),
@@ -669,5 +688,52 @@ fn thumbprint_pins_work_without_roots_and_check_dates() {
     assert_refused(
         "not pinned (forged chain)",
         outcome(&cfg, s, &arr_request(&f.forged.der, proxy)),
+    );
+}
+
+#[actix_web::test]
+async fn intermediate_ca_completes_the_chain() {
+    const ISSUING_CN: &str = "Contoso Issuing CA 1";
+    let root = ca(&[(DnType::CommonName, ROOT_CN)]);
+    let issuing = intermediate(ISSUING_CN, &root);
+    let mut with_chain = leaf(&issuing);
+    with_chain.chain = vec![issuing.cert.der().clone()];
+    let mut alone = with_chain.clone();
+    alone.chain.clear();
+    let s = spec();
+    let pairs = |ca_pem: String| {
+        vec![
+            (
+                "CLAIMS_CLIENT_CERT_SUBJECT".to_owned(),
+                format!("CN={LEAF_CN}"),
+            ),
+            (
+                "CLAIMS_CLIENT_CERT_ISSUER".to_owned(),
+                format!("CN={ISSUING_CN}"),
+            ),
+            ("CLAIMS_CLIENT_CERT_CA".to_owned(), ca_pem),
+            ("CLAIMS_TRUST_ARR_CLIENT_CERT".to_owned(), "true".to_owned()),
+            ("CLAIMS_TRUSTED_PROXIES".to_owned(), "10.0.0.0/8".to_owned()),
+        ]
+    };
+    let auth = load(s, &pairs(root.cert.pem())).unwrap();
+    let pki = server_pki();
+    let (addr, handle) = start_tls(auth.clone(), &pki);
+    let sent = https_get(addr, &pki.ca_der, Some(&with_chain), None).await;
+    let not_sent = https_get(addr, &pki.ca_der, Some(&alone), None).await;
+    handle.stop(true).await;
+    assert_eq!(sent.0, 200, "the client sends its intermediate over TLS");
+    assert_refused("intermediate neither sent nor trusted", not_sent);
+
+    // X-ARR-ClientCert carries the leaf only: the issuing CA must be in the CA file.
+    let proxy = "10.0.0.1:1";
+    assert_refused(
+        "header with the root alone in the CA file",
+        outcome(&auth, s, &arr_request(&with_chain.der, proxy)),
+    );
+    let both = load(s, &pairs(root.cert.pem() + &issuing.cert.pem())).unwrap();
+    assert_eq!(
+        outcome(&both, s, &arr_request(&with_chain.der, proxy)).0,
+        200
     );
 }
