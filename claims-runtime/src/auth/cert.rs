@@ -19,10 +19,11 @@
 //!   possession by itself: it is never read on a connection the app terminated TLS for.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use actix_web::HttpRequest;
 use actix_web::dev::Extensions;
@@ -341,11 +342,22 @@ pub struct SubjectIssuer {
 /// The CA certificates client certificates must chain to for subject + issuer matching. The
 /// chain, its signatures, validity dates and the client-auth key usage are verified with
 /// rustls' WebPKI verifier (the same check the TLS handshake would run).
+///
+/// A verified chain is remembered (by SHA-256 of the presented certificates, bounded) for five
+/// minutes or until its first certificate expires, whichever is sooner: B2C presents the same
+/// certificate on every call, and the signature check is the expensive part.
 #[derive(Clone)]
 pub struct TrustedRoots {
     verifier: Arc<dyn ClientCertVerifier>,
     count: usize,
+    /// Chains verified recently: chain digest -> valid until (Unix seconds).
+    verified: Arc<Mutex<HashMap<[u8; 32], i64>>>,
 }
+
+/// How long a verified chain is remembered.
+const VERIFIED_TTL_SECS: i64 = 300;
+/// How many verified chains are remembered.
+const VERIFIED_MAX: usize = 1024;
 
 impl fmt::Debug for TrustedRoots {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -372,7 +384,11 @@ impl TrustedRoots {
         let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
             .build()
             .map_err(|e| e.to_string())?;
-        Ok(TrustedRoots { verifier, count })
+        Ok(TrustedRoots {
+            verifier,
+            count,
+            verified: Arc::default(),
+        })
     }
 
     /// The number of root certificates.
@@ -386,10 +402,40 @@ impl TrustedRoots {
     }
 
     fn verify(&self, leaf: &[u8], intermediates: &[CertificateDer<'_>]) -> Result<(), String> {
+        let now = UnixTime::now();
+        let now_secs = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+        let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+        for der in std::iter::once(leaf).chain(intermediates.iter().map(|c| c.as_ref())) {
+            digest.update(&(der.len() as u64).to_be_bytes());
+            digest.update(der);
+        }
+        let mut key = [0u8; 32];
+        key.copy_from_slice(digest.finish().as_ref());
+        let cached = self
+            .verified
+            .lock()
+            .is_ok_and(|m| m.get(&key).is_some_and(|&until| now_secs < until));
+        if cached {
+            return Ok(());
+        }
         self.verifier
-            .verify_client_cert(&CertificateDer::from(leaf), intermediates, UnixTime::now())
-            .map(drop)
-            .map_err(|e| e.to_string())
+            .verify_client_cert(&CertificateDer::from(leaf), intermediates, now)
+            .map_err(|e| e.to_string())?;
+        let until = std::iter::once(leaf)
+            .chain(intermediates.iter().map(|c| c.as_ref()))
+            .filter_map(|der| x509_parser::parse_x509_certificate(der).ok())
+            .map(|(_, c)| c.validity().not_after.timestamp())
+            .fold(now_secs.saturating_add(VERIFIED_TTL_SECS), i64::min);
+        if let Ok(mut m) = self.verified.lock() {
+            if m.len() >= VERIFIED_MAX {
+                m.retain(|_, &mut u| u > now_secs);
+                if m.len() >= VERIFIED_MAX {
+                    m.clear();
+                }
+            }
+            m.insert(key, until);
+        }
+        Ok(())
     }
 }
 

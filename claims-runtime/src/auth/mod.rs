@@ -544,17 +544,15 @@ impl AuthConfig {
                 )),
             }
         }
-        let ca_name = match &s.client_cert_ca {
-            SecretSource::Env(n) => format!("{n}_FILE"),
-            other => other.describe(),
+        // `CLAIMS_CLIENT_CERT_CA_FILE` is the usual form; the plain variable holds PEM text.
+        let (ca_name, ca_label) = match &s.client_cert_ca {
+            SecretSource::Env(n) => (format!("{n}_FILE"), format!("{n}_FILE (or {n})")),
+            other => (other.describe(), other.describe()),
         };
         if let Some(pem) = client_ca {
             match TrustedRoots::from_pem(pem.expose().as_bytes()) {
                 Ok(roots) => r.certs.trusted_roots = Some(roots),
-                Err(e) => problems.push(format!(
-                    "the client CA certificates ({ca_name}, or {}) {e}",
-                    s.client_cert_ca.describe()
-                )),
+                Err(e) => problems.push(format!("{ca_label} {e}")),
             }
         } else if !r.certs.subjects.is_empty() {
             problems.push(format!(
