@@ -669,7 +669,10 @@ impl FakeIdp {
             }
             actix_web::rt::time::sleep(Duration::from_millis(5)).await;
         }
-        panic!("the JWKS was never requested {n} times (got {})", self.hits());
+        panic!(
+            "the JWKS was never requested {n} times (got {})",
+            self.hits()
+        );
     }
 
     fn stop(mut self) {
@@ -755,9 +758,7 @@ fn jwks_over_plain_http_to_a_non_loopback_host_is_refused() {
         "http://login.microsoftonline.com/tenant-id/discovery/v2.0/keys",
     ] {
         let e = with_env(base_env(), &[("CLAIMS_JWT_JWKS", url)]);
-        let err = AuthConfig::load([s], env(e))
-            .expect_err(url)
-            .to_string();
+        let err = AuthConfig::load([s], env(e)).expect_err(url).to_string();
         assert!(err.contains("https"), "{err}");
         assert!(err.contains("loopback"), "{err}");
     }
@@ -772,7 +773,11 @@ fn jwks_over_plain_http_to_a_non_loopback_host_is_refused() {
     assert!(err.contains("https"), "{err}");
     // Loopback may use plain http (a local key proxy, tests); nothing listens here, which only
     // delays the keys until first use.
-    for url in ["http://127.0.0.1:9/keys", "http://[::1]:9/keys", "http://localhost:9/keys"] {
+    for url in [
+        "http://127.0.0.1:9/keys",
+        "http://[::1]:9/keys",
+        "http://localhost:9/keys",
+    ] {
         let e = with_env(base_env(), &[("CLAIMS_JWT_JWKS", url)]);
         assert!(AuthConfig::load([s], env(e)).is_ok(), "{url}");
     }
@@ -782,7 +787,10 @@ fn jwks_over_plain_http_to_a_non_loopback_host_is_refused() {
 fn https_jwks_url_is_accepted() {
     let s = spec("REST-Jwt", AuthSpec::Bearer);
     // Nothing listens on port 9: the keys are fetched on first use, but the URL is accepted.
-    let e = with_env(base_env(), &[("CLAIMS_JWT_JWKS", "https://127.0.0.1:9/keys")]);
+    let e = with_env(
+        base_env(),
+        &[("CLAIMS_JWT_JWKS", "https://127.0.0.1:9/keys")],
+    );
     let cfg = AuthConfig::load([s], env(e)).unwrap();
     assert_eq!(
         cfg.authorize(s, &bearer(&sign(&claims())))
@@ -798,10 +806,20 @@ async fn openid_discovery_supplies_jwks_uri_and_issuer() {
     let ks = keys();
     let idp = FakeIdp::start(jwks(&[&ks[0]]));
     let s = spec("REST-Jwt", AuthSpec::Bearer);
-    let e = with_env(base_env(), &[("CLAIMS_JWT_METADATA_URL", &idp.metadata_url())]);
-    let e: Vec<_> = e.into_iter().filter(|(k, _)| *k != "CLAIMS_JWT_ISSUER").collect();
+    let e = with_env(
+        base_env(),
+        &[("CLAIMS_JWT_METADATA_URL", &idp.metadata_url())],
+    );
+    let e: Vec<_> = e
+        .into_iter()
+        .filter(|(k, _)| *k != "CLAIMS_JWT_ISSUER")
+        .collect();
     let cfg = AuthConfig::load([s], env(e)).unwrap();
-    assert_eq!(idp.hits(), 1, "the discovered jwks_uri is fetched at startup");
+    assert_eq!(
+        idp.hits(),
+        1,
+        "the discovered jwks_uri is fetched at startup"
+    );
     assert_eq!(status(&cfg, s, &sign(&claims())).await.0, 200);
     // The discovered issuer is the only one accepted.
     let other = with(claims(), "iss", "https://sts.windows.net/tenant-id/".into());
@@ -823,9 +841,15 @@ async fn openid_discovery_supplies_jwks_uri_and_issuer() {
     // Discovery that cannot supply an issuer refuses to start.
     let e = with_env(
         base_env(),
-        &[("CLAIMS_JWT_METADATA_URL", "http://127.0.0.1:9/.well-known/openid-configuration")],
+        &[(
+            "CLAIMS_JWT_METADATA_URL",
+            "http://127.0.0.1:9/.well-known/openid-configuration",
+        )],
     );
-    let e: Vec<_> = e.into_iter().filter(|(k, _)| *k != "CLAIMS_JWT_ISSUER").collect();
+    let e: Vec<_> = e
+        .into_iter()
+        .filter(|(k, _)| *k != "CLAIMS_JWT_ISSUER")
+        .collect();
     let err = AuthConfig::load([s], env(e)).unwrap_err().to_string();
     assert!(err.contains("CLAIMS_JWT_METADATA_URL"), "{err}");
 }
@@ -879,7 +903,10 @@ async fn concurrent_unknown_kids_share_one_fetch() {
     let t3 = sign_with(&ks[2], "k3", &claims());
     let tasks: Vec<_> = (0..8)
         .map(|i| {
-            let (cfg, t) = (cfg.clone(), if i % 2 == 0 { t2.clone() } else { t3.clone() });
+            let (cfg, t) = (
+                cfg.clone(),
+                if i % 2 == 0 { t2.clone() } else { t3.clone() },
+            );
             actix_web::rt::spawn(async move { status(&cfg, s, &t).await.0 })
         })
         .collect();
@@ -904,6 +931,7 @@ async fn unknown_kid_refresh_does_not_block_a_worker() {
     let s = spec("REST-Jwt", AuthSpec::Bearer);
     let e = with_env(base_env(), &[("CLAIMS_JWT_JWKS", &idp.jwks_url())]);
     let cfg = Arc::new(AuthConfig::load([s], env(e)).unwrap());
+    idp.state.events.lock().unwrap().clear(); // the startup fetch
     idp.set_jwks(jwks(&[&ks[0], &ks[1]]));
     idp.close_gate();
     let c = cfg.clone();
@@ -1029,7 +1057,10 @@ fn required_role_missing_is_forbidden() {
     std::fs::write(&path, jwks(&[&ks[0]])).unwrap();
     let s = spec("REST-Jwt", AuthSpec::Bearer);
     let mut e = jwt_env(&path.to_string_lossy(), APP);
-    e.push(("CLAIMS_JWT_REQUIRED_ROLES", "Claims.Read, Claims.Write".to_owned()));
+    e.push((
+        "CLAIMS_JWT_REQUIRED_ROLES",
+        "Claims.Read, Claims.Write".to_owned(),
+    ));
     let cfg = AuthConfig::load([s], env(e)).unwrap();
     std::fs::remove_file(&path).unwrap();
     let code = |c: serde_json::Value| match cfg.authorize(s, &bearer(&sign(&c))) {
@@ -1037,17 +1068,31 @@ fn required_role_missing_is_forbidden() {
         Err(e) => e.status().as_u16(),
     };
     assert_eq!(code(claims()), 403, "no roles claim");
-    assert_eq!(code(with(claims(), "roles", serde_json::json!(["Other"]))), 403);
-    assert_eq!(code(with(claims(), "roles", serde_json::json!("Claims.Write"))), 403, "roles must be an array");
     assert_eq!(
-        code(with(claims(), "roles", serde_json::json!(["Other", "Claims.Write"]))),
+        code(with(claims(), "roles", serde_json::json!(["Other"]))),
+        403
+    );
+    assert_eq!(
+        code(with(claims(), "roles", serde_json::json!("Claims.Write"))),
+        403,
+        "roles must be an array"
+    );
+    assert_eq!(
+        code(with(
+            claims(),
+            "roles",
+            serde_json::json!(["Other", "Claims.Write"])
+        )),
         200
     );
     // A cached verification still checks roles: the same token stays refused.
     let no_role = sign(&with(claims(), "roles", serde_json::json!([])));
     for _ in 0..2 {
         assert_eq!(
-            cfg.authorize(s, &bearer(&no_role)).unwrap_err().status().as_u16(),
+            cfg.authorize(s, &bearer(&no_role))
+                .unwrap_err()
+                .status()
+                .as_u16(),
             403
         );
     }
