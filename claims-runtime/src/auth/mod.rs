@@ -422,24 +422,32 @@ impl AuthConfig {
 
         // JWT
         let mut discovered_issuer = None;
-        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> =
-            match (&self.jwks, &jwks_location, &metadata_url) {
-                (Some(src), _, _) => Some(Ok(src.clone())),
-                (None, Some(loc), _) => Some(jwt::jwks_source_for(loc.expose())),
-                (None, None, Some(url)) => {
-                    let url = url.expose().trim();
-                    Some(jwt::DiscoveredJwks::new(url).and_then(|src| {
-                        // The issuer is needed now; without CLAIMS_JWT_ISSUER, discovery must work.
-                        if issuers.is_none() && self.jwt.issuers.is_empty() {
-                            let m = jwt::discover(url)
-                                .map_err(|e| format!("{}: {e}", s.jwt_metadata_url.describe()))?;
-                            discovered_issuer = Some(m.issuer);
-                        }
-                        Ok(Arc::new(src) as Arc<dyn JwksSource>)
-                    }))
-                }
-                (None, None, None) => None,
-            };
+        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> = match &metadata_url {
+            Some(url) => {
+                let url = url.expose().trim();
+                let discovered = if issuers.is_none() && self.jwt.issuers.is_empty() {
+                    // The issuer is needed now: without CLAIMS_JWT_ISSUER, discovery must work.
+                    jwt::discover(url)
+                        .map(|m| discovered_issuer = Some(m.issuer))
+                        .map_err(|e| format!("{}: {e}", s.jwt_metadata_url.describe()))
+                } else {
+                    Ok(())
+                };
+                Some(
+                    discovered.and_then(|()| match (&self.jwks, &jwks_location) {
+                        (Some(src), _) => Ok(src.clone()),
+                        (None, Some(loc)) => jwt::jwks_source_for(loc.expose()),
+                        (None, None) => jwt::DiscoveredJwks::new(url)
+                            .map(|d| Arc::new(d) as Arc<dyn JwksSource>),
+                    }),
+                )
+            }
+            _ => match (&self.jwks, &jwks_location) {
+                (Some(src), _) => Some(Ok(src.clone())),
+                (None, Some(loc)) => Some(jwt::jwks_source_for(loc.expose())),
+                (None, None) => None,
+            },
+        };
         let mut jwt_problem = None;
         if let Some(src) = jwt_source {
             let mut settings = self.jwt.clone();
@@ -487,8 +495,8 @@ impl AuthConfig {
                     )),
                 }
             }
-            if let Some(r) = keys_refresh {
-                match r.expose().trim().parse::<u64>() {
+            if let Some(secs) = keys_refresh {
+                match secs.expose().trim().parse::<u64>() {
                     Ok(n) if (1..=jwt::MAX_KEYS_REFRESH.as_secs()).contains(&n) => {
                         settings.keys_refresh = std::time::Duration::from_secs(n);
                     }
