@@ -10,7 +10,7 @@
 //! | --- | --- | --- |
 //! | `Basic` | `Authorization: Basic`, constant time against `CLAIMS_BASIC_USERNAME`/`CLAIMS_BASIC_PASSWORD` and the `…_NEXT` pair | 401 `WWW-Authenticate: Basic realm="b2c"` |
 //! | `ApiKeyHeader(h)` | header `h`, constant time against `CLAIMS_API_KEY` / `CLAIMS_API_KEY_NEXT` | 401 |
-//! | `Bearer` | static token `CLAIMS_BEARER_TOKEN` / `…_NEXT` (constant time), and/or a JWT ([`jwt`]) when `CLAIMS_JWT_JWKS` is set | 401 `Bearer … error="invalid_token"`, 403 for a valid token of an app that is not allowed |
+//! | `Bearer` | static token `CLAIMS_BEARER_TOKEN` / `…_NEXT` (constant time), and/or a JWT ([`jwt`]) when `CLAIMS_JWT_JWKS` or `CLAIMS_JWT_METADATA_URL` is set | 401 `Bearer … error="invalid_token"`, 403 for a valid token of an app that is not allowed or without a required role |
 //! | `BearerFromClaim(c)` | a JWT in `Authorization: Bearer` ([`jwt`]) | as `Bearer` |
 //! | `ClientCertificate` | TLS client certificate ([`cert`], [`tls`]), inside its validity dates, pinned by thumbprint (`CLAIMS_CLIENT_CERT_THUMBPRINTS`) or named by subject + issuer DN and chained to `CLAIMS_CLIENT_CERT_CA_FILE`; `X-ARR-ClientCert` only from `CLAIMS_TRUSTED_PROXIES` | 401 none/invalid/untrusted chain, 403 not allow-listed; both `WWW-Authenticate: ClientCertificate realm="b2c"` |
 //!
@@ -46,7 +46,10 @@ pub use cert::{
 };
 pub use dev::{DevCredentials, generate_dev_basic_credentials};
 pub use ipnet::IpNet;
-pub use jwt::{FileJwks, HttpJwks, JwksSource, JwtSettings, JwtValidator, StaticJwks};
+pub use jwt::{
+    DiscoveredJwks, FileJwks, HttpJwks, JwksSource, JwtSettings, JwtValidator, OpenIdMetadata,
+    StaticJwks,
+};
 pub use secrets::{Secret, SecretSet, SecretSource};
 pub use tls::{ClientAuth, TlsSettings, TlsVersion};
 
@@ -73,14 +76,26 @@ pub struct AuthSources {
     pub bearer_token: SecretSource,
     /// `CLAIMS_BEARER_TOKEN_NEXT` (rotation)
     pub bearer_token_next: SecretSource,
-    /// `CLAIMS_JWT_JWKS`: an `http://` URL or a file path holding the JWK set.
+    /// `CLAIMS_JWT_JWKS`: an `https://` URL (plain `http://` to loopback only) or a file path
+    /// holding the JWK set.
     pub jwt_jwks: SecretSource,
-    /// `CLAIMS_JWT_ISSUER`: accepted `iss` values, comma-separated.
+    /// `CLAIMS_JWT_METADATA_URL`: an OpenID configuration URL
+    /// (`…/v2.0/.well-known/openid-configuration`) giving the JWKS URL and the issuer.
+    pub jwt_metadata_url: SecretSource,
+    /// `CLAIMS_JWT_ISSUER`: accepted `iss` values, comma-separated (default: the discovered
+    /// issuer).
     pub jwt_issuer: SecretSource,
     /// `CLAIMS_JWT_AUDIENCE`: accepted `aud` values, comma-separated.
     pub jwt_audience: SecretSource,
     /// `CLAIMS_JWT_ALLOWED_APP_IDS`: caller client ids (`azp`/`appid`), comma-separated.
     pub jwt_allowed_app_ids: SecretSource,
+    /// `CLAIMS_JWT_ALLOW_ANY_APP`: `true` lets production start without an app allow-list.
+    pub jwt_allow_any_app: SecretSource,
+    /// `CLAIMS_JWT_REQUIRED_ROLES`: the `roles` claim must contain one of these (comma-separated).
+    pub jwt_required_roles: SecretSource,
+    /// `CLAIMS_JWT_KEYS_REFRESH_SECONDS`: period of the JWKS refresh (default 3600, at most
+    /// 86400).
+    pub jwt_keys_refresh_seconds: SecretSource,
     /// `CLAIMS_JWT_ALGORITHMS`: accepted algorithms, comma-separated (default `RS256`).
     pub jwt_algorithms: SecretSource,
     /// `CLAIMS_JWT_LEEWAY_SECONDS`: clock skew for `exp`/`nbf` (default 60).
@@ -116,9 +131,13 @@ impl Default for AuthSources {
             bearer_token: S::env("CLAIMS_BEARER_TOKEN"),
             bearer_token_next: S::env("CLAIMS_BEARER_TOKEN_NEXT"),
             jwt_jwks: S::env("CLAIMS_JWT_JWKS"),
+            jwt_metadata_url: S::env("CLAIMS_JWT_METADATA_URL"),
             jwt_issuer: S::env("CLAIMS_JWT_ISSUER"),
             jwt_audience: S::env("CLAIMS_JWT_AUDIENCE"),
             jwt_allowed_app_ids: S::env("CLAIMS_JWT_ALLOWED_APP_IDS"),
+            jwt_allow_any_app: S::env("CLAIMS_JWT_ALLOW_ANY_APP"),
+            jwt_required_roles: S::env("CLAIMS_JWT_REQUIRED_ROLES"),
+            jwt_keys_refresh_seconds: S::env("CLAIMS_JWT_KEYS_REFRESH_SECONDS"),
             jwt_algorithms: S::env("CLAIMS_JWT_ALGORITHMS"),
             jwt_leeway_seconds: S::env("CLAIMS_JWT_LEEWAY_SECONDS"),
             client_cert_thumbprints: S::env("CLAIMS_CLIENT_CERT_THUMBPRINTS"),
@@ -196,7 +215,8 @@ pub struct AuthConfig {
     pub trusted_proxies: Vec<IpNet>,
     /// JWT rules; empty issuers/audiences/app ids are filled from [`AuthSources`].
     pub jwt: JwtSettings,
-    /// A JWKS source that replaces `CLAIMS_JWT_JWKS` (custom HTTPS fetcher, static keys).
+    /// A JWKS source that replaces `CLAIMS_JWT_JWKS` / `CLAIMS_JWT_METADATA_URL` (static keys,
+    /// a custom fetcher).
     pub jwks: Option<Arc<dyn JwksSource>>,
     /// The secrets in force, filled by [`AuthConfig::resolve`] (opaque; lets
     /// `AuthConfig { default, ..AuthConfig::default() }` compile outside the crate).
@@ -397,6 +417,10 @@ impl AuthConfig {
         let issuers = get(&s.jwt_issuer);
         let audiences = get(&s.jwt_audience);
         let app_ids = get(&s.jwt_allowed_app_ids);
+        let metadata_url = get(&s.jwt_metadata_url);
+        let allow_any_app = get(&s.jwt_allow_any_app);
+        let required_roles = get(&s.jwt_required_roles);
+        let keys_refresh = get(&s.jwt_keys_refresh_seconds);
         let algorithms = get(&s.jwt_algorithms);
         let leeway = get(&s.jwt_leeway_seconds);
         let thumbprints = get(&s.client_cert_thumbprints);
@@ -425,18 +449,40 @@ impl AuthConfig {
         r.bearer_tokens = SecretSet::new(bearer.iter().flatten());
 
         // JWT
-        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> =
-            match (&self.jwks, &jwks_location) {
+        let mut discovered_issuer = None;
+        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> = match &metadata_url {
+            Some(url) => {
+                let url = url.expose().trim();
+                let discovered = if issuers.is_none() && self.jwt.issuers.is_empty() {
+                    // The issuer is needed now: without CLAIMS_JWT_ISSUER, discovery must work.
+                    jwt::discover(url)
+                        .map(|m| discovered_issuer = Some(m.issuer))
+                        .map_err(|e| format!("{}: {e}", s.jwt_metadata_url.describe()))
+                } else {
+                    Ok(())
+                };
+                Some(
+                    discovered.and_then(|()| match (&self.jwks, &jwks_location) {
+                        (Some(src), _) => Ok(src.clone()),
+                        (None, Some(loc)) => jwt::jwks_source_for(loc.expose()),
+                        (None, None) => jwt::DiscoveredJwks::new(url)
+                            .map(|d| Arc::new(d) as Arc<dyn JwksSource>),
+                    }),
+                )
+            }
+            _ => match (&self.jwks, &jwks_location) {
                 (Some(src), _) => Some(Ok(src.clone())),
                 (None, Some(loc)) => Some(jwt::jwks_source_for(loc.expose())),
                 (None, None) => None,
-            };
+            },
+        };
         let mut jwt_problem = None;
         if let Some(src) = jwt_source {
             let mut settings = self.jwt.clone();
             if settings.issuers.is_empty() {
                 settings.issuers = issuers
                     .map(|v| secrets::comma_list(v.expose()))
+                    .or_else(|| discovered_issuer.map(|i| vec![i]))
                     .unwrap_or_default();
             }
             if settings.audiences.is_empty() {
@@ -446,6 +492,12 @@ impl AuthConfig {
             }
             if settings.allowed_app_ids.is_empty() {
                 settings.allowed_app_ids = app_ids
+                    .map(|v| secrets::comma_list(v.expose()))
+                    .unwrap_or_default();
+            }
+            settings.allow_any_app |= truthy(allow_any_app.map(|v| v.expose().to_owned()));
+            if settings.required_roles.is_empty() {
+                settings.required_roles = required_roles
                     .map(|v| secrets::comma_list(v.expose()))
                     .unwrap_or_default();
             }
@@ -471,9 +523,29 @@ impl AuthConfig {
                     )),
                 }
             }
+            if let Some(secs) = keys_refresh {
+                match secs.expose().trim().parse::<u64>() {
+                    Ok(n) if (1..=jwt::MAX_KEYS_REFRESH.as_secs()).contains(&n) => {
+                        settings.keys_refresh = std::time::Duration::from_secs(n);
+                    }
+                    _ => problems.push(format!(
+                        "{} must be a number of seconds from 1 to 86400",
+                        s.jwt_keys_refresh_seconds.describe()
+                    )),
+                }
+            }
+            if let Err(e) = &src {
+                // A refused or unusable JWKS location is a problem even when no handler needs
+                // JWT: the operator asked for it.
+                problems.push(e.clone());
+            }
             let built = src.and_then(|src| {
                 if settings.issuers.is_empty() {
-                    return Err(format!("{} is not set", s.jwt_issuer.describe()));
+                    return Err(format!(
+                        "{} is not set (nor {})",
+                        s.jwt_issuer.describe(),
+                        s.jwt_metadata_url.describe()
+                    ));
                 }
                 if settings.audiences.is_empty() {
                     return Err(format!("{} is not set", s.jwt_audience.describe()));
@@ -491,9 +563,12 @@ impl AuthConfig {
                     if let Err(e) = v.refresh() {
                         // A file must be readable now; a URL may be down for a moment.
                         let is_file = self.jwks.is_none()
-                            && jwks_location
-                                .as_ref()
-                                .is_some_and(|l| !l.expose().starts_with("http"));
+                            && jwks_location.as_ref().is_some_and(|l| {
+                                !l.expose()
+                                    .trim_start()
+                                    .to_ascii_lowercase()
+                                    .starts_with("http")
+                            });
                         if is_file {
                             problems.push(e);
                         } else {
@@ -667,6 +742,25 @@ impl AuthConfig {
                 }
             }
         }
+        // Production: the JWT caller check must not fail open.
+        if let Some(v) = &r.jwt {
+            let js = v.settings();
+            if js.allowed_app_ids.is_empty() {
+                if js.allow_any_app {
+                    tracing::warn!(
+                        "{} is set: any app of the tenant with a valid token for this audience is accepted",
+                        s.jwt_allow_any_app.describe()
+                    );
+                } else if self.production {
+                    problems.push(format!(
+                        "production mode refuses JWT bearer tokens from any app: set {} to the caller client ids (azp/appid), or {}=true to accept any app of the tenant",
+                        s.jwt_allowed_app_ids.describe(),
+                        s.jwt_allow_any_app.describe()
+                    ));
+                }
+            }
+        }
+
         problems.dedup();
         if !problems.is_empty() {
             return Err(AuthError(problems));
@@ -698,8 +792,8 @@ impl AuthConfig {
         })
     }
 
-    /// Checks the caller of `spec`. An unknown JWT key id refetches the JWKS on this thread
-    /// (rate-limited); [`AuthConfig::authenticate`] does that on a blocking thread instead.
+    /// Checks the caller of `spec`. An unknown JWT key id waits on this thread for a JWKS fetch
+    /// (rate-limited); [`AuthConfig::authenticate`] waits asynchronously instead.
     pub fn authorize(&self, spec: &HandlerSpec, req: &HttpRequest) -> Result<(), ClaimsError> {
         match self.check(spec, req, Fetch::Inline) {
             Ok(()) => Ok(()),
@@ -712,7 +806,8 @@ impl AuthConfig {
         }
     }
 
-    /// Checks the caller of `spec`; JWKS refreshes run on a blocking thread.
+    /// Checks the caller of `spec`; a JWKS refresh for an unknown key id is awaited without
+    /// blocking the worker (one fetch in flight, shared by all requests that need it).
     pub async fn authenticate(
         &self,
         spec: &HandlerSpec,
@@ -720,10 +815,8 @@ impl AuthConfig {
     ) -> Result<(), ClaimsError> {
         let outcome = match self.check(spec, req, Fetch::Defer) {
             Err(Fail::NeedKeys(validator, kid)) => {
-                let _ = actix_web::rt::task::spawn_blocking(move || {
-                    validator.refresh_for(kid.as_deref())
-                })
-                .await;
+                // The fetch runs on its own thread; this worker serves other requests meanwhile.
+                validator.refresh_for_async(kid.as_deref()).await;
                 self.check(spec, req, Fetch::Never)
             }
             other => other,
