@@ -112,17 +112,16 @@ fn bench(c: &mut Criterion) {
         jwks: Some(Arc::new(StaticJwks(jwks))),
         ..AuthConfig::default()
     };
-    jwt_cfg
-        .resolve([jwt], |k| {
-            match k {
-                "CLAIMS_JWT_ISSUER" => Some("iss"),
-                "CLAIMS_JWT_AUDIENCE" => Some("aud"),
-                "CLAIMS_JWT_ALLOWED_APP_IDS" => Some("app"),
-                _ => None,
-            }
-            .map(str::to_owned)
-        })
-        .unwrap();
+    let jwt_env = |k: &str| {
+        match k {
+            "CLAIMS_JWT_ISSUER" => Some("iss"),
+            "CLAIMS_JWT_AUDIENCE" => Some("aud"),
+            "CLAIMS_JWT_ALLOWED_APP_IDS" => Some("app"),
+            _ => None,
+        }
+        .map(str::to_owned)
+    };
+    jwt_cfg.resolve([jwt], jwt_env).unwrap();
 
     let basic_ok = req(
         "authorization",
@@ -153,8 +152,46 @@ fn bench(c: &mut Criterion) {
     g.bench_function("bearer_static", |b| {
         b.iter(|| static_cfg.authorize(black_box(bearer), black_box(&bearer_ok)))
     });
-    g.bench_function("jwt_rs256_cached_key", |b| {
+    g.bench_function("jwt_rs256_cached_token", |b| {
         b.iter(|| jwt_cfg.authorize(black_box(jwt), black_box(&jwt_ok)))
+    });
+    // First sight: tokens never seen by this validator (a fresh configuration per batch, built
+    // outside the timing), so every check verifies the RS256 signature.
+    let fresh_tokens: Vec<HttpRequest> = (0..64)
+        .map(|i| {
+            let t = jsonwebtoken::encode(
+                &header,
+                &serde_json::json!({"iss": "iss", "aud": "aud", "azp": "app", "exp": now + 3600, "nbf": now - 10, "jti": i}),
+                &jsonwebtoken::EncodingKey::from_rsa_der(sk.to_pkcs1_der().unwrap().as_bytes()),
+            )
+            .unwrap();
+            req("authorization", &format!("Bearer {t}"))
+        })
+        .collect();
+    let fresh_cfg = || {
+        let mut c = AuthConfig {
+            jwks: jwt_cfg.jwks.clone(),
+            ..AuthConfig::default()
+        };
+        c.resolve([jwt], jwt_env).unwrap();
+        c
+    };
+    g.bench_function("jwt_rs256_first_sight", |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            let mut left = iters;
+            while left > 0 {
+                let cfg = fresh_cfg();
+                let n = left.min(fresh_tokens.len() as u64) as usize;
+                let start = std::time::Instant::now();
+                for r in &fresh_tokens[..n] {
+                    assert!(cfg.authorize(black_box(jwt), black_box(r)).is_ok());
+                }
+                total += start.elapsed();
+                left -= n as u64;
+            }
+            total
+        })
     });
     let basic_bad = req("authorization", "Basic YjJjOndyb25n");
     g.bench_function("basic_rejected", |b| {

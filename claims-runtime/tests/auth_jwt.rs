@@ -502,6 +502,8 @@ async fn jwt_replies_through_call_begin() {
         (body["status"].as_i64(), body["code"].as_str()),
         (Some(409), Some("unauthorized"))
     );
+    // The reason stays in the log.
+    assert!(!body.to_string().contains("expired"), "{body}");
 
     let resp =
         test::call_service(&app, call(sign(&with(claims(), "azp", "intruder".into())))).await;
@@ -555,4 +557,543 @@ fn verified_token_cache_still_enforces_expiry_and_key_removal() {
         401
     );
     std::fs::remove_file(&path).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// A fake identity provider on 127.0.0.1: OpenID discovery plus a JWKS it counts, which can be
+// made to hang (a gate) or to answer raw bytes. Plain std threads, stopped by `stop`.
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Condvar;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+struct IdpState {
+    jwks: Mutex<String>,
+    /// When set, `/keys` answers these bytes instead of the JWKS.
+    raw: Mutex<Option<Vec<u8>>>,
+    hits: AtomicUsize,
+    /// `/keys` answers only once the gate is open (or after a liveness bound of 15 s).
+    gate: (Mutex<bool>, Condvar),
+    events: Mutex<Vec<&'static str>>,
+}
+
+struct FakeIdp {
+    addr: SocketAddr,
+    state: Arc<IdpState>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FakeIdp {
+    fn start(jwks_body: String) -> FakeIdp {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(IdpState {
+            jwks: Mutex::new(jwks_body),
+            raw: Mutex::new(None),
+            hits: AtomicUsize::new(0),
+            gate: (Mutex::new(true), Condvar::new()),
+            events: Mutex::new(Vec::new()),
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let (st, sp) = (state.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            let mut conns = Vec::new();
+            for conn in listener.incoming() {
+                if sp.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let st = st.clone();
+                conns.push(std::thread::spawn(move || serve(conn, addr, &st)));
+            }
+            for c in conns {
+                let _ = c.join();
+            }
+        });
+        FakeIdp {
+            addr,
+            state,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn jwks_url(&self) -> String {
+        format!("http://{}/keys", self.addr)
+    }
+
+    fn metadata_url(&self) -> String {
+        format!(
+            "http://{}/tenant-id/v2.0/.well-known/openid-configuration",
+            self.addr
+        )
+    }
+
+    fn set_jwks(&self, body: String) {
+        *self.state.jwks.lock().unwrap() = body;
+    }
+
+    fn set_raw(&self, raw: Option<Vec<u8>>) {
+        *self.state.raw.lock().unwrap() = raw;
+    }
+
+    fn hits(&self) -> usize {
+        self.state.hits.load(Ordering::SeqCst)
+    }
+
+    fn close_gate(&self) {
+        *self.state.gate.0.lock().unwrap() = false;
+    }
+
+    fn open_gate(&self) {
+        *self.state.gate.0.lock().unwrap() = true;
+        self.state.gate.1.notify_all();
+    }
+
+    fn event(&self, e: &'static str) {
+        self.state.events.lock().unwrap().push(e);
+    }
+
+    fn events(&self) -> Vec<&'static str> {
+        self.state.events.lock().unwrap().clone()
+    }
+
+    /// Waits (without blocking the runtime) until the JWKS was requested `n` times.
+    async fn wait_hits(&self, n: usize) {
+        for _ in 0..3000 {
+            if self.hits() >= n {
+                return;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!(
+            "the JWKS was never requested {n} times (got {})",
+            self.hits()
+        );
+    }
+
+    fn stop(mut self) {
+        self.open_gate();
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        self.thread.take().unwrap().join().unwrap();
+    }
+}
+
+fn serve(mut conn: TcpStream, addr: SocketAddr, st: &IdpState) {
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match conn.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+    let json = |body: String| {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    };
+    let out = if path.ends_with("/.well-known/openid-configuration") {
+        json(
+            serde_json::json!({
+                "issuer": ISS,
+                "jwks_uri": format!("http://{addr}/keys"),
+                "id_token_signing_alg_values_supported": ["RS256"],
+            })
+            .to_string(),
+        )
+    } else if path == "/keys" {
+        st.hits.fetch_add(1, Ordering::SeqCst);
+        let (lock, cv) = &st.gate;
+        let open = lock.lock().unwrap();
+        let _open = cv
+            .wait_timeout_while(open, Duration::from_secs(15), |open| !*open)
+            .unwrap();
+        drop(_open);
+        st.events.lock().unwrap().push("fetch answered");
+        match st.raw.lock().unwrap().clone() {
+            Some(raw) => raw,
+            None => json(st.jwks.lock().unwrap().clone()),
+        }
+    } else {
+        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+    };
+    let _ = conn.write_all(&out);
+    let _ = conn.flush();
+}
+
+fn base_env() -> Vec<(&'static str, String)> {
+    vec![
+        ("CLAIMS_JWT_ISSUER", ISS.to_owned()),
+        ("CLAIMS_JWT_AUDIENCE", AUD.to_owned()),
+        ("CLAIMS_JWT_ALLOWED_APP_IDS", APP.to_owned()),
+    ]
+}
+
+fn with_env(
+    mut e: Vec<(&'static str, String)>,
+    more: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
+    for (k, v) in more {
+        e.retain(|(x, _)| x != k);
+        e.push((k, (*v).to_owned()));
+    }
+    e
+}
+
+#[test]
+fn jwks_over_plain_http_to_a_non_loopback_host_is_refused() {
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    for url in [
+        "http://192.0.2.1/discovery/v2.0/keys",
+        "http://login.microsoftonline.com/tenant-id/discovery/v2.0/keys",
+    ] {
+        let e = with_env(base_env(), &[("CLAIMS_JWT_JWKS", url)]);
+        let err = AuthConfig::load([s], env(e)).expect_err(url).to_string();
+        assert!(err.contains("https"), "{err}");
+        assert!(err.contains("loopback"), "{err}");
+    }
+    let e = with_env(
+        base_env(),
+        &[(
+            "CLAIMS_JWT_METADATA_URL",
+            "http://tenant.ciamlogin.com/tenant-id/v2.0/.well-known/openid-configuration",
+        )],
+    );
+    let err = AuthConfig::load([s], env(e)).unwrap_err().to_string();
+    assert!(err.contains("https"), "{err}");
+    // Loopback may use plain http (a local key proxy, tests); nothing listens here, which only
+    // delays the keys until first use.
+    for url in [
+        "http://127.0.0.1:9/keys",
+        "http://[::1]:9/keys",
+        "http://localhost:9/keys",
+    ] {
+        let e = with_env(base_env(), &[("CLAIMS_JWT_JWKS", url)]);
+        assert!(AuthConfig::load([s], env(e)).is_ok(), "{url}");
+    }
+}
+
+#[test]
+fn https_jwks_url_is_accepted() {
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    // Nothing listens on port 9: the keys are fetched on first use, but the URL is accepted.
+    let e = with_env(
+        base_env(),
+        &[("CLAIMS_JWT_JWKS", "https://127.0.0.1:9/keys")],
+    );
+    let cfg = AuthConfig::load([s], env(e)).unwrap();
+    assert_eq!(
+        cfg.authorize(s, &bearer(&sign(&claims())))
+            .unwrap_err()
+            .status()
+            .as_u16(),
+        401
+    );
+}
+
+#[actix_web::test]
+async fn openid_discovery_supplies_jwks_uri_and_issuer() {
+    let ks = keys();
+    let idp = FakeIdp::start(jwks(&[&ks[0]]));
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    let e = with_env(
+        base_env(),
+        &[("CLAIMS_JWT_METADATA_URL", &idp.metadata_url())],
+    );
+    let e: Vec<_> = e
+        .into_iter()
+        .filter(|(k, _)| *k != "CLAIMS_JWT_ISSUER")
+        .collect();
+    let cfg = AuthConfig::load([s], env(e)).unwrap();
+    assert_eq!(
+        idp.hits(),
+        1,
+        "the discovered jwks_uri is fetched at startup"
+    );
+    assert_eq!(status(&cfg, s, &sign(&claims())).await.0, 200);
+    // The discovered issuer is the only one accepted.
+    let other = with(claims(), "iss", "https://sts.windows.net/tenant-id/".into());
+    assert_eq!(status(&cfg, s, &sign(&other)).await.0, 401);
+
+    // An explicit CLAIMS_JWT_ISSUER wins over the discovered one.
+    let e = with_env(
+        base_env(),
+        &[
+            ("CLAIMS_JWT_METADATA_URL", &idp.metadata_url()),
+            ("CLAIMS_JWT_ISSUER", "https://sts.windows.net/tenant-id/"),
+        ],
+    );
+    let cfg = AuthConfig::load([s], env(e)).unwrap();
+    assert_eq!(status(&cfg, s, &sign(&other)).await.0, 200);
+    assert_eq!(status(&cfg, s, &sign(&claims())).await.0, 401);
+    idp.stop();
+
+    // Discovery that cannot supply an issuer refuses to start.
+    let e = with_env(
+        base_env(),
+        &[(
+            "CLAIMS_JWT_METADATA_URL",
+            "http://127.0.0.1:9/.well-known/openid-configuration",
+        )],
+    );
+    let e: Vec<_> = e
+        .into_iter()
+        .filter(|(k, _)| *k != "CLAIMS_JWT_ISSUER")
+        .collect();
+    let err = AuthConfig::load([s], env(e)).unwrap_err().to_string();
+    assert!(err.contains("CLAIMS_JWT_METADATA_URL"), "{err}");
+}
+
+#[actix_web::test]
+async fn periodic_refresh_drops_a_removed_key() {
+    let ks = keys();
+    let idp = FakeIdp::start(jwks(&[&ks[0], &ks[1]]));
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    let e = with_env(
+        base_env(),
+        &[
+            ("CLAIMS_JWT_JWKS", &idp.jwks_url()),
+            ("CLAIMS_JWT_KEYS_REFRESH_SECONDS", "1"),
+        ],
+    );
+    let cfg = AuthConfig::load([s], env(e)).unwrap();
+    let token = sign(&claims());
+    assert_eq!(status(&cfg, s, &token).await.0, 200);
+    // The IdP withdraws k1; no request names an unknown kid, only the periodic refresh can notice.
+    idp.set_jwks(jwks(&[&ks[1]]));
+    let mut refused = false;
+    for _ in 0..300 {
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        if status(&cfg, s, &token).await.0 == 401 {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "a key removed from the JWKS is still trusted");
+    assert!(idp.hits() >= 2);
+    assert_eq!(
+        status(&cfg, s, &sign_with(&ks[1], "k2", &claims())).await.0,
+        200
+    );
+    drop(cfg);
+    idp.stop();
+}
+
+#[actix_web::test]
+async fn concurrent_unknown_kids_share_one_fetch() {
+    let ks = keys();
+    let idp = FakeIdp::start(jwks(&[&ks[0]]));
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    let e = with_env(base_env(), &[("CLAIMS_JWT_JWKS", &idp.jwks_url())]);
+    let cfg = Arc::new(AuthConfig::load([s], env(e)).unwrap());
+    assert_eq!(idp.hits(), 1);
+    idp.set_jwks(jwks(&[&ks[0], &ks[1]]));
+    idp.close_gate();
+    let t2 = sign_with(&ks[1], "k2", &claims());
+    let t3 = sign_with(&ks[2], "k3", &claims());
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let (cfg, t) = (
+                cfg.clone(),
+                if i % 2 == 0 { t2.clone() } else { t3.clone() },
+            );
+            actix_web::rt::spawn(async move { status(&cfg, s, &t).await.0 })
+        })
+        .collect();
+    idp.wait_hits(2).await;
+    for _ in 0..20 {
+        actix_web::rt::task::yield_now().await;
+    }
+    idp.open_gate();
+    let mut got = Vec::new();
+    for t in tasks {
+        got.push(t.await.unwrap());
+    }
+    assert_eq!(got, [200, 401, 200, 401, 200, 401, 200, 401]);
+    assert_eq!(idp.hits(), 2, "one fetch for all concurrent unknown kids");
+    idp.stop();
+}
+
+#[actix_web::test]
+async fn unknown_kid_refresh_does_not_block_a_worker() {
+    let ks = keys();
+    let idp = FakeIdp::start(jwks(&[&ks[0]]));
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    let e = with_env(base_env(), &[("CLAIMS_JWT_JWKS", &idp.jwks_url())]);
+    let cfg = Arc::new(AuthConfig::load([s], env(e)).unwrap());
+    idp.state.events.lock().unwrap().clear(); // the startup fetch
+    idp.set_jwks(jwks(&[&ks[0], &ks[1]]));
+    idp.close_gate();
+    let c = cfg.clone();
+    let t2 = sign_with(&ks[1], "k2", &claims());
+    let first = actix_web::rt::spawn(async move { status(&c, s, &t2).await.0 });
+    idp.wait_hits(2).await; // the fetch hangs at the IdP now
+    // Another unknown kid while the fetch hangs, then a known one: both on this (only) worker.
+    let c = cfg.clone();
+    let t3 = sign_with(&ks[2], "k3", &claims());
+    let second = actix_web::rt::spawn(async move { status(&c, s, &t3).await.0 });
+    actix_web::rt::task::yield_now().await;
+    let known = status(&cfg, s, &sign(&claims())).await.0;
+    idp.event("other request answered");
+    assert_eq!(known, 200);
+    idp.open_gate();
+    assert_eq!(first.await.unwrap(), 200);
+    assert_eq!(second.await.unwrap(), 401);
+    assert_eq!(idp.events(), ["other request answered", "fetch answered"]);
+    assert_eq!(idp.hits(), 2);
+    idp.stop();
+}
+
+#[actix_web::test]
+async fn huge_or_garbage_jwks_response_is_refused_without_panic() {
+    let ks = keys();
+    let idp = FakeIdp::start(jwks(&[&ks[0]]));
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    let huge_json = {
+        let mut v = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"keys\":[\"".to_vec();
+        v.resize(v.len() + 24 * 1024 * 1024, b'a');
+        v
+    };
+    let responses: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "huge chunk size",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nffffffffffffffff\r\nabc\r\n0\r\n\r\n".to_vec(),
+        ),
+        (
+            "huge content length",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\nConnection: close\r\n\r\n{\"keys\":[]}".to_vec(),
+        ),
+        ("24 MiB body", huge_json),
+        (
+            "garbage",
+            b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n\x00\xff\xfe not json at all".to_vec(),
+        ),
+        ("not HTTP", b"\x16\x03\x01\x02\x00 garbage".to_vec()),
+        (
+            "not a JWK set",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]".to_vec(),
+        ),
+    ];
+    for (name, raw) in responses {
+        idp.set_raw(Some(raw));
+        let e = with_env(base_env(), &[("CLAIMS_JWT_JWKS", &idp.jwks_url())]);
+        let cfg = AuthConfig::load([s], env(e)).expect(name);
+        assert_eq!(status(&cfg, s, &sign(&claims())).await.0, 401, "{name}");
+    }
+    idp.stop();
+}
+
+fn production_env(jwks_path: &str) -> Vec<(&'static str, String)> {
+    let mut e = jwt_env(jwks_path, "");
+    e.retain(|(k, _)| *k != "CLAIMS_JWT_ALLOWED_APP_IDS");
+    e.push(("CLAIMS_PRODUCTION", "true".to_owned()));
+    e
+}
+
+#[test]
+fn production_refuses_jwt_without_app_allow_list() {
+    let ks = keys();
+    let path = std::env::temp_dir().join(format!("claims-jwks-prod-{}.json", std::process::id()));
+    std::fs::write(&path, jwks(&[&ks[0]])).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    let err = AuthConfig::load([s], env(production_env(&p)))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("CLAIMS_JWT_ALLOWED_APP_IDS"), "{err}");
+    assert!(err.contains("CLAIMS_JWT_ALLOW_ANY_APP"), "{err}");
+
+    // The explicit opt-out starts, and then any app of the tenant is accepted.
+    let mut e = production_env(&p);
+    e.push(("CLAIMS_JWT_ALLOW_ANY_APP", "true".to_owned()));
+    let cfg = AuthConfig::load([s], env(e)).unwrap();
+    assert!(
+        cfg.authorize(s, &bearer(&sign(&with(claims(), "azp", "any".into()))))
+            .is_ok()
+    );
+    // With an allow-list, production starts.
+    let mut e = production_env(&p);
+    e.push(("CLAIMS_JWT_ALLOWED_APP_IDS", APP.to_owned()));
+    assert!(AuthConfig::load([s], env(e)).is_ok());
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn token_without_app_id_is_refused_when_allow_list_set() {
+    let ks = keys();
+    let path = std::env::temp_dir().join(format!("claims-jwks-noapp-{}.json", std::process::id()));
+    std::fs::write(&path, jwks(&[&ks[0]])).unwrap();
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    let cfg = AuthConfig::load([s], env(jwt_env(&path.to_string_lossy(), APP))).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let mut c = claims();
+    c.as_object_mut().unwrap().remove("azp");
+    let e = cfg.authorize(s, &bearer(&sign(&c))).unwrap_err();
+    assert_eq!(e.status().as_u16(), 403);
+    c["appid"] = "".into();
+    assert_eq!(
+        cfg.authorize(s, &bearer(&sign(&c)))
+            .unwrap_err()
+            .status()
+            .as_u16(),
+        403
+    );
+}
+
+#[test]
+fn required_role_missing_is_forbidden() {
+    let ks = keys();
+    let path = std::env::temp_dir().join(format!("claims-jwks-roles-{}.json", std::process::id()));
+    std::fs::write(&path, jwks(&[&ks[0]])).unwrap();
+    let s = spec("REST-Jwt", AuthSpec::Bearer);
+    let mut e = jwt_env(&path.to_string_lossy(), APP);
+    e.push((
+        "CLAIMS_JWT_REQUIRED_ROLES",
+        "Claims.Read, Claims.Write".to_owned(),
+    ));
+    let cfg = AuthConfig::load([s], env(e)).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let code = |c: serde_json::Value| match cfg.authorize(s, &bearer(&sign(&c))) {
+        Ok(()) => 200,
+        Err(e) => e.status().as_u16(),
+    };
+    assert_eq!(code(claims()), 403, "no roles claim");
+    assert_eq!(
+        code(with(claims(), "roles", serde_json::json!(["Other"]))),
+        403
+    );
+    assert_eq!(
+        code(with(claims(), "roles", serde_json::json!("Claims.Write"))),
+        403,
+        "roles must be an array"
+    );
+    assert_eq!(
+        code(with(
+            claims(),
+            "roles",
+            serde_json::json!(["Other", "Claims.Write"])
+        )),
+        200
+    );
+    // A cached verification still checks roles: the same token stays refused.
+    let no_role = sign(&with(claims(), "roles", serde_json::json!([])));
+    for _ in 0..2 {
+        assert_eq!(
+            cfg.authorize(s, &bearer(&no_role))
+                .unwrap_err()
+                .status()
+                .as_u16(),
+            403
+        );
+    }
 }

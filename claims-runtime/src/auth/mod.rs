@@ -10,9 +10,9 @@
 //! | --- | --- | --- |
 //! | `Basic` | `Authorization: Basic`, constant time against `CLAIMS_BASIC_USERNAME`/`CLAIMS_BASIC_PASSWORD` and the `…_NEXT` pair | 401 `WWW-Authenticate: Basic realm="b2c"` |
 //! | `ApiKeyHeader(h)` | header `h`, constant time against `CLAIMS_API_KEY` / `CLAIMS_API_KEY_NEXT` | 401 |
-//! | `Bearer` | static token `CLAIMS_BEARER_TOKEN` / `…_NEXT` (constant time), and/or a JWT ([`jwt`]) when `CLAIMS_JWT_JWKS` is set | 401 `Bearer … error="invalid_token"`, 403 for a valid token of an app that is not allowed |
+//! | `Bearer` | static token `CLAIMS_BEARER_TOKEN` / `…_NEXT` (constant time), and/or a JWT ([`jwt`]) when `CLAIMS_JWT_JWKS` or `CLAIMS_JWT_METADATA_URL` is set | 401 `Bearer … error="invalid_token"`, 403 for a valid token of an app that is not allowed or without a required role |
 //! | `BearerFromClaim(c)` | a JWT in `Authorization: Bearer` ([`jwt`]) | as `Bearer` |
-//! | `ClientCertificate` | TLS client certificate ([`cert`], [`tls`]) by thumbprint or subject+issuer | 401 none/invalid, 403 not allow-listed |
+//! | `ClientCertificate` | TLS client certificate ([`cert`], [`tls`]), inside its validity dates, pinned by thumbprint (`CLAIMS_CLIENT_CERT_THUMBPRINTS`) or named by subject + issuer DN and chained to `CLAIMS_CLIENT_CERT_CA_FILE`; `X-ARR-ClientCert` only from `CLAIMS_TRUSTED_PROXIES` | 401 none/invalid/untrusted chain, 403 not allow-listed; both `WWW-Authenticate: ClientCertificate realm="b2c"` |
 //!
 //! Rotation: two secrets (or certificates) are active at once; remove the old one once B2C uses
 //! the new one. Failures are logged (reason, technical profile, request id header when present)
@@ -40,9 +40,16 @@ use crate::descriptor::{AuthSpec, HandlerSpec};
 use crate::error::ClaimsError;
 
 pub use basic::CHALLENGE as BASIC_CHALLENGE;
-pub use cert::{CertAllowList, PeerCert, SubjectIssuer, Thumbprint, peer_cert_on_connect};
+pub use cert::{
+    CHALLENGE as CLIENT_CERT_CHALLENGE, CertAllowList, DistinguishedName, PeerCert, SubjectIssuer,
+    Thumbprint, TlsPeer, TrustedRoots, peer_cert_on_connect,
+};
 pub use dev::{DevCredentials, generate_dev_basic_credentials};
-pub use jwt::{FileJwks, HttpJwks, JwksSource, JwtSettings, JwtValidator, StaticJwks};
+pub use ipnet::IpNet;
+pub use jwt::{
+    DiscoveredJwks, FileJwks, HttpJwks, JwksSource, JwtSettings, JwtValidator, OpenIdMetadata,
+    StaticJwks,
+};
 pub use secrets::{Secret, SecretSet, SecretSource};
 pub use tls::{ClientAuth, TlsSettings, TlsVersion};
 
@@ -69,14 +76,26 @@ pub struct AuthSources {
     pub bearer_token: SecretSource,
     /// `CLAIMS_BEARER_TOKEN_NEXT` (rotation)
     pub bearer_token_next: SecretSource,
-    /// `CLAIMS_JWT_JWKS`: an `http://` URL or a file path holding the JWK set.
+    /// `CLAIMS_JWT_JWKS`: an `https://` URL (plain `http://` to loopback only) or a file path
+    /// holding the JWK set.
     pub jwt_jwks: SecretSource,
-    /// `CLAIMS_JWT_ISSUER`: accepted `iss` values, comma-separated.
+    /// `CLAIMS_JWT_METADATA_URL`: an OpenID configuration URL
+    /// (`…/v2.0/.well-known/openid-configuration`) giving the JWKS URL and the issuer.
+    pub jwt_metadata_url: SecretSource,
+    /// `CLAIMS_JWT_ISSUER`: accepted `iss` values, comma-separated (default: the discovered
+    /// issuer).
     pub jwt_issuer: SecretSource,
     /// `CLAIMS_JWT_AUDIENCE`: accepted `aud` values, comma-separated.
     pub jwt_audience: SecretSource,
     /// `CLAIMS_JWT_ALLOWED_APP_IDS`: caller client ids (`azp`/`appid`), comma-separated.
     pub jwt_allowed_app_ids: SecretSource,
+    /// `CLAIMS_JWT_ALLOW_ANY_APP`: `true` lets production start without an app allow-list.
+    pub jwt_allow_any_app: SecretSource,
+    /// `CLAIMS_JWT_REQUIRED_ROLES`: the `roles` claim must contain one of these (comma-separated).
+    pub jwt_required_roles: SecretSource,
+    /// `CLAIMS_JWT_KEYS_REFRESH_SECONDS`: period of the JWKS refresh (default 3600, at most
+    /// 86400).
+    pub jwt_keys_refresh_seconds: SecretSource,
     /// `CLAIMS_JWT_ALGORITHMS`: accepted algorithms, comma-separated (default `RS256`).
     pub jwt_algorithms: SecretSource,
     /// `CLAIMS_JWT_LEEWAY_SECONDS`: clock skew for `exp`/`nbf` (default 60).
@@ -91,6 +110,12 @@ pub struct AuthSources {
     pub client_cert_subject_next: SecretSource,
     /// `CLAIMS_CLIENT_CERT_ISSUER_NEXT`
     pub client_cert_issuer_next: SecretSource,
+    /// `CLAIMS_CLIENT_CERT_CA_FILE`: a PEM file of the CA certificates that subject + issuer
+    /// entries must chain to (`CLAIMS_CLIENT_CERT_CA` may hold the PEM text itself).
+    pub client_cert_ca: SecretSource,
+    /// `CLAIMS_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of the TLS-terminating
+    /// proxy allowed to send `X-ARR-ClientCert` (added to [`AuthConfig::trusted_proxies`]).
+    pub trusted_proxies: SecretSource,
 }
 
 impl Default for AuthSources {
@@ -106,9 +131,13 @@ impl Default for AuthSources {
             bearer_token: S::env("CLAIMS_BEARER_TOKEN"),
             bearer_token_next: S::env("CLAIMS_BEARER_TOKEN_NEXT"),
             jwt_jwks: S::env("CLAIMS_JWT_JWKS"),
+            jwt_metadata_url: S::env("CLAIMS_JWT_METADATA_URL"),
             jwt_issuer: S::env("CLAIMS_JWT_ISSUER"),
             jwt_audience: S::env("CLAIMS_JWT_AUDIENCE"),
             jwt_allowed_app_ids: S::env("CLAIMS_JWT_ALLOWED_APP_IDS"),
+            jwt_allow_any_app: S::env("CLAIMS_JWT_ALLOW_ANY_APP"),
+            jwt_required_roles: S::env("CLAIMS_JWT_REQUIRED_ROLES"),
+            jwt_keys_refresh_seconds: S::env("CLAIMS_JWT_KEYS_REFRESH_SECONDS"),
             jwt_algorithms: S::env("CLAIMS_JWT_ALGORITHMS"),
             jwt_leeway_seconds: S::env("CLAIMS_JWT_LEEWAY_SECONDS"),
             client_cert_thumbprints: S::env("CLAIMS_CLIENT_CERT_THUMBPRINTS"),
@@ -116,6 +145,8 @@ impl Default for AuthSources {
             client_cert_issuer: S::env("CLAIMS_CLIENT_CERT_ISSUER"),
             client_cert_subject_next: S::env("CLAIMS_CLIENT_CERT_SUBJECT_NEXT"),
             client_cert_issuer_next: S::env("CLAIMS_CLIENT_CERT_ISSUER_NEXT"),
+            client_cert_ca: S::env("CLAIMS_CLIENT_CERT_CA"),
+            trusted_proxies: S::env("CLAIMS_TRUSTED_PROXIES"),
         }
     }
 }
@@ -140,6 +171,7 @@ struct Resolved {
     bearer_tokens: SecretSet,
     jwt: Option<Arc<JwtValidator>>,
     certs: CertAllowList,
+    trusted_proxies: Vec<IpNet>,
 }
 
 impl fmt::Debug for Resolved {
@@ -153,6 +185,7 @@ impl fmt::Debug for Resolved {
             .field("bearer_tokens", &self.bearer_tokens)
             .field("jwt", &self.jwt.is_some())
             .field("certs", &self.certs)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -173,12 +206,17 @@ pub struct AuthConfig {
     /// Service; `CLAIMS_ALLOW_PLAIN_HTTP=true`).
     pub allow_plain_http: bool,
     /// Accepts the client certificate from the `X-ARR-ClientCert` header (Azure App Service TLS
-    /// termination; `CLAIMS_TRUST_ARR_CLIENT_CERT=true`). Off by default: anyone can send the
-    /// header when the service is reachable without that proxy.
+    /// termination; `CLAIMS_TRUST_ARR_CLIENT_CERT=true`), only on plain connections from
+    /// [`AuthConfig::trusted_proxies`] (startup refuses an empty list). Off by default: the
+    /// header is no proof of possession, anyone can send it.
     pub trust_arr_client_cert: bool,
+    /// The proxies allowed to send `X-ARR-ClientCert` (peer address of the TCP connection);
+    /// `CLAIMS_TRUSTED_PROXIES` adds to this list.
+    pub trusted_proxies: Vec<IpNet>,
     /// JWT rules; empty issuers/audiences/app ids are filled from [`AuthSources`].
     pub jwt: JwtSettings,
-    /// A JWKS source that replaces `CLAIMS_JWT_JWKS` (custom HTTPS fetcher, static keys).
+    /// A JWKS source that replaces `CLAIMS_JWT_JWKS` / `CLAIMS_JWT_METADATA_URL` (static keys,
+    /// a custom fetcher).
     pub jwks: Option<Arc<dyn JwksSource>>,
     /// The secrets in force, filled by [`AuthConfig::resolve`] (opaque; lets
     /// `AuthConfig { default, ..AuthConfig::default() }` compile outside the crate).
@@ -198,6 +236,7 @@ impl Default for AuthConfig {
             allow_insecure: false,
             allow_plain_http: false,
             trust_arr_client_cert: false,
+            trusted_proxies: Vec::new(),
             jwt: JwtSettings::default(),
             jwks: None,
             resolved: ResolvedAuth::default(),
@@ -339,6 +378,13 @@ impl AuthConfig {
         self.resolved = ResolvedAuth::default();
     }
 
+    /// Reads the client-certificate trusted roots from this PEM file (what `serve --client-ca`
+    /// does; replaces `CLAIMS_CLIENT_CERT_CA_FILE`). Call [`AuthConfig::resolve`] afterwards.
+    pub fn use_client_ca_file(&mut self, path: impl Into<PathBuf>) {
+        self.sources.client_cert_ca = SecretSource::File(path.into());
+        self.resolved = ResolvedAuth::default();
+    }
+
     /// Reads every secret and setting from the sources (`env` stands for the process environment)
     /// and checks that each handler in `specs` has what its scheme needs.
     pub fn resolve<'a>(
@@ -371,6 +417,10 @@ impl AuthConfig {
         let issuers = get(&s.jwt_issuer);
         let audiences = get(&s.jwt_audience);
         let app_ids = get(&s.jwt_allowed_app_ids);
+        let metadata_url = get(&s.jwt_metadata_url);
+        let allow_any_app = get(&s.jwt_allow_any_app);
+        let required_roles = get(&s.jwt_required_roles);
+        let keys_refresh = get(&s.jwt_keys_refresh_seconds);
         let algorithms = get(&s.jwt_algorithms);
         let leeway = get(&s.jwt_leeway_seconds);
         let thumbprints = get(&s.client_cert_thumbprints);
@@ -381,6 +431,8 @@ impl AuthConfig {
                 get(&s.client_cert_issuer_next),
             ),
         ];
+        let client_ca = get(&s.client_cert_ca);
+        let proxies = get(&s.trusted_proxies);
 
         let mut r = Resolved::default();
         let mut pairs = Vec::new();
@@ -397,18 +449,40 @@ impl AuthConfig {
         r.bearer_tokens = SecretSet::new(bearer.iter().flatten());
 
         // JWT
-        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> =
-            match (&self.jwks, &jwks_location) {
+        let mut discovered_issuer = None;
+        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> = match &metadata_url {
+            Some(url) => {
+                let url = url.expose().trim();
+                let discovered = if issuers.is_none() && self.jwt.issuers.is_empty() {
+                    // The issuer is needed now: without CLAIMS_JWT_ISSUER, discovery must work.
+                    jwt::discover(url)
+                        .map(|m| discovered_issuer = Some(m.issuer))
+                        .map_err(|e| format!("{}: {e}", s.jwt_metadata_url.describe()))
+                } else {
+                    Ok(())
+                };
+                Some(
+                    discovered.and_then(|()| match (&self.jwks, &jwks_location) {
+                        (Some(src), _) => Ok(src.clone()),
+                        (None, Some(loc)) => jwt::jwks_source_for(loc.expose()),
+                        (None, None) => jwt::DiscoveredJwks::new(url)
+                            .map(|d| Arc::new(d) as Arc<dyn JwksSource>),
+                    }),
+                )
+            }
+            _ => match (&self.jwks, &jwks_location) {
                 (Some(src), _) => Some(Ok(src.clone())),
                 (None, Some(loc)) => Some(jwt::jwks_source_for(loc.expose())),
                 (None, None) => None,
-            };
+            },
+        };
         let mut jwt_problem = None;
         if let Some(src) = jwt_source {
             let mut settings = self.jwt.clone();
             if settings.issuers.is_empty() {
                 settings.issuers = issuers
                     .map(|v| secrets::comma_list(v.expose()))
+                    .or_else(|| discovered_issuer.map(|i| vec![i]))
                     .unwrap_or_default();
             }
             if settings.audiences.is_empty() {
@@ -418,6 +492,12 @@ impl AuthConfig {
             }
             if settings.allowed_app_ids.is_empty() {
                 settings.allowed_app_ids = app_ids
+                    .map(|v| secrets::comma_list(v.expose()))
+                    .unwrap_or_default();
+            }
+            settings.allow_any_app |= truthy(allow_any_app.map(|v| v.expose().to_owned()));
+            if settings.required_roles.is_empty() {
+                settings.required_roles = required_roles
                     .map(|v| secrets::comma_list(v.expose()))
                     .unwrap_or_default();
             }
@@ -443,9 +523,29 @@ impl AuthConfig {
                     )),
                 }
             }
+            if let Some(secs) = keys_refresh {
+                match secs.expose().trim().parse::<u64>() {
+                    Ok(n) if (1..=jwt::MAX_KEYS_REFRESH.as_secs()).contains(&n) => {
+                        settings.keys_refresh = std::time::Duration::from_secs(n);
+                    }
+                    _ => problems.push(format!(
+                        "{} must be a number of seconds from 1 to 86400",
+                        s.jwt_keys_refresh_seconds.describe()
+                    )),
+                }
+            }
+            if let Err(e) = &src {
+                // A refused or unusable JWKS location is a problem even when no handler needs
+                // JWT: the operator asked for it.
+                problems.push(e.clone());
+            }
             let built = src.and_then(|src| {
                 if settings.issuers.is_empty() {
-                    return Err(format!("{} is not set", s.jwt_issuer.describe()));
+                    return Err(format!(
+                        "{} is not set (nor {})",
+                        s.jwt_issuer.describe(),
+                        s.jwt_metadata_url.describe()
+                    ));
                 }
                 if settings.audiences.is_empty() {
                     return Err(format!("{} is not set", s.jwt_audience.describe()));
@@ -463,9 +563,12 @@ impl AuthConfig {
                     if let Err(e) = v.refresh() {
                         // A file must be readable now; a URL may be down for a moment.
                         let is_file = self.jwks.is_none()
-                            && jwks_location
-                                .as_ref()
-                                .is_some_and(|l| !l.expose().starts_with("http"));
+                            && jwks_location.as_ref().is_some_and(|l| {
+                                !l.expose()
+                                    .trim_start()
+                                    .to_ascii_lowercase()
+                                    .starts_with("http")
+                            });
                         if is_file {
                             problems.push(e);
                         } else {
@@ -489,19 +592,71 @@ impl AuthConfig {
                 }
             }
         }
-        for (sub, iss) in subj {
+        let names = [
+            (&s.client_cert_subject, &s.client_cert_issuer),
+            (&s.client_cert_subject_next, &s.client_cert_issuer_next),
+        ];
+        for ((sub, iss), (sub_src, iss_src)) in subj.into_iter().zip(names) {
             match (sub, iss) {
-                (Some(sub), Some(iss)) => r.certs.subjects.push(SubjectIssuer {
-                    subject: sub.expose().to_owned(),
-                    issuer: iss.expose().to_owned(),
-                }),
+                (Some(sub), Some(iss)) => {
+                    let parse = |v: &Secret, src: &SecretSource| {
+                        v.expose()
+                            .parse::<DistinguishedName>()
+                            .map_err(|e| format!("{}: {e}", src.describe()))
+                    };
+                    match (parse(&sub, sub_src), parse(&iss, iss_src)) {
+                        (Ok(subject), Ok(issuer)) => {
+                            r.certs.subjects.push(SubjectIssuer { subject, issuer })
+                        }
+                        (a, b) => problems.extend(a.err().into_iter().chain(b.err())),
+                    }
+                }
                 (None, None) => {}
                 _ => problems.push(format!(
                     "{} and {} must be set together",
-                    s.client_cert_subject.describe(),
-                    s.client_cert_issuer.describe()
+                    sub_src.describe(),
+                    iss_src.describe()
                 )),
             }
+        }
+        // `CLAIMS_CLIENT_CERT_CA_FILE` is the usual form; the plain variable holds PEM text.
+        let (ca_name, ca_label) = match &s.client_cert_ca {
+            SecretSource::Env(n) => (format!("{n}_FILE"), format!("{n}_FILE (or {n})")),
+            other => (other.describe(), other.describe()),
+        };
+        if let Some(pem) = client_ca {
+            match TrustedRoots::from_pem(pem.expose().as_bytes()) {
+                Ok(roots) => r.certs.trusted_roots = Some(roots),
+                Err(e) => problems.push(format!("{ca_label} {e}")),
+            }
+        } else if !r.certs.subjects.is_empty() {
+            problems.push(format!(
+                "{}/{} name client certificates but no trusted roots are configured: set {ca_name} (or `serve --client-ca`) to the PEM of the CA that issues them, since anyone can make a certificate with any name; or pin thumbprints with {}",
+                s.client_cert_subject.describe(),
+                s.client_cert_issuer.describe(),
+                s.client_cert_thumbprints.describe()
+            ));
+        }
+        r.trusted_proxies = self.trusted_proxies.clone();
+        if let Some(list) = proxies {
+            for item in secrets::comma_list(list.expose()) {
+                let net = item
+                    .parse::<IpNet>()
+                    .or_else(|_| item.parse::<std::net::IpAddr>().map(IpNet::from));
+                match net {
+                    Ok(n) => r.trusted_proxies.push(n),
+                    Err(_) => problems.push(format!(
+                        "{}: {item:?} is not an IP address or CIDR range",
+                        s.trusted_proxies.describe()
+                    )),
+                }
+            }
+        }
+        if self.trust_arr_client_cert && r.trusted_proxies.is_empty() {
+            problems.push(format!(
+                "trust_arr_client_cert (CLAIMS_TRUST_ARR_CLIENT_CERT) is on but {} is empty: list the addresses (CIDR) the TLS-terminating proxy connects from, since anyone else could send X-ARR-ClientCert",
+                s.trusted_proxies.describe()
+            ));
         }
 
         // Per handler
@@ -587,6 +742,25 @@ impl AuthConfig {
                 }
             }
         }
+        // Production: the JWT caller check must not fail open.
+        if let Some(v) = &r.jwt {
+            let js = v.settings();
+            if js.allowed_app_ids.is_empty() {
+                if js.allow_any_app {
+                    tracing::warn!(
+                        "{} is set: any app of the tenant with a valid token for this audience is accepted",
+                        s.jwt_allow_any_app.describe()
+                    );
+                } else if self.production {
+                    problems.push(format!(
+                        "production mode refuses JWT bearer tokens from any app: set {} to the caller client ids (azp/appid), or {}=true to accept any app of the tenant",
+                        s.jwt_allowed_app_ids.describe(),
+                        s.jwt_allow_any_app.describe()
+                    ));
+                }
+            }
+        }
+
         problems.dedup();
         if !problems.is_empty() {
             return Err(AuthError(problems));
@@ -618,8 +792,8 @@ impl AuthConfig {
         })
     }
 
-    /// Checks the caller of `spec`. An unknown JWT key id refetches the JWKS on this thread
-    /// (rate-limited); [`AuthConfig::authenticate`] does that on a blocking thread instead.
+    /// Checks the caller of `spec`. An unknown JWT key id waits on this thread for a JWKS fetch
+    /// (rate-limited); [`AuthConfig::authenticate`] waits asynchronously instead.
     pub fn authorize(&self, spec: &HandlerSpec, req: &HttpRequest) -> Result<(), ClaimsError> {
         match self.check(spec, req, Fetch::Inline) {
             Ok(()) => Ok(()),
@@ -632,7 +806,8 @@ impl AuthConfig {
         }
     }
 
-    /// Checks the caller of `spec`; JWKS refreshes run on a blocking thread.
+    /// Checks the caller of `spec`; a JWKS refresh for an unknown key id is awaited without
+    /// blocking the worker (one fetch in flight, shared by all requests that need it).
     pub async fn authenticate(
         &self,
         spec: &HandlerSpec,
@@ -640,10 +815,8 @@ impl AuthConfig {
     ) -> Result<(), ClaimsError> {
         let outcome = match self.check(spec, req, Fetch::Defer) {
             Err(Fail::NeedKeys(validator, kid)) => {
-                let _ = actix_web::rt::task::spawn_blocking(move || {
-                    validator.refresh_for(kid.as_deref())
-                })
-                .await;
+                // The fetch runs on its own thread; this worker serves other requests meanwhile.
+                validator.refresh_for_async(kid.as_deref()).await;
                 self.check(spec, req, Fetch::Never)
             }
             other => other,
@@ -708,9 +881,12 @@ impl AuthConfig {
             }
             AuthSpec::ClientCertificate => {
                 if r.certs.is_empty() {
-                    return Err(not_configured("ClientCertificate", None));
+                    return Err(not_configured("ClientCertificate", Some(cert::CHALLENGE)));
                 }
-                Ok(r.certs.check(req, self.trust_arr_client_cert)?)
+                let proxies = self
+                    .trust_arr_client_cert
+                    .then_some(r.trusted_proxies.as_slice());
+                Ok(r.certs.check(req, proxies)?)
             }
         }
     }
