@@ -622,6 +622,27 @@ impl HandlerSpec {
         self
     }
 
+    /// Another technical profile id (deriving one descriptor from another).
+    pub const fn with_technical_profile(mut self, id: &'static str) -> Self {
+        self.technical_profile = id;
+        self
+    }
+
+    /// Another route path (re-splits the query template).
+    pub const fn with_path(mut self, path: &'static str) -> Self {
+        let (route, query_template) = split_route(path);
+        self.path = path;
+        self.route = route;
+        self.query_template = query_template;
+        self
+    }
+
+    /// Another `SendClaimsIn`.
+    pub const fn with_send_claims_in(mut self, mode: SendClaimsIn) -> Self {
+        self.send_claims_in = mode;
+        self
+    }
+
     /// The description (doc comment).
     pub const fn with_description(mut self, text: &'static str) -> Self {
         self.description = Some(text);

@@ -41,21 +41,14 @@ impl RngCore for SysRng {
 impl CryptoRng for SysRng {}
 
 fn spec(auth: AuthSpec) -> &'static HandlerSpec {
-    Box::leak(Box::new(HandlerSpec {
-        technical_profile: "REST-Bench",
-        display_name: "bench",
-        description: None,
-        path: "/bench",
-        send_claims_in: SendClaimsIn::Body,
-        auth,
-        inputs: &[],
-        outputs: &[],
-        payload: None,
-        deadline_ms: None,
-        idempotent: false,
-        rust_fn: "bench",
-        module: "bench",
-    }))
+    Box::leak(Box::new(
+        HandlerSpec::new("REST-Bench", "/bench", SendClaimsIn::Body)
+            .with_display_name("bench")
+            .with_auth(auth)
+            .with_inputs(&[])
+            .with_outputs(&[])
+            .with_rust_fn("bench", "bench"),
+    ))
 }
 
 fn req(name: &str, value: &str) -> HttpRequest {

@@ -103,9 +103,9 @@ fn decoding(c: &mut Criterion) {
 }
 
 const fn out(id: &'static str, partner: Option<&'static str>, dt: DataType) -> OutputClaimSpec {
-    OutputClaimSpec {
-        partner,
-        ..OutputClaimSpec::new(id, dt)
+    match partner {
+        Some(p) => OutputClaimSpec::new(id, dt).with_partner(p),
+        None => OutputClaimSpec::new(id, dt),
     }
 }
 

@@ -222,17 +222,9 @@ mod tests {
     use crate::descriptor::DataType;
 
     const fn spec(id: &'static str, partner: Option<&'static str>) -> OutputClaimSpec {
-        OutputClaimSpec {
-            id,
-            partner,
-            data_type: DataType::String,
-            always_present: true,
-            default: None,
-            always_default: false,
-            display_name: None,
-            help: None,
-            input_type: None,
-            rust_name: id,
+        match partner {
+            Some(p) => OutputClaimSpec::new(id, DataType::String).with_partner(p),
+            None => OutputClaimSpec::new(id, DataType::String),
         }
     }
 

@@ -144,10 +144,10 @@ fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
 }
 
 fn spec() -> &'static HandlerSpec {
-    Box::leak(Box::new(HandlerSpec {
-        auth: AuthSpec::ClientCertificate,
-        ..HandlerSpec::new("REST-Cert", "/cert", SendClaimsIn::QueryString)
-    }))
+    Box::leak(Box::new(
+        HandlerSpec::new("REST-Cert", "/cert", SendClaimsIn::QueryString)
+            .with_auth(AuthSpec::ClientCertificate),
+    ))
 }
 
 /// Subject + issuer allow-listing with the real CA as trusted root.

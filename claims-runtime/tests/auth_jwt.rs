@@ -107,10 +107,9 @@ fn with(mut base: serde_json::Value, k: &str, v: serde_json::Value) -> serde_jso
 }
 
 fn spec(tp: &'static str, auth: AuthSpec) -> &'static HandlerSpec {
-    Box::leak(Box::new(HandlerSpec {
-        auth,
-        ..HandlerSpec::new(tp, "/guarded", SendClaimsIn::Body)
-    }))
+    Box::leak(Box::new(
+        HandlerSpec::new(tp, "/guarded", SendClaimsIn::Body).with_auth(auth),
+    ))
 }
 
 fn env(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {

@@ -12,10 +12,9 @@ use claims_runtime::request::Call;
 use claims_runtime::{AuthSpec, ClaimsConfig, HandlerSpec, SendClaimsIn};
 
 fn spec(tp: &'static str, auth: AuthSpec) -> &'static HandlerSpec {
-    Box::leak(Box::new(HandlerSpec {
-        auth,
-        ..HandlerSpec::new(tp, "/guarded", SendClaimsIn::Body)
-    }))
+    Box::leak(Box::new(
+        HandlerSpec::new(tp, "/guarded", SendClaimsIn::Body).with_auth(auth),
+    ))
 }
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {

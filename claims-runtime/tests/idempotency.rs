@@ -22,10 +22,8 @@ struct Out {
     promo: String,
 }
 
-static OUT_CLAIMS: [OutputClaimSpec; 1] = [OutputClaimSpec {
-    always_present: true,
-    ..OutputClaimSpec::new("promoCode", DataType::String)
-}];
+static OUT_CLAIMS: [OutputClaimSpec; 1] =
+    [OutputClaimSpec::new("promoCode", DataType::String).with_always_present(true)];
 
 impl OutputClaims for Out {
     const CLAIMS: &'static [OutputClaimSpec] = &OUT_CLAIMS;
@@ -35,25 +33,17 @@ impl OutputClaims for Out {
 }
 
 static INPUTS: [InputClaimSpec; 2] = [
-    InputClaimSpec {
-        required: true,
-        ..InputClaimSpec::new("loyaltyId", DataType::String)
-    },
-    InputClaimSpec {
-        resolver: Some("{Context:CorrelationId}"),
-        ..InputClaimSpec::new("correlationId", DataType::String)
-    },
+    InputClaimSpec::new("loyaltyId", DataType::String).with_required(true),
+    InputClaimSpec::new("correlationId", DataType::String).with_resolver("{Context:CorrelationId}"),
 ];
 
 const fn spec(path: &'static str, deadline_ms: u32) -> HandlerSpec {
-    HandlerSpec {
-        auth: AuthSpec::None,
-        inputs: &INPUTS,
-        outputs: &OUT_CLAIMS,
-        deadline_ms: Some(deadline_ms),
-        idempotent: true,
-        ..HandlerSpec::new("REST-Idem", path, SendClaimsIn::Body)
-    }
+    HandlerSpec::new("REST-Idem", path, SendClaimsIn::Body)
+        .with_auth(AuthSpec::None)
+        .with_inputs(&INPUTS)
+        .with_outputs(&OUT_CLAIMS)
+        .with_deadline_ms(deadline_ms)
+        .idempotent()
 }
 
 async fn call_json(

@@ -17,10 +17,10 @@ const fn input(
     dt: DataType,
     required: bool,
 ) -> InputClaimSpec {
-    InputClaimSpec {
-        partner,
-        required,
-        ..InputClaimSpec::new(id, dt)
+    let c = InputClaimSpec::new(id, dt).with_required(required);
+    match partner {
+        Some(p) => c.with_partner(p),
+        None => c,
     }
 }
 
@@ -31,21 +31,13 @@ struct Out {
 }
 
 static OUT_CLAIMS: [OutputClaimSpec; 3] = [
-    OutputClaimSpec {
-        partner: None,
-        always_present: true,
-        ..OutputClaimSpec::new("promoCode", DataType::String)
-    },
-    OutputClaimSpec {
-        partner: Some("isNew"),
-        always_present: true,
-        ..OutputClaimSpec::new("isNewMember", DataType::Boolean)
-    },
-    OutputClaimSpec {
-        partner: Some("contacts[0].person.name"),
-        always_present: false,
-        ..OutputClaimSpec::new("displayName", DataType::String)
-    },
+    OutputClaimSpec::new("promoCode", DataType::String).with_always_present(true),
+    OutputClaimSpec::new("isNewMember", DataType::Boolean)
+        .with_partner("isNew")
+        .with_always_present(true),
+    OutputClaimSpec::new("displayName", DataType::String)
+        .with_partner("contacts[0].person.name")
+        .with_always_present(false),
 ];
 
 impl OutputClaims for Out {
@@ -59,26 +51,19 @@ impl OutputClaims for Out {
 
 static INPUTS: [InputClaimSpec; 4] = [
     input("loyaltyId", None, DataType::String, true),
-    InputClaimSpec {
-        display_name: Some("E-mail address"),
-        ..input("email", Some("emailAddress"), DataType::String, true)
-    },
+    input("email", Some("emailAddress"), DataType::String, true)
+        .with_display_name("E-mail address"),
     input("age", None, DataType::Int, false),
-    InputClaimSpec {
-        resolver: Some("{Context:CorrelationId}"),
-        ..input("correlationId", None, DataType::String, false)
-    },
+    input("correlationId", None, DataType::String, false).with_resolver("{Context:CorrelationId}"),
 ];
 
 const fn spec(mode: SendClaimsIn, path: &'static str) -> HandlerSpec {
-    HandlerSpec {
-        display_name: "Validate",
-        auth: AuthSpec::None,
-        inputs: &INPUTS,
-        outputs: &OUT_CLAIMS,
-        deadline_ms: Some(200),
-        ..HandlerSpec::new("REST-Validate", path, mode)
-    }
+    HandlerSpec::new("REST-Validate", path, mode)
+        .with_display_name("Validate")
+        .with_auth(AuthSpec::None)
+        .with_inputs(&INPUTS)
+        .with_outputs(&OUT_CLAIMS)
+        .with_deadline_ms(200)
 }
 
 static BODY: HandlerSpec = spec(SendClaimsIn::Body, "/v");
@@ -395,11 +380,9 @@ async fn unresolved_resolver_is_reported() {
 
 static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-static IDEMPOTENT: HandlerSpec = HandlerSpec {
-    idempotent: true,
-    deadline_ms: Some(2_000),
-    ..spec(SendClaimsIn::Body, "/idem")
-};
+static IDEMPOTENT: HandlerSpec = spec(SendClaimsIn::Body, "/idem")
+    .with_deadline_ms(2_000)
+    .idempotent();
 
 async fn counting_glue(req: HttpRequest, payload: Payload) -> HttpResponse {
     let call = match Call::begin(&IDEMPOTENT, &req, payload).await {

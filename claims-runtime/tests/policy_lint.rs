@@ -4,9 +4,7 @@
 mod policy_fixtures;
 
 use claims_runtime::policy::{PolicyError, PolicyOptions, export};
-use claims_runtime::{
-    AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, SendClaimsIn,
-};
+use claims_runtime::{AuthSpec, DataType, HandlerSpec, SendClaimsIn};
 use policy_fixtures::*;
 
 fn errors(specs: &[&'static HandlerSpec], opts: &PolicyOptions) -> Vec<String> {
@@ -64,13 +62,9 @@ fn extra_metadata_known_key_is_accepted_but_not_twice() {
     );
 }
 
-static RESOLVER_AS_DEFAULT: HandlerSpec = HandlerSpec {
-    inputs: &[InputClaimSpec {
-        default: Some("{Culture:RFC5646}"),
-        ..input("userLanguage", DataType::String)
-    }],
-    ..handler("REST-Lang", "/lang")
-};
+static RESOLVER_AS_DEFAULT: HandlerSpec =
+    handler("REST-Lang", "/lang")
+        .with_inputs(&[input("userLanguage", DataType::String).with_default("{Culture:RFC5646}")]);
 
 #[test]
 fn resolver_without_claim_resolving() {
@@ -85,13 +79,9 @@ fn resolver_without_claim_resolving() {
     );
 }
 
-static BAD_RESOLVER: HandlerSpec = HandlerSpec {
-    inputs: &[InputClaimSpec {
-        resolver: Some("{Culture:Klingon}"),
-        ..input("x", DataType::String)
-    }],
-    ..handler("REST-BadResolver", "/r")
-};
+static BAD_RESOLVER: HandlerSpec =
+    handler("REST-BadResolver", "/r")
+        .with_inputs(&[input("x", DataType::String).with_resolver("{Culture:Klingon}")]);
 
 #[test]
 fn unknown_resolver() {
@@ -119,15 +109,10 @@ fn insecure_auth_in_production() {
     assert!(!e.iter().any(|m| m.contains("REST-GetLoyaltyNumber")));
 }
 
-static HEADER_CLASH: HandlerSpec = HandlerSpec {
-    send_claims_in: SendClaimsIn::Header,
-    auth: AuthSpec::ApiKeyHeader("x-api-key"),
-    inputs: &[InputClaimSpec {
-        partner: Some("X-Api-Key"),
-        ..input("token", DataType::String)
-    }],
-    ..handler("REST-Clash", "/clash")
-};
+static HEADER_CLASH: HandlerSpec = handler("REST-Clash", "/clash")
+    .with_send_claims_in(SendClaimsIn::Header)
+    .with_auth(AuthSpec::ApiKeyHeader("x-api-key"))
+    .with_inputs(&[input("token", DataType::String).with_partner("X-Api-Key")]);
 
 #[test]
 fn more_than_one_api_key_header() {
@@ -195,19 +180,13 @@ fn duplicate_technical_profile_ids() {
     );
 }
 
-static URL_UNKNOWN_PLACEHOLDER: HandlerSpec = HandlerSpec {
-    send_claims_in: SendClaimsIn::Url,
-    inputs: &[InputClaimSpec {
-        partner: Some("member"),
-        ..input("memberId", DataType::String)
-    }],
-    ..handler("REST-UrlTypo", "/members/{memberId}?v={version}")
-};
+static URL_UNKNOWN_PLACEHOLDER: HandlerSpec =
+    handler("REST-UrlTypo", "/members/{memberId}?v={version}")
+        .with_send_claims_in(SendClaimsIn::Url)
+        .with_inputs(&[input("memberId", DataType::String).with_partner("member")]);
 
-static PLACEHOLDER_NOT_URL_MODE: HandlerSpec = HandlerSpec {
-    inputs: &[input("memberId", DataType::String)],
-    ..handler("REST-NotUrl", "/members/{memberId}")
-};
+static PLACEHOLDER_NOT_URL_MODE: HandlerSpec = handler("REST-NotUrl", "/members/{memberId}")
+    .with_inputs(&[input("memberId", DataType::String)]);
 
 #[test]
 fn url_placeholder_not_an_input_wire_name() {
@@ -261,13 +240,9 @@ fn base_url_rules() {
     }
 }
 
-static EMAIL_AS_INT: HandlerSpec = HandlerSpec {
-    outputs: &[OutputClaimSpec {
-        rust_name: "mail",
-        ..output("email", DataType::Int)
-    }],
-    ..handler("REST-EmailAsInt", "/mail")
-};
+static EMAIL_AS_INT: HandlerSpec =
+    handler("REST-EmailAsInt", "/mail")
+        .with_outputs(&[output("email", DataType::Int).with_rust_name("mail")]);
 
 #[test]
 fn conflicting_data_types() {
@@ -282,19 +257,13 @@ fn conflicting_data_types() {
     );
 }
 
-static OTHER_DISPLAY_NAME: HandlerSpec = HandlerSpec {
-    inputs: &[InputClaimSpec {
-        display_name: Some("First name"),
-        help: Some("As on your passport"),
-        ..input("givenName", DataType::String)
-    }],
-    ..handler("REST-OtherName", "/other")
-};
+static OTHER_DISPLAY_NAME: HandlerSpec =
+    handler("REST-OtherName", "/other").with_inputs(&[input("givenName", DataType::String)
+        .with_display_name("First name")
+        .with_help("As on your passport")]);
 
-static NO_DISPLAY_NAME: HandlerSpec = HandlerSpec {
-    inputs: &[input("givenName", DataType::String)],
-    ..handler("REST-NoName", "/none")
-};
+static NO_DISPLAY_NAME: HandlerSpec =
+    handler("REST-NoName", "/none").with_inputs(&[input("givenName", DataType::String)]);
 
 #[test]
 fn conflicting_display_names_and_first_non_none_wins() {
@@ -320,11 +289,9 @@ fn conflicting_display_names_and_first_non_none_wins() {
     assert_eq!(ct.help.as_deref(), Some("As on your passport"));
 }
 
-static PAYLOAD_IN_URL_MODE: HandlerSpec = HandlerSpec {
-    send_claims_in: SendClaimsIn::QueryString,
-    inputs: &[input("stray", DataType::String)],
-    ..PAYLOAD_BEARER_CLAIM
-};
+static PAYLOAD_IN_URL_MODE: HandlerSpec = PAYLOAD_BEARER_CLAIM
+    .with_send_claims_in(SendClaimsIn::QueryString)
+    .with_inputs(&[input("stray", DataType::String)]);
 
 #[test]
 fn payload_shape_rules() {
@@ -362,13 +329,10 @@ fn problems_are_collected() {
     assert!(shown.starts_with("policy export failed:\n  - "));
 }
 
-static EMAILBOX_INT: HandlerSpec = HandlerSpec {
-    inputs: &[InputClaimSpec {
-        input_type: Some(claims_runtime::UserInputType::EmailBox),
-        ..input("age", DataType::Int)
-    }],
-    ..handler("REST-Age", "/age")
-};
+static EMAILBOX_INT: HandlerSpec =
+    handler("REST-Age", "/age").with_inputs(&[
+        input("age", DataType::Int).with_input_type(claims_runtime::UserInputType::EmailBox)
+    ]);
 
 #[test]
 fn user_input_type_must_fit_the_data_type() {

@@ -32,11 +32,9 @@ static INPUTS: [InputClaimSpec; 8] = [
 ];
 
 const fn spec(mode: SendClaimsIn, path: &'static str) -> HandlerSpec {
-    HandlerSpec {
-        auth: AuthSpec::None,
-        inputs: &INPUTS,
-        ..HandlerSpec::new("REST-Prop", path, mode)
-    }
+    HandlerSpec::new("REST-Prop", path, mode)
+        .with_auth(AuthSpec::None)
+        .with_inputs(&INPUTS)
 }
 
 static SPECS: [HandlerSpec; 5] = [

@@ -124,21 +124,14 @@ fn https_get(
 }
 
 fn spec(auth: AuthSpec) -> &'static HandlerSpec {
-    Box::leak(Box::new(HandlerSpec {
-        technical_profile: "REST-Cert",
-        display_name: "cert",
-        description: None,
-        path: "/cert",
-        send_claims_in: SendClaimsIn::QueryString,
-        auth,
-        inputs: &[],
-        outputs: &[],
-        payload: None,
-        deadline_ms: None,
-        idempotent: false,
-        rust_fn: "cert",
-        module: "tests",
-    }))
+    Box::leak(Box::new(
+        HandlerSpec::new("REST-Cert", "/cert", SendClaimsIn::QueryString)
+            .with_display_name("cert")
+            .with_auth(auth)
+            .with_inputs(&[])
+            .with_outputs(&[])
+            .with_rust_fn("cert", "tests"),
+    ))
 }
 
 async fn guarded(

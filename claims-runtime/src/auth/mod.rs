@@ -341,11 +341,8 @@ impl AuthConfig {
     /// use claims_runtime::auth::AuthConfig;
     /// use claims_runtime::{AuthSpec, HandlerSpec, SendClaimsIn};
     ///
-    /// static SPEC: HandlerSpec = HandlerSpec {
-    ///     technical_profile: "REST-X", display_name: "X", description: None, path: "/x",
-    ///     send_claims_in: SendClaimsIn::Body, auth: AuthSpec::Basic, inputs: &[], outputs: &[],
-    ///     payload: None, deadline_ms: None, idempotent: false, rust_fn: "x", module: "m",
-    /// };
+    /// static SPEC: HandlerSpec =
+    ///     HandlerSpec::new("REST-X", "/x", SendClaimsIn::Body).with_auth(AuthSpec::Basic);
     /// let err = AuthConfig::load([&SPEC], |_| None).unwrap_err();
     /// assert!(err.to_string().contains("handler REST-X uses Basic auth but CLAIMS_BASIC_USERNAME is not set"));
     /// ```

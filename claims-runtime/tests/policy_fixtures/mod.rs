@@ -21,232 +21,149 @@ pub const fn output(id: &'static str, data_type: DataType) -> OutputClaimSpec {
 
 /// A Body handler with no claims and auth `Inherit`.
 pub const fn handler(technical_profile: &'static str, path: &'static str) -> HandlerSpec {
-    HandlerSpec {
-        rust_fn: "handler",
-        module: "fixtures",
-        ..HandlerSpec::new(technical_profile, path, SendClaimsIn::Body)
-    }
+    HandlerSpec::new(technical_profile, path, SendClaimsIn::Body)
+        .with_rust_fn("handler", "fixtures")
 }
 
 // ---------------------------------------------------------------------------------------------
 // (a) Every feature.
 
 static ALL_TYPES_IN: [InputClaimSpec; 11] = [
-    InputClaimSpec {
-        partner: Some("emailAddress"),
-        display_name: Some("Email address"),
-        help: Some("The address we send your card to"),
-        input_type: Some(UserInputType::EmailBox),
-        ..input("email", DataType::String)
-    },
-    InputClaimSpec {
-        required: false,
-        ..input("newsletter", DataType::Boolean)
-    },
-    InputClaimSpec {
-        default: Some("1"),
-        required: false,
-        ..input("seats", DataType::Int)
-    },
-    InputClaimSpec {
-        default: Some("9000000000"),
-        always_default: true,
-        required: false,
-        ..input("quota", DataType::Long)
-    },
-    InputClaimSpec {
-        partner: Some("dob"),
-        ..input("birthDate", DataType::Date)
-    },
+    input("email", DataType::String)
+        .with_partner("emailAddress")
+        .with_display_name("Email address")
+        .with_help("The address we send your card to")
+        .with_input_type(UserInputType::EmailBox),
+    input("newsletter", DataType::Boolean).with_required(false),
+    input("seats", DataType::Int)
+        .with_default("1")
+        .with_required(false),
+    input("quota", DataType::Long)
+        .with_default("9000000000")
+        .always_default()
+        .with_required(false),
+    input("birthDate", DataType::Date).with_partner("dob"),
     input("lastSeen", DataType::DateTime),
     input("sessionLength", DataType::Duration),
-    InputClaimSpec {
-        partner: Some("other_mails"),
-        ..input("otherMails", DataType::StringCollection)
-    },
+    input("otherMails", DataType::StringCollection).with_partner("other_mails"),
     input("mobile", DataType::PhoneNumber),
-    InputClaimSpec {
-        partner: Some("lang"),
-        display_name: Some("UI language sent to the REST API"),
-        resolver: Some(resolvers::CULTURE_RFC5646),
-        required: false,
-        ..input("userLanguage", DataType::String)
-    },
-    InputClaimSpec {
-        resolver: Some(resolvers::CORRELATION_ID),
-        required: false,
-        ..input("correlationId", DataType::String)
-    },
+    input("userLanguage", DataType::String)
+        .with_partner("lang")
+        .with_resolver(resolvers::CULTURE_RFC5646)
+        .with_display_name("UI language sent to the REST API")
+        .with_required(false),
+    input("correlationId", DataType::String)
+        .with_resolver(resolvers::CORRELATION_ID)
+        .with_required(false),
 ];
 
 static ALL_TYPES_OUT: [OutputClaimSpec; 10] = [
-    OutputClaimSpec {
-        display_name: Some("Your loyalty ID"),
-        input_type: Some(UserInputType::Readonly),
-        ..output("loyaltyNumber", DataType::String)
-    },
-    OutputClaimSpec {
-        partner: Some("isNew"),
-        default: Some("false"),
-        ..output("isNewMember", DataType::Boolean)
-    },
+    output("loyaltyNumber", DataType::String)
+        .with_display_name("Your loyalty ID")
+        .with_input_type(UserInputType::Readonly),
+    output("isNewMember", DataType::Boolean)
+        .with_partner("isNew")
+        .with_default("false"),
     output("points", DataType::Int),
-    OutputClaimSpec {
-        default: Some("0"),
-        always_default: true,
-        ..output("lifetimePoints", DataType::Long)
-    },
+    output("lifetimePoints", DataType::Long)
+        .with_default("0")
+        .always_default(),
     output("memberSince", DataType::Date),
     output("lastSeen", DataType::DateTime),
     output("sessionLength", DataType::Duration),
-    OutputClaimSpec {
-        always_present: false,
-        ..output("tags", DataType::StringCollection)
-    },
+    output("tags", DataType::StringCollection).with_always_present(false),
     output("mobile", DataType::PhoneNumber),
-    OutputClaimSpec {
-        partner: Some("contacts[0].person.name"),
-        ..output("displayName", DataType::String)
-    },
+    output("displayName", DataType::String).with_partner("contacts[0].person.name"),
 ];
 
 /// Body, explicit `None`, every DataType, partners, defaults, resolvers, nested output.
-pub static BODY_ALL_TYPES: HandlerSpec = HandlerSpec {
-    display_name: "Register a member (every data type)",
-    send_claims_in: SendClaimsIn::Body,
-    auth: AuthSpec::None,
-    inputs: &ALL_TYPES_IN,
-    outputs: &ALL_TYPES_OUT,
-    ..handler("REST-RegisterMember", "/members/register")
-};
+pub static BODY_ALL_TYPES: HandlerSpec = handler("REST-RegisterMember", "/members/register")
+    .with_send_claims_in(SendClaimsIn::Body)
+    .with_display_name("Register a member (every data type)")
+    .with_auth(AuthSpec::None)
+    .with_inputs(&ALL_TYPES_IN)
+    .with_outputs(&ALL_TYPES_OUT);
 
 /// Form with Basic auth.
-pub static FORM_BASIC: HandlerSpec = HandlerSpec {
-    display_name: "Acquire a token (form post)",
-    send_claims_in: SendClaimsIn::Form,
-    auth: AuthSpec::Basic,
-    inputs: &[
-        InputClaimSpec {
-            default: Some("client_credentials"),
-            always_default: true,
-            required: false,
-            ..input("grant_type", DataType::String)
-        },
-        InputClaimSpec {
-            default: Some("api://claims/.default"),
-            ..input("scope", DataType::String)
-        },
-    ],
-    outputs: &[OutputClaimSpec {
-        partner: Some("access_token"),
-        ..output("bearerToken", DataType::String)
-    }],
-    ..handler("REST-AcquireToken", "/oauth2/token")
-};
+pub static FORM_BASIC: HandlerSpec = handler("REST-AcquireToken", "/oauth2/token")
+    .with_send_claims_in(SendClaimsIn::Form)
+    .with_display_name("Acquire a token (form post)")
+    .with_auth(AuthSpec::Basic)
+    .with_inputs(&[
+        input("grant_type", DataType::String)
+            .with_default("client_credentials")
+            .always_default()
+            .with_required(false),
+        input("scope", DataType::String).with_default("api://claims/.default"),
+    ])
+    .with_outputs(&[output("bearerToken", DataType::String).with_partner("access_token")]);
 
 /// Header with a static bearer token.
-pub static HEADER_BEARER: HandlerSpec = HandlerSpec {
-    display_name: "Check the device",
-    send_claims_in: SendClaimsIn::Header,
-    auth: AuthSpec::Bearer,
-    inputs: &[InputClaimSpec {
-        partner: Some("X-Device-Id"),
-        ..input("deviceId", DataType::String)
-    }],
-    outputs: &[output("deviceTrusted", DataType::Boolean)],
-    ..handler("REST-CheckDevice", "/devices/check")
-};
+pub static HEADER_BEARER: HandlerSpec = handler("REST-CheckDevice", "/devices/check")
+    .with_send_claims_in(SendClaimsIn::Header)
+    .with_display_name("Check the device")
+    .with_auth(AuthSpec::Bearer)
+    .with_inputs(&[input("deviceId", DataType::String).with_partner("X-Device-Id")])
+    .with_outputs(&[output("deviceTrusted", DataType::Boolean)]);
 
 /// Url mode with an API-key header, path placeholders and a `?k={v}&…` query template.
-pub static URL_API_KEY: HandlerSpec = HandlerSpec {
-    display_name: "List orders",
-    send_claims_in: SendClaimsIn::Url,
-    auth: AuthSpec::ApiKeyHeader("x-functions-key"),
-    inputs: &[
-        input("memberId", DataType::String),
-        InputClaimSpec {
-            partner: Some("status"),
-            ..input("orderStatus", DataType::String)
-        },
-        InputClaimSpec {
-            partner: Some("max"),
-            default: Some("10"),
-            ..input("pageSize", DataType::Int)
-        },
-    ],
-    outputs: &[output("orderIds", DataType::StringCollection)],
-    ..handler(
-        "REST-ListOrders",
-        "/members/{memberId}/orders?status={status}&max={max}",
-    )
-};
+pub static URL_API_KEY: HandlerSpec = handler(
+    "REST-ListOrders",
+    "/members/{memberId}/orders?status={status}&max={max}",
+)
+.with_send_claims_in(SendClaimsIn::Url)
+.with_display_name("List orders")
+.with_auth(AuthSpec::ApiKeyHeader("x-functions-key"))
+.with_inputs(&[
+    input("memberId", DataType::String),
+    input("orderStatus", DataType::String).with_partner("status"),
+    input("pageSize", DataType::Int)
+        .with_partner("max")
+        .with_default("10"),
+])
+.with_outputs(&[output("orderIds", DataType::StringCollection)]);
 
 /// QueryString with a client certificate.
-pub static QUERY_CERT: HandlerSpec = HandlerSpec {
-    display_name: "Find a member",
-    send_claims_in: SendClaimsIn::QueryString,
-    auth: AuthSpec::ClientCertificate,
-    inputs: &[InputClaimSpec {
-        partner: Some("q"),
-        ..input("email", DataType::String)
-    }],
-    outputs: &[output("memberId", DataType::String)],
-    ..handler("REST-FindMember", "/members")
-};
+pub static QUERY_CERT: HandlerSpec = handler("REST-FindMember", "/members")
+    .with_send_claims_in(SendClaimsIn::QueryString)
+    .with_display_name("Find a member")
+    .with_auth(AuthSpec::ClientCertificate)
+    .with_inputs(&[input("email", DataType::String).with_partner("q")])
+    .with_outputs(&[output("memberId", DataType::String)]);
 
-static ORDER_PAYLOAD: PayloadSpec = PayloadSpec {
-    claim_id: "orderRequestBody",
-    transformation_id: "GenerateOrderRequestBody",
-    fields: &[
-        InputClaimSpec {
-            partner: Some("customer.email"),
-            ..input("email", DataType::String)
-        },
-        InputClaimSpec {
-            partner: Some("customer.id"),
-            ..input("memberId", DataType::String)
-        },
-        InputClaimSpec {
-            partner: Some("items.0.sku"),
-            ..input("sku", DataType::String)
-        },
-        InputClaimSpec {
-            partner: Some("items.0.quantity"),
-            default: Some("1"),
-            ..input("quantity", DataType::Long)
-        },
-        InputClaimSpec {
-            partner: Some("channel"),
-            default: Some("b2c"),
-            ..input("orderChannel", DataType::String)
-        },
+static ORDER_PAYLOAD: PayloadSpec = PayloadSpec::new(
+    "orderRequestBody",
+    "GenerateOrderRequestBody",
+    &[
+        input("email", DataType::String).with_partner("customer.email"),
+        input("memberId", DataType::String).with_partner("customer.id"),
+        input("sku", DataType::String).with_partner("items.0.sku"),
+        input("quantity", DataType::Long)
+            .with_partner("items.0.quantity")
+            .with_default("1"),
+        input("orderChannel", DataType::String)
+            .with_partner("channel")
+            .with_default("b2c"),
     ],
-};
+);
 
 /// Payload mode (GenerateJson + ClaimUsedForRequestPayload), bearer token from a declared claim.
-pub static PAYLOAD_BEARER_CLAIM: HandlerSpec = HandlerSpec {
-    display_name: "Place an order (JSON payload)",
-    send_claims_in: SendClaimsIn::Body,
-    auth: AuthSpec::BearerFromClaim("bearerToken"),
-    payload: Some(&ORDER_PAYLOAD),
-    outputs: &[output("orderId", DataType::String)],
-    ..handler("REST-PlaceOrder", "/orders")
-};
+pub static PAYLOAD_BEARER_CLAIM: HandlerSpec = handler("REST-PlaceOrder", "/orders")
+    .with_send_claims_in(SendClaimsIn::Body)
+    .with_display_name("Place an order (JSON payload)")
+    .with_auth(AuthSpec::BearerFromClaim("bearerToken"))
+    .with_outputs(&[output("orderId", DataType::String)])
+    .with_payload(&ORDER_PAYLOAD);
 
 /// Bearer token from a claim that is not among the inputs (the exporter adds it), auth via
 /// `Inherit` elsewhere.
-pub static BODY_BEARER_CLAIM: HandlerSpec = HandlerSpec {
-    display_name: "Cancel an order",
-    auth: AuthSpec::BearerFromClaim("bearerToken"),
-    inputs: &[input("orderId", DataType::String)],
-    ..handler("REST-CancelOrder", "/orders/cancel")
-};
+pub static BODY_BEARER_CLAIM: HandlerSpec = handler("REST-CancelOrder", "/orders/cancel")
+    .with_display_name("Cancel an order")
+    .with_auth(AuthSpec::BearerFromClaim("bearerToken"))
+    .with_inputs(&[input("orderId", DataType::String)]);
 
 /// Inherits the app-wide auth; no claims at all.
-pub static INHERIT_NO_CLAIMS: HandlerSpec = HandlerSpec {
-    display_name: "Ping",
-    ..handler("REST-Ping", "/ping")
-};
+pub static INHERIT_NO_CLAIMS: HandlerSpec = handler("REST-Ping", "/ping").with_display_name("Ping");
 
 /// Every feature, in a fixed order.
 pub fn kitchen_sink() -> Vec<&'static HandlerSpec> {
@@ -277,95 +194,62 @@ pub fn kitchen_options() -> PolicyOptions {
 // (b) The loyalty example.
 
 /// Validates the email address (Body, no outputs).
-pub static VALIDATE_EMAIL: HandlerSpec = HandlerSpec {
-    display_name: "Validate the email address",
-    inputs: &[InputClaimSpec {
-        partner: Some("emailAddress"),
-        ..input("email", DataType::String)
-    }],
-    ..handler("REST-ValidateEmail", "/validate-email")
-};
+pub static VALIDATE_EMAIL: HandlerSpec = handler("REST-ValidateEmail", "/validate-email")
+    .with_display_name("Validate the email address")
+    .with_inputs(&[input("email", DataType::String).with_partner("emailAddress")]);
 
 /// Capitalizes the names (Body).
-pub static CAPITALIZE_NAME: HandlerSpec = HandlerSpec {
-    display_name: "Capitalize the name",
-    inputs: &[
-        InputClaimSpec {
-            display_name: Some("Given name"),
-            input_type: Some(UserInputType::TextBox),
-            ..input("givenName", DataType::String)
-        },
-        InputClaimSpec {
-            required: false,
-            ..input("surname", DataType::String)
-        },
-    ],
-    outputs: &[
+pub static CAPITALIZE_NAME: HandlerSpec = handler("REST-CapitalizeName", "/capitalize-name")
+    .with_display_name("Capitalize the name")
+    .with_inputs(&[
+        input("givenName", DataType::String)
+            .with_display_name("Given name")
+            .with_input_type(UserInputType::TextBox),
+        input("surname", DataType::String).with_required(false),
+    ])
+    .with_outputs(&[
         output("givenName", DataType::String),
         output("surname", DataType::String),
-    ],
-    ..handler("REST-CapitalizeName", "/capitalize-name")
-};
+    ]);
 
 /// Enriches with the loyalty number (Body, Basic, resolvers, nested output).
-pub static ENRICH: HandlerSpec = HandlerSpec {
-    display_name: "Get the loyalty number",
-    auth: AuthSpec::Basic,
-    inputs: &[
-        InputClaimSpec {
-            partner: Some("emailAddress"),
-            ..input("email", DataType::String)
-        },
-        InputClaimSpec {
-            partner: Some("lang"),
-            resolver: Some(resolvers::CULTURE_RFC5646),
-            required: false,
-            ..input("userLanguage", DataType::String)
-        },
-        InputClaimSpec {
-            resolver: Some(resolvers::CORRELATION_ID),
-            required: false,
-            ..input("correlationId", DataType::String)
-        },
-    ],
-    outputs: &[
-        OutputClaimSpec {
-            display_name: Some("Your loyalty number"),
-            ..output("loyaltyNumber", DataType::String)
-        },
-        OutputClaimSpec {
-            partner: Some("isNew"),
-            default: Some("false"),
-            ..output("isNewMember", DataType::Boolean)
-        },
-        OutputClaimSpec {
-            partner: Some("contacts[0].person.name"),
-            ..output("displayName", DataType::String)
-        },
-    ],
-    ..handler("REST-GetLoyaltyNumber", "/loyalty")
-};
+pub static ENRICH: HandlerSpec = handler("REST-GetLoyaltyNumber", "/loyalty")
+    .with_display_name("Get the loyalty number")
+    .with_auth(AuthSpec::Basic)
+    .with_inputs(&[
+        input("email", DataType::String).with_partner("emailAddress"),
+        input("userLanguage", DataType::String)
+            .with_partner("lang")
+            .with_resolver(resolvers::CULTURE_RFC5646)
+            .with_required(false),
+        input("correlationId", DataType::String)
+            .with_resolver(resolvers::CORRELATION_ID)
+            .with_required(false),
+    ])
+    .with_outputs(&[
+        output("loyaltyNumber", DataType::String).with_display_name("Your loyalty number"),
+        output("isNewMember", DataType::Boolean)
+            .with_partner("isNew")
+            .with_default("false"),
+        output("displayName", DataType::String).with_partner("contacts[0].person.name"),
+    ]);
 
 /// Looks a member up by id (Url).
-pub static GET_MEMBER: HandlerSpec = HandlerSpec {
-    display_name: "Get a member by id",
-    send_claims_in: SendClaimsIn::Url,
-    inputs: &[input("memberId", DataType::String)],
-    outputs: &[
+pub static GET_MEMBER: HandlerSpec = handler("REST-GetMember", "/members/{memberId}")
+    .with_send_claims_in(SendClaimsIn::Url)
+    .with_display_name("Get a member by id")
+    .with_inputs(&[input("memberId", DataType::String)])
+    .with_outputs(&[
         output("loyaltyNumber", DataType::String),
         output("points", DataType::Int),
-    ],
-    ..handler("REST-GetMember", "/members/{memberId}")
-};
+    ]);
 
 /// Looks a member up by email (QueryString).
-pub static FIND_MEMBER: HandlerSpec = HandlerSpec {
-    display_name: "Find a member by email",
-    send_claims_in: SendClaimsIn::QueryString,
-    inputs: &[input("email", DataType::String)],
-    outputs: &[output("memberId", DataType::String)],
-    ..handler("REST-FindMemberByEmail", "/members")
-};
+pub static FIND_MEMBER: HandlerSpec = handler("REST-FindMemberByEmail", "/members")
+    .with_send_claims_in(SendClaimsIn::QueryString)
+    .with_display_name("Find a member by email")
+    .with_inputs(&[input("email", DataType::String)])
+    .with_outputs(&[output("memberId", DataType::String)]);
 
 /// The loyalty app.
 pub fn loyalty() -> Vec<&'static HandlerSpec> {
@@ -403,43 +287,32 @@ pub fn generated(n: usize) -> Vec<&'static HandlerSpec> {
         .map(|i| {
             let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
             let inputs: &'static [InputClaimSpec] = Box::leak(Box::new([
-                InputClaimSpec {
-                    partner: Some("emailAddress"),
-                    ..input("email", DataType::String)
-                },
+                input("email", DataType::String).with_partner("emailAddress"),
                 input(leak(format!("field{i}")), DataType::String),
                 input(leak(format!("count{}", i % 50)), DataType::Int),
-                InputClaimSpec {
-                    resolver: Some(resolvers::CULTURE_RFC5646),
-                    ..input("userLanguage", DataType::String)
-                },
+                input("userLanguage", DataType::String).with_resolver(resolvers::CULTURE_RFC5646),
             ]));
             let outputs: &'static [OutputClaimSpec] = Box::leak(Box::new([
                 output(leak(format!("result{i}")), DataType::String),
-                OutputClaimSpec {
-                    partner: Some("ok"),
-                    ..output("succeeded", DataType::Boolean)
-                },
-                OutputClaimSpec {
-                    partner: Some("data[0].value"),
-                    ..output(leak(format!("nested{}", i % 20)), DataType::Long)
-                },
+                output("succeeded", DataType::Boolean).with_partner("ok"),
+                output(leak(format!("nested{}", i % 20)), DataType::Long)
+                    .with_partner("data[0].value"),
             ]));
-            let spec: &'static HandlerSpec = Box::leak(Box::new(HandlerSpec {
-                display_name: leak(format!("Generated handler {i}")),
-                send_claims_in: modes[i % modes.len()],
-                auth: if i % 2 == 0 {
-                    AuthSpec::Basic
-                } else {
-                    AuthSpec::Inherit
-                },
-                inputs,
-                outputs,
-                ..handler(
+            let spec: &'static HandlerSpec = Box::leak(Box::new(
+                handler(
                     leak(format!("REST-Generated{i}")),
                     leak(format!("/generated/{i}")),
                 )
-            }));
+                .with_send_claims_in(modes[i % modes.len()])
+                .with_display_name(leak(format!("Generated handler {i}")))
+                .with_auth(if i % 2 == 0 {
+                    AuthSpec::Basic
+                } else {
+                    AuthSpec::Inherit
+                })
+                .with_inputs(inputs)
+                .with_outputs(outputs),
+            ));
             spec
         })
         .collect()

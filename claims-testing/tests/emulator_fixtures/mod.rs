@@ -13,10 +13,7 @@ use claims_runtime::{
 };
 
 const fn input(id: &'static str, data_type: DataType, required: bool) -> InputClaimSpec {
-    InputClaimSpec {
-        required,
-        ..InputClaimSpec::new(id, data_type)
-    }
+    InputClaimSpec::new(id, data_type).with_required(required)
 }
 
 const fn output(id: &'static str, data_type: DataType) -> OutputClaimSpec {
@@ -33,16 +30,11 @@ pub struct Membership {
 
 static MEMBERSHIP_OUT: [OutputClaimSpec; 4] = [
     output("loyaltyNumber", DataType::String),
-    OutputClaimSpec {
-        partner: Some("isNew"),
-        ..output("isNewMember", DataType::Boolean)
-    },
+    output("isNewMember", DataType::Boolean).with_partner("isNew"),
     output("points", DataType::Int),
-    OutputClaimSpec {
-        partner: Some("contacts[0].person.name"),
-        always_present: false,
-        ..output("displayName", DataType::String)
-    },
+    output("displayName", DataType::String)
+        .with_partner("contacts[0].person.name")
+        .with_always_present(false),
 ];
 
 impl OutputClaims for Membership {
@@ -56,32 +48,23 @@ impl OutputClaims for Membership {
 }
 
 static MEMBERSHIP_IN: [InputClaimSpec; 4] = [
-    InputClaimSpec {
-        partner: Some("emailAddress"),
-        display_name: Some("E-mail address"),
-        ..input("email", DataType::String, true)
-    },
+    input("email", DataType::String, true)
+        .with_partner("emailAddress")
+        .with_display_name("E-mail address"),
     input("age", DataType::Int, false),
-    InputClaimSpec {
-        partner: Some("lang"),
-        resolver: Some(resolvers::CULTURE_RFC5646),
-        ..input("userLanguage", DataType::String, false)
-    },
-    InputClaimSpec {
-        resolver: Some(resolvers::CORRELATION_ID),
-        ..input("correlationId", DataType::String, false)
-    },
+    input("userLanguage", DataType::String, false)
+        .with_partner("lang")
+        .with_resolver(resolvers::CULTURE_RFC5646),
+    input("correlationId", DataType::String, false).with_resolver(resolvers::CORRELATION_ID),
 ];
 
 const fn membership(tp: &'static str, mode: SendClaimsIn, path: &'static str) -> HandlerSpec {
-    HandlerSpec {
-        display_name: "Get the membership",
-        auth: AuthSpec::None,
-        inputs: &MEMBERSHIP_IN,
-        outputs: &MEMBERSHIP_OUT,
-        deadline_ms: Some(2_000),
-        ..HandlerSpec::new(tp, path, mode)
-    }
+    HandlerSpec::new(tp, path, mode)
+        .with_display_name("Get the membership")
+        .with_auth(AuthSpec::None)
+        .with_inputs(&MEMBERSHIP_IN)
+        .with_outputs(&MEMBERSHIP_OUT)
+        .with_deadline_ms(2_000)
 }
 
 pub static BODY: HandlerSpec = membership("REST-GetMembership", SendClaimsIn::Body, "/membership");
@@ -181,41 +164,27 @@ impl OutputClaims for Order {
     }
 }
 
-static ORDER_PAYLOAD: PayloadSpec = PayloadSpec {
-    claim_id: "orderRequestBody",
-    transformation_id: "GenerateOrderRequestBody",
-    fields: &[
-        InputClaimSpec {
-            partner: Some("customer.email"),
-            ..input("email", DataType::String, true)
-        },
-        InputClaimSpec {
-            partner: Some("items.0.sku"),
-            ..input("sku", DataType::String, true)
-        },
-        InputClaimSpec {
-            partner: Some("items.0.quantity"),
-            default: Some("2"),
-            ..input("quantity", DataType::Long, false)
-        },
+static ORDER_PAYLOAD: PayloadSpec = PayloadSpec::new(
+    "orderRequestBody",
+    "GenerateOrderRequestBody",
+    &[
+        input("email", DataType::String, true).with_partner("customer.email"),
+        input("sku", DataType::String, true).with_partner("items.0.sku"),
+        input("quantity", DataType::Long, false)
+            .with_partner("items.0.quantity")
+            .with_default("2"),
     ],
-};
+);
 
-pub static PAYLOAD: HandlerSpec = HandlerSpec {
-    technical_profile: "REST-PlaceOrder",
-    display_name: "Place an order",
-    description: None,
-    path: "/orders",
-    send_claims_in: SendClaimsIn::Body,
-    auth: AuthSpec::None,
-    inputs: &[],
-    outputs: &ORDER_OUT,
-    payload: Some(&ORDER_PAYLOAD),
-    deadline_ms: Some(2_000),
-    idempotent: false,
-    rust_fn: "place_order",
-    module: "emulator_fixtures",
-};
+pub static PAYLOAD: HandlerSpec =
+    HandlerSpec::new("REST-PlaceOrder", "/orders", SendClaimsIn::Body)
+        .with_display_name("Place an order")
+        .with_auth(AuthSpec::None)
+        .with_inputs(&[])
+        .with_outputs(&ORDER_OUT)
+        .with_payload(&ORDER_PAYLOAD)
+        .with_deadline_ms(2_000)
+        .with_rust_fn("place_order", "emulator_fixtures");
 
 async fn order_glue(
     spec: &'static HandlerSpec,
