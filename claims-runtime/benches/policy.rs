@@ -16,13 +16,16 @@ fn bench_export(c: &mut Criterion) {
     });
 
     let generated = policy_fixtures::generated(1_000);
-    let opts = PolicyOptions::default();
+    let opts = PolicyOptions {
+        default_auth: claims_runtime::AuthSpec::None,
+        ..PolicyOptions::default()
+    };
     c.bench_function("export/1000_handlers", |b| {
         b.iter(|| export(black_box(&generated), black_box(&opts)).unwrap())
     });
     let snippet = PolicyOptions {
         snippet: true,
-        ..PolicyOptions::default()
+        ..opts.clone()
     };
     c.bench_function("export/1000_handlers_snippet", |b| {
         b.iter(|| export(black_box(&generated), black_box(&snippet)).unwrap())

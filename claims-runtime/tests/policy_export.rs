@@ -81,6 +81,7 @@ fn generated_handlers_validate() {
         &generated(200),
         &PolicyOptions {
             tenant_id: "contoso.onmicrosoft.com".to_owned(),
+            default_auth: AuthSpec::None,
             ..PolicyOptions::default()
         },
     );

@@ -238,7 +238,10 @@ fn loyalty_round_trips() {
 
 #[test]
 fn generated_round_trip() {
-    let opts = PolicyOptions::default();
+    let opts = PolicyOptions {
+        default_auth: claims_runtime::AuthSpec::None,
+        ..PolicyOptions::default()
+    };
     let specs = generated(50);
     let xml = export(&specs, &opts).unwrap();
     assert_matches_descriptors(&xml, &specs, &opts);

@@ -175,12 +175,17 @@ pub(crate) fn build(
         BTreeMap::new();
     let mut profiles = Vec::with_capacity(specs.len());
 
-    if opts.default_auth == AuthSpec::Inherit {
-        problems.push(
-            "PolicyOptions::default_auth is `Inherit`; choose a concrete authentication \
-             (None, Basic, Bearer, ...)"
-                .to_owned(),
-        );
+    // A handler that inherits the app's scheme cannot be exported without knowing it: writing
+    // `None` would silently contradict the running guard.
+    if opts.default_auth == AuthSpec::Inherit
+        && let Some(spec) = specs.iter().find(|s| s.auth == AuthSpec::Inherit)
+    {
+        problems.push(format!(
+            "handler {} inherits the app's authentication, which this export does not know: \
+             export through the app (App::policy or the `policy` subcommand), or set \
+             PolicyOptions::default_auth",
+            spec.technical_profile
+        ));
     }
 
     for spec in specs {

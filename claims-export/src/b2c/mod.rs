@@ -115,7 +115,9 @@ pub struct PolicyOptions {
     pub production: bool,
     /// Allow `AuthenticationType=None` in production.
     pub allow_insecure: bool,
-    /// The authentication of handlers declaring [`AuthSpec::Inherit`].
+    /// The authentication of handlers declaring [`AuthSpec::Inherit`]: the app's default.
+    /// Left at `Inherit` (the default), exporting such a handler is an error rather than a
+    /// guess; `App::policy` fills it from the app's own settings.
     pub default_auth: AuthSpec,
     /// Policy-key names used in `<CryptographicKeys>`.
     pub keys: PolicyKeyNames,
@@ -151,7 +153,7 @@ impl Default for PolicyOptions {
             debug_mode: false,
             production: false,
             allow_insecure: false,
-            default_auth: AuthSpec::None,
+            default_auth: AuthSpec::Inherit,
             keys: PolicyKeyNames::default(),
             messages: UserMessages::default(),
             provider_display_name: "REST APIs".to_owned(),

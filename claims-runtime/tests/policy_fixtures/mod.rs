@@ -268,6 +268,8 @@ pub fn loyalty_options() -> PolicyOptions {
         base_url: "https://loyalty.contoso.com".to_owned(),
         tenant_id: "contoso.onmicrosoft.com".to_owned(),
         policy_id: "B2C_1A_Loyalty".to_owned(),
+        // The fixture app's handlers inherit an anonymous default.
+        default_auth: AuthSpec::None,
         ..PolicyOptions::default()
     }
 }
