@@ -154,3 +154,32 @@ async fn authentication_reasons_never_reach_the_body() {
         );
     }
 }
+
+#[actix_web::test]
+async fn serve_debug_is_refused_by_the_cli_in_production() {
+    for args in [
+        vec!["app", "serve", "--debug", "--bind", "127.0.0.1:0"],
+        vec!["app", "serve", "--bind", "127.0.0.1:0", "--debug"],
+    ] {
+        let app = App::empty().production(true);
+        let err = app
+            .run_with_args(args.iter().map(Into::into))
+            .await
+            .expect_err("refused")
+            .to_string();
+        assert!(err.contains("--debug"), "{err}");
+        assert!(err.contains("production"), "{err}");
+    }
+}
+
+#[test]
+fn production_switch_reads_like_the_framework() {
+    use claims_runtime::auth::production_from;
+    for on in ["true", "1", "yes", "on", "TRUE", " On "] {
+        assert!(production_from(|_| Some(on.to_owned())), "{on:?}");
+    }
+    for off in ["", "false", "0", "no", "off", "production"] {
+        assert!(!production_from(|_| Some(off.to_owned())), "{off:?}");
+    }
+    assert!(!production_from(|_| None));
+}

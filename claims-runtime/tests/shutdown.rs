@@ -159,7 +159,7 @@ fn tls_server_applies_the_server_limits() {
             .limits(ServerLimits {
                 workers: Some(1),
                 // Short, so the slow head below is answered quickly.
-                client_request_timeout: Duration::from_millis(300),
+                client_request_timeout: Duration::from_millis(1500),
                 keep_alive: Duration::ZERO,
                 ..ServerLimits::default()
             })

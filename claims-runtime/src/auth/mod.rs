@@ -9,14 +9,15 @@
 //! | scheme | what is checked | failure |
 //! | --- | --- | --- |
 //! | `Basic` | `Authorization: Basic`, constant time against `CLAIMS_BASIC_USERNAME`/`CLAIMS_BASIC_PASSWORD` and the `…_NEXT` pair | 401 `WWW-Authenticate: Basic realm="b2c"` |
-//! | `ApiKeyHeader(h)` | header `h`, constant time against `CLAIMS_API_KEY` / `CLAIMS_API_KEY_NEXT` | 401 |
+//! | `ApiKeyHeader(h)` | header `h`, constant time against `CLAIMS_API_KEY` / `CLAIMS_API_KEY_NEXT` | 401 `WWW-Authenticate: ApiKey realm="b2c", header="h"` |
 //! | `Bearer` | static token `CLAIMS_BEARER_TOKEN` / `…_NEXT` (constant time), and/or a JWT ([`jwt`]) when `CLAIMS_JWT_JWKS` is set | 401 `Bearer … error="invalid_token"`, 403 for a valid token of an app that is not allowed |
 //! | `BearerFromClaim(c)` | a JWT in `Authorization: Bearer` ([`jwt`]) | as `Bearer` |
 //! | `ClientCertificate` | TLS client certificate ([`cert`], [`tls`]) by thumbprint or subject+issuer | 401 none/invalid, 403 not allow-listed |
 //!
 //! Rotation: two secrets (or certificates) are active at once; remove the old one once B2C uses
 //! the new one. Failures are logged (reason, technical profile, request id header when present)
-//! at `info`, never the presented or configured secret.
+//! at `info`, never the presented or configured secret; the reason never goes into a response body,
+//! debug mode or not.
 
 mod apikey;
 pub mod app_ext;
@@ -164,8 +165,8 @@ pub struct AuthConfig {
     pub default: AuthSpec,
     /// Where secrets are read from.
     pub sources: AuthSources,
-    /// Production mode: refuses plain-HTTP serving and `AuthenticationType=None` handlers unless
-    /// [`AuthConfig::allow_insecure`]. Also switched on by `CLAIMS_PRODUCTION=true`.
+    /// Production mode: the rules of [`crate::startup::production_problems`], applied when the
+    /// app starts. Also switched on by `CLAIMS_PRODUCTION` (`1`, `true`, `yes`, `on`).
     pub production: bool,
     /// Overrides both production refusals (`CLAIMS_ALLOW_INSECURE=true`).
     pub allow_insecure: bool,
@@ -205,12 +206,12 @@ impl Default for AuthConfig {
     }
 }
 
-/// A refusal, before it becomes a [`ClaimsError`].
+/// A refusal, before it becomes a [`ClaimsError`]. The reason goes to the log only.
 #[derive(Debug, Clone)]
 pub(crate) struct Denied {
     forbidden: bool,
     reason: Cow<'static, str>,
-    challenge: Option<&'static str>,
+    challenge: Option<Cow<'static, str>>,
 }
 
 impl Denied {
@@ -218,7 +219,7 @@ impl Denied {
         Denied {
             forbidden: false,
             reason: Cow::Borrowed(reason),
-            challenge,
+            challenge: challenge.map(Cow::Borrowed),
         }
     }
 
@@ -226,7 +227,7 @@ impl Denied {
         Denied {
             forbidden: false,
             reason: Cow::Owned(reason),
-            challenge,
+            challenge: challenge.map(Cow::Borrowed),
         }
     }
 
@@ -234,10 +235,18 @@ impl Denied {
         Denied {
             forbidden: true,
             reason: Cow::Owned(reason),
-            challenge,
+            challenge: challenge.map(Cow::Borrowed),
         }
     }
 
+    /// Replaces the challenge (for schemes whose challenge depends on the handler).
+    pub(crate) fn with_challenge(mut self, challenge: impl Into<Cow<'static, str>>) -> Self {
+        self.challenge = Some(challenge.into());
+        self
+    }
+
+    /// The error reply: status and challenge only. The reason (bad signature, wrong issuer, key
+    /// ids...) would help an attacker, so it stays in the log, debug mode or not.
     pub(crate) fn into_error(self) -> ClaimsError {
         let mut e = if self.forbidden {
             ClaimsError::forbidden()
@@ -247,7 +256,20 @@ impl Denied {
         if let Some(c) = self.challenge {
             e = e.www_authenticate(c);
         }
-        e.developer_message(self.reason.into_owned())
+        e
+    }
+}
+
+/// The `WWW-Authenticate` challenge of a 401 for `scheme` (`None` for unguarded handlers).
+pub(crate) fn challenge_for(scheme: AuthSpec) -> Option<Cow<'static, str>> {
+    match scheme {
+        AuthSpec::None | AuthSpec::Inherit => None,
+        AuthSpec::Basic => Some(Cow::Borrowed(BASIC_CHALLENGE)),
+        AuthSpec::Bearer | AuthSpec::BearerFromClaim(_) => {
+            Some(Cow::Borrowed(bearer::CHALLENGE_MISSING))
+        }
+        AuthSpec::ApiKeyHeader(h) => Some(Cow::Owned(apikey::challenge(h))),
+        AuthSpec::ClientCertificate => Some(Cow::Borrowed(r#"ClientCertificate realm="b2c""#)),
     }
 }
 
@@ -293,6 +315,17 @@ fn truthy(v: Option<String>) -> bool {
             "1" | "true" | "yes" | "on"
         )
     })
+}
+
+/// Whether `CLAIMS_PRODUCTION` in `env` switches production mode on (`1`, `true`, `yes`, `on`, any
+/// case): the same reading [`AuthConfig::resolve`] makes.
+pub fn production_from(env: impl Fn(&str) -> Option<String>) -> bool {
+    truthy(env("CLAIMS_PRODUCTION"))
+}
+
+/// Whether the process environment switches production mode on (see [`production_from`]).
+pub fn production_from_env() -> bool {
+    production_from(|k| std::env::var(k).ok())
 }
 
 impl AuthConfig {
@@ -348,7 +381,7 @@ impl AuthConfig {
     ) -> Result<(), AuthError> {
         let env: &dyn Fn(&str) -> Option<String> = &env;
         let mut problems = Vec::new();
-        self.production |= truthy(env("CLAIMS_PRODUCTION"));
+        self.production |= production_from(env);
         self.allow_insecure |= truthy(env("CLAIMS_ALLOW_INSECURE"));
         self.allow_plain_http |= truthy(env("CLAIMS_ALLOW_PLAIN_HTTP"));
         self.trust_arr_client_cert |= truthy(env("CLAIMS_TRUST_ARR_CLIENT_CERT"));
@@ -508,13 +541,8 @@ impl AuthConfig {
         for spec in specs {
             let tp = spec.technical_profile;
             match self.effective(spec) {
-                AuthSpec::None | AuthSpec::Inherit => {
-                    if self.production && !self.allow_insecure {
-                        problems.push(format!(
-                            "handler {tp} uses AuthenticationType None, which production mode refuses (set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)"
-                        ));
-                    }
-                }
+                // Production refuses `None`: see `crate::startup::production_problems`.
+                AuthSpec::None | AuthSpec::Inherit => {}
                 AuthSpec::Basic => {
                     if r.basic.is_none() {
                         if user.is_none() {
@@ -723,7 +751,16 @@ impl AuthConfig {
             peer = ?req.peer_addr(),
             "caller authentication failed"
         );
-        d.into_error()
+        // RFC 9110: a 401 always names the scheme to use.
+        let fallback = if d.forbidden || d.challenge.is_some() {
+            None
+        } else {
+            challenge_for(self.effective(spec))
+        };
+        match fallback {
+            Some(c) => d.with_challenge(c).into_error(),
+            None => d.into_error(),
+        }
     }
 }
 
