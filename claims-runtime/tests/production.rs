@@ -183,3 +183,89 @@ fn production_switch_reads_like_the_framework() {
     }
     assert!(!production_from(|_| None));
 }
+
+/// RFC 9110: every 401 carries `WWW-Authenticate`, for every scheme, whatever the failure.
+#[actix_web::test]
+async fn every_401_carries_a_challenge() {
+    use actix_web::http::header::WWW_AUTHENTICATE;
+    static SCHEMES: [HandlerSpec; 3] = [
+        HandlerSpec {
+            auth: AuthSpec::Basic,
+            ..HandlerSpec::new("REST-Basic", "/basic", SendClaimsIn::Body)
+        },
+        HandlerSpec {
+            auth: AuthSpec::Bearer,
+            ..HandlerSpec::new("REST-Bearer", "/bearer", SendClaimsIn::Body)
+        },
+        HandlerSpec {
+            auth: AuthSpec::ApiKeyHeader("x-functions-key"),
+            ..HandlerSpec::new("REST-Key", "/key", SendClaimsIn::Body)
+        },
+    ];
+    async fn glue(req: HttpRequest, payload: Payload) -> HttpResponse {
+        let spec = SCHEMES
+            .iter()
+            .find(|s| s.path == req.path())
+            .expect("a scheme");
+        match Call::begin(spec, &req, payload).await {
+            Ok(_) => HttpResponse::Ok().finish(),
+            Err(resp) => resp,
+        }
+    }
+    let env = |k: &str| {
+        Some(match k {
+            "CLAIMS_BASIC_USERNAME" => "b2c",
+            "CLAIMS_BASIC_PASSWORD" => "basic-secret",
+            "CLAIMS_BEARER_TOKEN" => "bearer-secret",
+            "CLAIMS_API_KEY" => "key-secret",
+            _ => return None,
+        })
+        .map(str::to_owned)
+    };
+    for configured in [true, false] {
+        let mut app = App::empty().configure(|cfg| {
+            for s in &SCHEMES {
+                cfg.route(s.path, web::post().to(glue));
+            }
+        });
+        let specs: Vec<&HandlerSpec> = SCHEMES.iter().collect();
+        let auth = &mut app.config_mut().auth;
+        if configured {
+            auth.resolve(specs, env).unwrap();
+        } else {
+            // No secrets at all (a misconfigured deployment): still 401 with a challenge.
+            auth.resolve([], |_| None).unwrap();
+        }
+        let conf = app.into_configurator();
+        let svc = test::init_service(actix_web::App::new().configure(|c| conf.configure(c))).await;
+        for spec in &SCHEMES {
+            for header in [
+                None,
+                Some(("authorization", "Basic YjJjOndyb25n")),
+                Some(("authorization", "Bearer wrong")),
+                Some(("x-functions-key", "wrong")),
+                Some(("x-functions-key", "")),
+            ] {
+                let mut req = TestRequest::post().uri(spec.path).set_payload("{}");
+                if let Some(h) = header {
+                    req = req.insert_header(h);
+                }
+                let resp = test::call_service(&svc, req.to_request()).await;
+                let case = format!("{} {header:?} configured={configured}", spec.technical_profile);
+                assert_eq!(resp.status().as_u16(), 401, "{case}");
+                let challenge = resp
+                    .headers()
+                    .get(WWW_AUTHENTICATE)
+                    .unwrap_or_else(|| panic!("no WWW-Authenticate: {case}"))
+                    .to_str()
+                    .unwrap();
+                let expected = match spec.auth {
+                    AuthSpec::Basic => "Basic ",
+                    AuthSpec::Bearer => "Bearer ",
+                    _ => r#"ApiKey realm="b2c", header="x-functions-key""#,
+                };
+                assert!(challenge.starts_with(expected), "{challenge}: {case}");
+            }
+        }
+    }
+}
