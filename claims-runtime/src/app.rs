@@ -413,13 +413,13 @@ pub(crate) use apply_limits;
 /// Resolves on SIGTERM or SIGINT. actix treats SIGINT as an immediate stop that drops in-flight
 /// requests; an orchestrator or a Ctrl-C deserves the same drain as SIGTERM. The handlers are
 /// installed now, so a signal that comes before the server is first polled is not lost.
-pub(crate) fn graceful_stop_signal() -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
+pub(crate) fn graceful_stop_signal()
+-> Option<impl std::future::Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
     {
         use actix_web::rt::signal::unix::{SignalKind, signal};
-        let installed = signal(SignalKind::interrupt()).and_then(|int| {
-            signal(SignalKind::terminate()).map(|term| (int, term))
-        });
+        let installed = signal(SignalKind::interrupt())
+            .and_then(|int| signal(SignalKind::terminate()).map(|term| (int, term)));
         let (mut int, mut term) = match installed {
             Ok(s) => s,
             Err(e) => {

@@ -45,7 +45,8 @@ pub fn production_problems(
         );
     }
     for spec in specs {
-        if matches!(auth.effective(spec), AuthSpec::None | AuthSpec::Inherit) && !auth.allow_insecure
+        if matches!(auth.effective(spec), AuthSpec::None | AuthSpec::Inherit)
+            && !auth.allow_insecure
         {
             problems.push(format!(
                 "handler {} uses AuthenticationType None, which production mode refuses (set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)",

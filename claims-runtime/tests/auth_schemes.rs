@@ -233,7 +233,7 @@ fn api_key_matrix() {
     for (name, header, want) in cases {
         let (got, ch) = outcome(&cfg, s, &req_with(header));
         assert_eq!(got, want, "case {name}");
-        let want = (want == 401).then(|| r#"ApiKey realm="b2c", header="x-functions-key""#);
+        let want = (want == 401).then_some(r#"ApiKey realm="b2c", header="x-functions-key""#);
         assert_eq!(ch.as_deref(), want, "ApiKeyHeader challenge ({name})");
     }
     let twice = TestRequest::post()

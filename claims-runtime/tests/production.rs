@@ -213,14 +213,14 @@ async fn every_401_carries_a_challenge() {
         }
     }
     let env = |k: &str| {
-        Some(match k {
+        let v = match k {
             "CLAIMS_BASIC_USERNAME" => "b2c",
             "CLAIMS_BASIC_PASSWORD" => "basic-secret",
             "CLAIMS_BEARER_TOKEN" => "bearer-secret",
             "CLAIMS_API_KEY" => "key-secret",
             _ => return None,
-        })
-        .map(str::to_owned)
+        };
+        Some(v.to_owned())
     };
     for configured in [true, false] {
         let mut app = App::empty().configure(|cfg| {
@@ -251,7 +251,10 @@ async fn every_401_carries_a_challenge() {
                     req = req.insert_header(h);
                 }
                 let resp = test::call_service(&svc, req.to_request()).await;
-                let case = format!("{} {header:?} configured={configured}", spec.technical_profile);
+                let case = format!(
+                    "{} {header:?} configured={configured}",
+                    spec.technical_profile
+                );
                 assert_eq!(resp.status().as_u16(), 401, "{case}");
                 let challenge = resp
                     .headers()

@@ -138,7 +138,8 @@ fn tls_client(
     )
     .unwrap();
     let sock = TcpStream::connect(addr).unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     rustls::StreamOwned::new(conn, sock)
 }
 

@@ -72,7 +72,10 @@ fn assert_408_contract(reply: &str) {
     let v: serde_json::Value = serde_json::from_str(body).expect("a JSON error body");
     assert_eq!(v["version"], "1.0.0", "{v}");
     assert_eq!(v["status"], 409, "contract body status: {v}");
-    assert!(v["userMessage"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+    assert!(
+        v["userMessage"].as_str().is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
     assert!(v["requestId"].is_string(), "{v}");
     assert_eq!(v["code"], "request-body-timeout", "{v}");
 }

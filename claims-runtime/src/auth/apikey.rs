@@ -11,7 +11,8 @@ pub(crate) fn challenge(header: &str) -> String {
 }
 
 pub(crate) fn check(keys: &SecretSet, header: &str, req: &HttpRequest) -> Result<(), Denied> {
-    let deny = |why: &'static str| Denied::unauthorized(why, None).with_challenge(challenge(header));
+    let deny =
+        |why: &'static str| Denied::unauthorized(why, None).with_challenge(challenge(header));
     let mut values = req.headers().get_all(header);
     let Some(value) = values.next() else {
         return Err(deny("the API key header is missing"));

@@ -42,6 +42,9 @@ fn example_prints_no_dev_credentials_when_production_is_1() {
         );
         let status = status.unwrap_or_else(|| panic!("CLAIMS_PRODUCTION={value} served: {stderr}"));
         assert!(!status.success(), "CLAIMS_PRODUCTION={value}: {stderr}");
-        assert!(stderr.contains("CLAIMS_BASIC"), "names what is missing: {stderr}");
+        assert!(
+            stderr.contains("CLAIMS_BASIC"),
+            "names what is missing: {stderr}"
+        );
     }
 }
