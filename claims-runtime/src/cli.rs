@@ -41,6 +41,10 @@ enum Command {
         /// The PEM private key of --tls-cert.
         #[arg(long, value_name = "PEM", requires = "tls_cert")]
         tls_key: Option<std::path::PathBuf>,
+        /// Trusted roots (PEM) that client certificates named by CLAIMS_CLIENT_CERT_SUBJECT/ISSUER
+        /// must chain to; replaces CLAIMS_CLIENT_CERT_CA_FILE.
+        #[arg(long, value_name = "PEM")]
+        client_ca: Option<std::path::PathBuf>,
     },
     /// Write the B2C policy XML (ClaimsSchema + ClaimsProvider) for the handlers.
     Policy(PolicyArgs),
@@ -105,6 +109,7 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
         public_url: None,
         tls_cert: None,
         tls_key: None,
+        client_ca: None,
     }) {
         Command::Serve {
             bind,
@@ -113,7 +118,12 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
             public_url,
             tls_cert,
             tls_key,
+            client_ca,
         } => {
+            let app = match client_ca {
+                Some(path) => app.auth(|a| a.use_client_ca_file(path)),
+                None => app,
+            };
             let scheme = if tls_cert.is_some() { "https" } else { "http" };
             if debug && app.is_production() {
                 return Err(std::io::Error::new(

@@ -16,7 +16,7 @@ use crate::codec::{self, Piece, Slot, Source};
 use crate::config::ClaimsConfig;
 use crate::descriptor::{HandlerSpec, InputClaimSpec, SendClaimsIn, resolvers};
 use crate::error::{ClaimsError, ErrorBody, ErrorKind, ids};
-use crate::idempotency::{Claimed, StoredResponse};
+use crate::idempotency::{Claimed, IdempotencyKey, StoredResponse};
 use crate::l10n::LocaleHint;
 use crate::output::{ClaimWriter, IntoHandlerResult, OutputClaims};
 use crate::types::{ClaimType, RawClaim};
@@ -373,10 +373,13 @@ impl Call {
 
     /// Runs the handler future with the deadline and panic capture, then encodes its result.
     /// For `idempotent` handlers a retry with the same correlation id and claims replays the
-    /// first answer (see [`crate::idempotency`]).
+    /// first answer (see [`crate::idempotency`]). Their first attempt runs in its own task on the
+    /// actix runtime: past its deadline it goes on (up to
+    /// [`crate::idempotency::BACKGROUND_DEADLINES`] deadlines in all) and its real answer, never
+    /// the "please retry" one, is kept for the retry.
     pub async fn invoke<F>(&self, fut: F) -> HttpResponse
     where
-        F: Future,
+        F: Future + 'static,
         F::Output: IntoHandlerResult,
     {
         let deadline = self
@@ -389,12 +392,17 @@ impl Call {
             None
         };
         let Some(key) = key else {
-            return self.run(fut, deadline).await.into_http();
+            return self
+                .run(fut, deadline)
+                .await
+                .unwrap_or_else(|r| r)
+                .into_http();
         };
-        let store = &self.config.idempotency;
+        let store = self.config.idempotency.clone();
+        let limit = std::time::Duration::from_millis(u64::from(deadline));
         let started = std::time::Instant::now();
         loop {
-            match store.claim(&key).await {
+            match store.claim(key).await {
                 Claimed::First => break,
                 Claimed::Replay(r) => {
                     tracing::info!(
@@ -409,31 +417,61 @@ impl Call {
                     .into_http();
                 }
                 Claimed::InFlight => {
-                    if started.elapsed() >= std::time::Duration::from_millis(u64::from(deadline)) {
+                    if started.elapsed() >= limit {
                         return self.error_reply(ClaimsError::timeout(deadline)).into_http();
                     }
                     actix_web::rt::time::sleep(std::time::Duration::from_millis(25)).await;
                 }
             }
         }
-        let reply = self.run(fut, deadline).await;
-        if reply.status.is_server_error() {
-            store.abandon(&key).await;
-        } else {
-            store
-                .complete(
-                    &key,
-                    StoredResponse {
-                        status: reply.status.as_u16(),
-                        body: reply.body.clone(),
-                    },
+        // Its own task, so neither the deadline nor a caller that hangs up (B2C cancels on its
+        // timeout) drops the attempt half-way; the task keeps or releases the key itself.
+        let owned = Call {
+            spec: self.spec,
+            req: self.req.clone(),
+            config: self.config.clone(),
+            body: self.body.clone(),
+            slots: self.slots.clone(),
+            payload: self.payload.clone(),
+        };
+        let mut task = actix_web::rt::spawn(async move {
+            let outcome = owned
+                .run(
+                    fut,
+                    deadline.saturating_mul(crate::idempotency::BACKGROUND_DEADLINES),
                 )
                 .await;
+            match &outcome {
+                Ok(reply) => {
+                    let kept = StoredResponse {
+                        status: reply.status.as_u16(),
+                        body: reply.body.clone(),
+                    };
+                    store.complete(key, kept).await;
+                }
+                Err(_) => store.abandon(key).await,
+            }
+            outcome.unwrap_or_else(|r| r)
+        });
+        match actix_web::rt::time::timeout(limit, &mut task).await {
+            Ok(Ok(reply)) => reply.into_http(),
+            Ok(Err(_cancelled)) => self
+                .error_reply(ClaimsError::internal("the handler task was cancelled"))
+                .into_http(),
+            Err(_elapsed) => {
+                tracing::info!(
+                    technical_profile = self.spec.technical_profile,
+                    deadline_ms = deadline,
+                    "deadline passed; the first attempt goes on and its answer is kept for the retry"
+                );
+                self.error_reply(ClaimsError::timeout(deadline)).into_http()
+            }
         }
-        reply.into_http()
     }
 
-    async fn run<F>(&self, fut: F, deadline: u32) -> Reply
+    /// The handler's answer: `Ok` when it finished (success or a business error, worth
+    /// replaying to a retry), `Err` for a deadline, a panic or an internal error (never kept).
+    async fn run<F>(&self, fut: F, deadline: u32) -> Result<Reply, Reply>
     where
         F: Future,
         F::Output: IntoHandlerResult,
@@ -446,12 +484,17 @@ impl Call {
         .await;
         match outcome {
             Ok(Ok(result)) => match result.into_handler_result() {
-                Ok(out) => Reply {
+                Ok(out) => Ok(Reply {
                     status: StatusCode::OK,
                     body: encode_outputs(&out),
                     challenge: None,
-                },
-                Err(e) => self.error_reply(e),
+                }),
+                Err(e) => {
+                    let keep = !matches!(e.kind(), ErrorKind::Internal | ErrorKind::Timeout)
+                        && !e.status().is_server_error();
+                    let reply = self.error_reply(e);
+                    if keep { Ok(reply) } else { Err(reply) }
+                }
             },
             Ok(Err(panic)) => {
                 let what = panic
@@ -459,13 +502,13 @@ impl Call {
                     .map(|s| (*s).to_owned())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "non-string panic payload".to_owned());
-                self.error_reply(ClaimsError::internal(format!("handler panicked: {what}")))
+                Err(self.error_reply(ClaimsError::internal(format!("handler panicked: {what}"))))
             }
-            Err(_elapsed) => self.error_reply(ClaimsError::timeout(deadline)),
+            Err(_elapsed) => Err(self.error_reply(ClaimsError::timeout(deadline))),
         }
     }
 
-    fn idempotency_key(&self, correlation_id: &str) -> String {
+    fn idempotency_key(&self, correlation_id: &str) -> IdempotencyKey {
         // Everything the claims can come from, hashed in place (no copies).
         let headers = self
             .spec

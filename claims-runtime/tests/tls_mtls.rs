@@ -255,9 +255,11 @@ async fn mtls_with_trusted_roots_and_subject_issuer() {
         key: key.serialize_der(),
     };
     let s = spec(AuthSpec::ClientCertificate);
-    let auth = AuthConfig::load([s], |k| match k {
+    let ca_pem = ca_cert.pem();
+    let auth = AuthConfig::load([s], move |k| match k {
         "CLAIMS_CLIENT_CERT_SUBJECT" => Some("CN=b2c.contoso.onmicrosoft.com".into()),
         "CLAIMS_CLIENT_CERT_ISSUER" => Some("cn = Client CA".into()),
+        "CLAIMS_CLIENT_CERT_CA" => Some(ca_pem.clone()),
         _ => None,
     })
     .unwrap();
@@ -337,6 +339,9 @@ async fn app_serves_tls12_and_tls13_only_as_configured() {
     }
 }
 
+/// A peer inside the trusted proxy range of `x_arr_client_cert_only_when_enabled`.
+const PROXY: &str = "10.1.2.3:50000";
+
 #[test]
 fn x_arr_client_cert_only_when_enabled() {
     let allowed = client_cert("b2c.contoso.onmicrosoft.com");
@@ -348,12 +353,14 @@ fn x_arr_client_cert_only_when_enabled() {
         move |k: &str| match k {
             "CLAIMS_CLIENT_CERT_THUMBPRINTS" => Some(tp.clone()),
             "CLAIMS_TRUST_ARR_CLIENT_CERT" => arr.then(|| "true".to_owned()),
+            "CLAIMS_TRUSTED_PROXIES" => Some("10.1.0.0/16".to_owned()),
             _ => None,
         }
     };
     let header = |der: &[u8]| {
         let v = base64::engine::general_purpose::STANDARD.encode(der);
         TestRequest::get()
+            .peer_addr(PROXY.parse().unwrap())
             .insert_header(("X-ARR-ClientCert", HeaderValue::from_str(&v).unwrap()))
             .to_http_request()
     };
@@ -377,6 +384,7 @@ fn x_arr_client_cert_only_when_enabled() {
         "no header"
     );
     let bad = TestRequest::get()
+        .peer_addr(PROXY.parse().unwrap())
         .insert_header(("X-ARR-ClientCert", "%%%not base64"))
         .to_http_request();
     assert_eq!(status(&on, &bad), 401);

@@ -68,7 +68,8 @@ impl App {
     }
 
     /// Validates, then serves HTTPS on `addr` until the process is stopped. Handlers using
-    /// `ClientCertificate` get [`ClientAuth::AnyCertificate`] unless `tls` says otherwise.
+    /// `ClientCertificate` get [`ClientAuth::AnyCertificate`] unless `tls` says otherwise (the
+    /// guard verifies dates, chain and allow-list per request either way).
     pub async fn serve_tls(self, addr: &str, tls: TlsSettings) -> std::io::Result<()> {
         let listener = TcpListener::bind(addr)?;
         self.into_tls_server(listener, tls)?.await

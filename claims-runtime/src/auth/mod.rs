@@ -12,7 +12,7 @@
 //! | `ApiKeyHeader(h)` | header `h`, constant time against `CLAIMS_API_KEY` / `CLAIMS_API_KEY_NEXT` | 401 `WWW-Authenticate: ApiKey realm="b2c", header="h"` |
 //! | `Bearer` | static token `CLAIMS_BEARER_TOKEN` / `…_NEXT` (constant time), and/or a JWT ([`jwt`]) when `CLAIMS_JWT_JWKS` is set | 401 `Bearer … error="invalid_token"`, 403 for a valid token of an app that is not allowed |
 //! | `BearerFromClaim(c)` | a JWT in `Authorization: Bearer` ([`jwt`]) | as `Bearer` |
-//! | `ClientCertificate` | TLS client certificate ([`cert`], [`tls`]) by thumbprint or subject+issuer | 401 none/invalid, 403 not allow-listed |
+//! | `ClientCertificate` | TLS client certificate ([`cert`], [`tls`]), inside its validity dates, pinned by thumbprint (`CLAIMS_CLIENT_CERT_THUMBPRINTS`) or named by subject + issuer DN and chained to `CLAIMS_CLIENT_CERT_CA_FILE`; `X-ARR-ClientCert` only from `CLAIMS_TRUSTED_PROXIES` | 401 none/invalid/untrusted chain, 403 not allow-listed; both `WWW-Authenticate: ClientCertificate realm="b2c"` |
 //!
 //! Rotation: two secrets (or certificates) are active at once; remove the old one once B2C uses
 //! the new one. Failures are logged (reason, technical profile, request id header when present)
@@ -41,8 +41,12 @@ use crate::descriptor::{AuthSpec, HandlerSpec};
 use crate::error::ClaimsError;
 
 pub use basic::CHALLENGE as BASIC_CHALLENGE;
-pub use cert::{CertAllowList, PeerCert, SubjectIssuer, Thumbprint, peer_cert_on_connect};
+pub use cert::{
+    CHALLENGE as CLIENT_CERT_CHALLENGE, CertAllowList, DistinguishedName, PeerCert, SubjectIssuer,
+    Thumbprint, TlsPeer, TrustedRoots, peer_cert_on_connect,
+};
 pub use dev::{DevCredentials, generate_dev_basic_credentials};
+pub use ipnet::IpNet;
 pub use jwt::{FileJwks, HttpJwks, JwksSource, JwtSettings, JwtValidator, StaticJwks};
 pub use secrets::{Secret, SecretSet, SecretSource};
 pub use tls::{ClientAuth, TlsSettings, TlsVersion};
@@ -92,6 +96,12 @@ pub struct AuthSources {
     pub client_cert_subject_next: SecretSource,
     /// `CLAIMS_CLIENT_CERT_ISSUER_NEXT`
     pub client_cert_issuer_next: SecretSource,
+    /// `CLAIMS_CLIENT_CERT_CA_FILE`: a PEM file of the CA certificates that subject + issuer
+    /// entries must chain to (`CLAIMS_CLIENT_CERT_CA` may hold the PEM text itself).
+    pub client_cert_ca: SecretSource,
+    /// `CLAIMS_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of the TLS-terminating
+    /// proxy allowed to send `X-ARR-ClientCert` (added to [`AuthConfig::trusted_proxies`]).
+    pub trusted_proxies: SecretSource,
 }
 
 impl Default for AuthSources {
@@ -117,6 +127,8 @@ impl Default for AuthSources {
             client_cert_issuer: S::env("CLAIMS_CLIENT_CERT_ISSUER"),
             client_cert_subject_next: S::env("CLAIMS_CLIENT_CERT_SUBJECT_NEXT"),
             client_cert_issuer_next: S::env("CLAIMS_CLIENT_CERT_ISSUER_NEXT"),
+            client_cert_ca: S::env("CLAIMS_CLIENT_CERT_CA"),
+            trusted_proxies: S::env("CLAIMS_TRUSTED_PROXIES"),
         }
     }
 }
@@ -141,6 +153,7 @@ struct Resolved {
     bearer_tokens: SecretSet,
     jwt: Option<Arc<JwtValidator>>,
     certs: CertAllowList,
+    trusted_proxies: Vec<IpNet>,
 }
 
 impl fmt::Debug for Resolved {
@@ -154,6 +167,7 @@ impl fmt::Debug for Resolved {
             .field("bearer_tokens", &self.bearer_tokens)
             .field("jwt", &self.jwt.is_some())
             .field("certs", &self.certs)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -174,9 +188,13 @@ pub struct AuthConfig {
     /// Service; `CLAIMS_ALLOW_PLAIN_HTTP=true`).
     pub allow_plain_http: bool,
     /// Accepts the client certificate from the `X-ARR-ClientCert` header (Azure App Service TLS
-    /// termination; `CLAIMS_TRUST_ARR_CLIENT_CERT=true`). Off by default: anyone can send the
-    /// header when the service is reachable without that proxy.
+    /// termination; `CLAIMS_TRUST_ARR_CLIENT_CERT=true`), only on plain connections from
+    /// [`AuthConfig::trusted_proxies`] (startup refuses an empty list). Off by default: the
+    /// header is no proof of possession, anyone can send it.
     pub trust_arr_client_cert: bool,
+    /// The proxies allowed to send `X-ARR-ClientCert` (peer address of the TCP connection);
+    /// `CLAIMS_TRUSTED_PROXIES` adds to this list.
+    pub trusted_proxies: Vec<IpNet>,
     /// JWT rules; empty issuers/audiences/app ids are filled from [`AuthSources`].
     pub jwt: JwtSettings,
     /// A JWKS source that replaces `CLAIMS_JWT_JWKS` (custom HTTPS fetcher, static keys).
@@ -199,6 +217,7 @@ impl Default for AuthConfig {
             allow_insecure: false,
             allow_plain_http: false,
             trust_arr_client_cert: false,
+            trusted_proxies: Vec::new(),
             jwt: JwtSettings::default(),
             jwks: None,
             resolved: ResolvedAuth::default(),
@@ -372,6 +391,13 @@ impl AuthConfig {
         self.resolved = ResolvedAuth::default();
     }
 
+    /// Reads the client-certificate trusted roots from this PEM file (what `serve --client-ca`
+    /// does; replaces `CLAIMS_CLIENT_CERT_CA_FILE`). Call [`AuthConfig::resolve`] afterwards.
+    pub fn use_client_ca_file(&mut self, path: impl Into<PathBuf>) {
+        self.sources.client_cert_ca = SecretSource::File(path.into());
+        self.resolved = ResolvedAuth::default();
+    }
+
     /// Reads every secret and setting from the sources (`env` stands for the process environment)
     /// and checks that each handler in `specs` has what its scheme needs.
     pub fn resolve<'a>(
@@ -414,6 +440,8 @@ impl AuthConfig {
                 get(&s.client_cert_issuer_next),
             ),
         ];
+        let client_ca = get(&s.client_cert_ca);
+        let proxies = get(&s.trusted_proxies);
 
         let mut r = Resolved::default();
         let mut pairs = Vec::new();
@@ -522,24 +550,87 @@ impl AuthConfig {
                 }
             }
         }
-        for (sub, iss) in subj {
+        let names = [
+            (&s.client_cert_subject, &s.client_cert_issuer),
+            (&s.client_cert_subject_next, &s.client_cert_issuer_next),
+        ];
+        for ((sub, iss), (sub_src, iss_src)) in subj.into_iter().zip(names) {
             match (sub, iss) {
-                (Some(sub), Some(iss)) => r.certs.subjects.push(SubjectIssuer {
-                    subject: sub.expose().to_owned(),
-                    issuer: iss.expose().to_owned(),
-                }),
+                (Some(sub), Some(iss)) => {
+                    let parse = |v: &Secret, src: &SecretSource| {
+                        v.expose()
+                            .parse::<DistinguishedName>()
+                            .map_err(|e| format!("{}: {e}", src.describe()))
+                    };
+                    match (parse(&sub, sub_src), parse(&iss, iss_src)) {
+                        (Ok(subject), Ok(issuer)) => {
+                            r.certs.subjects.push(SubjectIssuer { subject, issuer })
+                        }
+                        (a, b) => problems.extend(a.err().into_iter().chain(b.err())),
+                    }
+                }
                 (None, None) => {}
                 _ => problems.push(format!(
                     "{} and {} must be set together",
-                    s.client_cert_subject.describe(),
-                    s.client_cert_issuer.describe()
+                    sub_src.describe(),
+                    iss_src.describe()
                 )),
             }
+        }
+        // `CLAIMS_CLIENT_CERT_CA_FILE` is the usual form; the plain variable holds PEM text.
+        let (ca_name, ca_label) = match &s.client_cert_ca {
+            SecretSource::Env(n) => (format!("{n}_FILE"), format!("{n}_FILE (or {n})")),
+            other => (other.describe(), other.describe()),
+        };
+        if let Some(pem) = client_ca {
+            match TrustedRoots::from_pem(pem.expose().as_bytes()) {
+                Ok(roots) => r.certs.trusted_roots = Some(roots),
+                Err(e) => problems.push(format!("{ca_label} {e}")),
+            }
+        } else if !r.certs.subjects.is_empty() {
+            problems.push(format!(
+                "{}/{} name client certificates but no trusted roots are configured: set {ca_name} (or `serve --client-ca`) to the PEM of the CA that issues them, since anyone can make a certificate with any name; or pin thumbprints with {}",
+                s.client_cert_subject.describe(),
+                s.client_cert_issuer.describe(),
+                s.client_cert_thumbprints.describe()
+            ));
+        }
+        r.trusted_proxies = self.trusted_proxies.clone();
+        if let Some(list) = proxies {
+            for item in secrets::comma_list(list.expose()) {
+                let net = item
+                    .parse::<IpNet>()
+                    .or_else(|_| item.parse::<std::net::IpAddr>().map(IpNet::from));
+                match net {
+                    Ok(n) => r.trusted_proxies.push(n),
+                    Err(_) => problems.push(format!(
+                        "{}: {item:?} is not an IP address or CIDR range",
+                        s.trusted_proxies.describe()
+                    )),
+                }
+            }
+        }
+        if self.trust_arr_client_cert && r.trusted_proxies.is_empty() {
+            problems.push(format!(
+                "trust_arr_client_cert (CLAIMS_TRUST_ARR_CLIENT_CERT) is on but {} is empty: list the addresses (CIDR) the TLS-terminating proxy connects from, since anyone else could send X-ARR-ClientCert",
+                s.trusted_proxies.describe()
+            ));
         }
 
         // Per handler
         for spec in specs {
             let tp = spec.technical_profile;
+            // Idempotency: anyone who can call an unauthenticated idempotent handler can fill its
+            // answer store and read back the stored answer of any request they can reproduce.
+            if spec.idempotent
+                && matches!(self.effective(spec), AuthSpec::None | AuthSpec::Inherit)
+                && self.production
+                && !self.allow_insecure
+            {
+                problems.push(format!(
+                    "handler {tp} is idempotent without authentication, which production mode refuses: anyone could fill its answer store and replay its stored answers (give it an auth scheme, or set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)"
+                ));
+            }
             match self.effective(spec) {
                 // Production refuses `None`: see `crate::startup::production_problems`.
                 AuthSpec::None | AuthSpec::Inherit => {}
@@ -725,9 +816,12 @@ impl AuthConfig {
             }
             AuthSpec::ClientCertificate => {
                 if r.certs.is_empty() {
-                    return Err(not_configured("ClientCertificate", None));
+                    return Err(not_configured("ClientCertificate", Some(cert::CHALLENGE)));
                 }
-                Ok(r.certs.check(req, self.trust_arr_client_cert)?)
+                let proxies = self
+                    .trust_arr_client_cert
+                    .then_some(r.trusted_proxies.as_slice());
+                Ok(r.certs.check(req, proxies)?)
             }
         }
     }

@@ -1,7 +1,7 @@
 //! HTTPS with rustls 0.23 (ring provider): TLS 1.2 and 1.3, and optional client certificates
 //! for `AuthenticationType=ClientCertificate`.
 //!
-//! Cipher suites (CONTRACT.md 3.4): TLS 1.3 `TLS13_AES_256_GCM_SHA384`, `TLS13_AES_128_GCM_SHA256`,
+//! Cipher suites: TLS 1.3 `TLS13_AES_256_GCM_SHA384`, `TLS13_AES_128_GCM_SHA256`,
 //! `TLS13_CHACHA20_POLY1305_SHA256`; TLS 1.2 `TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384`,
 //! `TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256`, `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`,
 //! `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256` (plus the ChaCha20 variants). These cover the four
@@ -40,15 +40,21 @@ impl TlsVersion {
 
 /// How the server asks for client certificates. Either way a connection without a certificate
 /// is accepted at the TLS level (handlers with other schemes may share the listener); the
-/// `ClientCertificate` guard answers 401 when none was presented and 403 when it is not
-/// allow-listed.
+/// `ClientCertificate` guard answers 401 when none was presented or it is invalid, and 403 when
+/// it is not allow-listed.
+///
+/// The guard itself checks validity dates and, for subject + issuer entries, the chain to
+/// `CLAIMS_CLIENT_CERT_CA_FILE` ([`crate::auth::TrustedRoots`]), whichever mode the handshake
+/// uses: [`ClientAuth::TrustedRoots`] adds a second, earlier check, it does not replace it.
 #[derive(Clone)]
 pub enum ClientAuth {
     /// Request a certificate and accept any whose possession the client proves (the handshake
-    /// signature); the allow-list pins thumbprints. Suits self-signed B2C certificates.
+    /// signature); the guard decides the rest, with a logged reason and a 401/403 reply. The
+    /// default of `serve_tls` / `serve --tls-cert`. Suits self-signed B2C certificates pinned by
+    /// thumbprint.
     AnyCertificate,
-    /// Request a certificate and verify its chain against these PEM roots (needed for
-    /// subject + issuer allow-listing).
+    /// Request a certificate and refuse the handshake unless its chain verifies against these
+    /// PEM roots (the CA names are sent to the client as hints).
     TrustedRoots(Vec<u8>),
 }
 
@@ -232,7 +238,7 @@ impl ClientCertVerifier for AnyClientCert {
         _intermediates: &[CertificateDer<'_>],
         _now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
-        // Validity and the allow-list are checked per request by the ClientCertificate guard.
+        // Possession only; dates, chain and allow-list are checked per request by the guard.
         Ok(ClientCertVerified::assertion())
     }
 
