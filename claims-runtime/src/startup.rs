@@ -13,6 +13,7 @@ use crate::descriptor::{AuthSpec, HandlerSpec};
 /// | no debug mode (`developerMessage`/`moreInfo` in bodies, `serve --debug`) | none |
 /// | no plain HTTP | `allow_plain_http` (`CLAIMS_ALLOW_PLAIN_HTTP`) behind a TLS-terminating proxy, or `allow_insecure` |
 /// | no handler with `AuthenticationType=None` | `allow_insecure` (`CLAIMS_ALLOW_INSECURE`) |
+/// | no `idempotent` handler with `AuthenticationType=None` (anyone could fill its answer store and replay stored answers) | `allow_insecure` |
 ///
 /// ```
 /// use claims_runtime::{ClaimsConfig, startup::production_problems};
@@ -45,12 +46,20 @@ pub fn production_problems(
         );
     }
     for spec in specs {
-        if matches!(auth.effective(spec), AuthSpec::None | AuthSpec::Inherit)
-            && !auth.allow_insecure
+        if !matches!(auth.effective(spec), AuthSpec::None | AuthSpec::Inherit)
+            || auth.allow_insecure
         {
+            continue;
+        }
+        let tp = spec.technical_profile;
+        problems.push(format!(
+            "handler {tp} uses AuthenticationType None, which production mode refuses (set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)"
+        ));
+        if spec.idempotent {
+            // Anyone who can call it can fill its answer store and read back the stored answer
+            // of any request they can reproduce.
             problems.push(format!(
-                "handler {} uses AuthenticationType None, which production mode refuses (set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)",
-                spec.technical_profile
+                "handler {tp} is idempotent without authentication, which production mode refuses: anyone could fill its answer store and replay its stored answers (give it an auth scheme, or set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)"
             ));
         }
     }

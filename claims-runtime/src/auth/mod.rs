@@ -620,19 +620,9 @@ impl AuthConfig {
         // Per handler
         for spec in specs {
             let tp = spec.technical_profile;
-            // Idempotency: anyone who can call an unauthenticated idempotent handler can fill its
-            // answer store and read back the stored answer of any request they can reproduce.
-            if spec.idempotent
-                && matches!(self.effective(spec), AuthSpec::None | AuthSpec::Inherit)
-                && self.production
-                && !self.allow_insecure
-            {
-                problems.push(format!(
-                    "handler {tp} is idempotent without authentication, which production mode refuses: anyone could fill its answer store and replay its stored answers (give it an auth scheme, or set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)"
-                ));
-            }
             match self.effective(spec) {
-                // Production refuses `None`: see `crate::startup::production_problems`.
+                // Production refuses `None` (idempotent or not): see
+                // `crate::startup::production_problems`.
                 AuthSpec::None | AuthSpec::Inherit => {}
                 AuthSpec::Basic => {
                     if r.basic.is_none() {
