@@ -47,6 +47,7 @@ pub mod output;
 pub mod policy;
 pub mod request;
 pub mod rules;
+pub mod startup;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod types;
