@@ -25,7 +25,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "CLAIMS_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
-        /// Send developer details in error bodies (never in production).
+        /// Send developer details in error bodies (refused in production mode; authentication
+        /// failure reasons are never sent, only logged).
         #[arg(long)]
         debug: bool,
         /// Also write the policy XML for this server to FILE before serving.
@@ -124,6 +125,12 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                 None => app,
             };
             let scheme = if tls_cert.is_some() { "https" } else { "http" };
+            if debug && app.is_production() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "serve --debug is refused in production mode (CLAIMS_PRODUCTION): debug mode sends developer details in error bodies; remove --debug",
+                ));
+            }
             let app = if debug { app.debug(true) } else { app };
             if let Some(path) = policy_out {
                 let opts = PolicyOptions {

@@ -72,6 +72,8 @@ pub enum ErrorKind {
     Forbidden,
     /// The body exceeds the configured limit (HTTP 413).
     PayloadTooLarge,
+    /// The body did not arrive within the body-read time limit (HTTP 408, connection closed).
+    RequestTimeout,
     /// The handler's deadline passed (HTTP 409 so B2C shows the retry message).
     Timeout,
     /// A panic or infrastructure failure (HTTP 500, details only in the log).
@@ -92,6 +94,8 @@ pub mod ids {
     pub const CONTENT_TYPE: &str = "content-type-unsupported";
     /// The body is too large.
     pub const PAYLOAD_TOO_LARGE: &str = "payload-too-large";
+    /// The body did not arrive in time.
+    pub const REQUEST_BODY_TIMEOUT: &str = "request-body-timeout";
     /// Generic failure text for panics and infrastructure errors.
     pub const INTERNAL: &str = "internal-error";
     /// The handler's deadline passed.
@@ -109,6 +113,7 @@ pub mod ids {
         REQUEST_INVALID,
         CONTENT_TYPE,
         PAYLOAD_TOO_LARGE,
+        REQUEST_BODY_TIMEOUT,
         INTERNAL,
         TIMEOUT,
         UNAUTHORIZED,
@@ -209,6 +214,19 @@ impl ClaimsError {
         )
         .developer_message(format!(
             "the request body exceeds the limit of {limit} bytes"
+        ))
+    }
+
+    /// The body did not arrive within `limit` (HTTP 408; the connection is closed).
+    pub fn request_timeout(limit: std::time::Duration) -> Self {
+        ClaimsError::new(
+            ErrorKind::RequestTimeout,
+            StatusCode::REQUEST_TIMEOUT,
+            Cow::Borrowed(ids::REQUEST_BODY_TIMEOUT),
+        )
+        .developer_message(format!(
+            "the request body did not arrive within {} ms",
+            limit.as_millis()
         ))
     }
 

@@ -50,6 +50,7 @@ pub mod policy {
 }
 pub mod request;
 pub mod rules;
+pub mod startup;
 pub mod types;
 
 pub use app::{App, Configurator, Registration, ServerLimits, StartupError, registered};

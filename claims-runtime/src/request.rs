@@ -175,7 +175,7 @@ impl Call {
                     &["application/json", "text/json", "text/plain"],
                     true,
                 )?;
-                self.body = read_body(&self.req, payload, self.config.body_limit).await?;
+                self.body = read_body(&self.req, payload, &self.config).await?;
                 if self.spec.payload.is_some() {
                     let doc = if self.body.iter().all(u8::is_ascii_whitespace) {
                         serde_json::Value::Object(Default::default())
@@ -198,7 +198,7 @@ impl Call {
             }
             SendClaimsIn::Form => {
                 check_content_type(&self.req, &["application/x-www-form-urlencoded"], false)?;
-                self.body = read_body(&self.req, payload, self.config.body_limit).await?;
+                self.body = read_body(&self.req, payload, &self.config).await?;
                 self.slots =
                     codec::scan_urlencoded(&self.body, Source::Body, wires).map_err(|e| {
                         ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
@@ -527,7 +527,14 @@ impl Call {
         self.error_reply(err).into_http()
     }
 
-    fn error_reply(&self, err: ClaimsError) -> Reply {
+    fn error_reply(&self, mut err: ClaimsError) -> Reply {
+        // RFC 9110: every 401 names a scheme, also one a handler returns itself.
+        if err.status() == StatusCode::UNAUTHORIZED
+            && err.challenge().is_none()
+            && let Some(c) = crate::auth::challenge_for(self.config.auth.effective(self.spec))
+        {
+            err = err.www_authenticate(c);
+        }
         let request_id = self.request_id();
         if err.kind() == ErrorKind::Internal {
             tracing::error!(
@@ -619,6 +626,10 @@ impl Reply {
             && let Ok(v) = HeaderValue::from_str(&ch)
         {
             resp.insert_header((header::WWW_AUTHENTICATE, v));
+        }
+        if self.status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of a late body may still arrive: never read it as the next request.
+            resp.force_close();
         }
         resp.body(self.body)
     }
@@ -813,11 +824,15 @@ fn check_content_type(
     }
 }
 
+/// Reads the whole body within `config.body_limit` bytes and `config.body_read_timeout`: a client
+/// that stalls or trickles gets 408 and loses the connection instead of holding it and its
+/// buffers.
 async fn read_body(
     req: &HttpRequest,
     mut payload: Payload,
-    limit: usize,
+    config: &ClaimsConfig,
 ) -> Result<Bytes, ClaimsError> {
+    let limit = config.body_limit;
     if let Some(len) = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -827,16 +842,30 @@ async fn read_body(
     {
         return Err(ClaimsError::payload_too_large(limit));
     }
-    let mut buf = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ClaimsError::bad_request(ids::REQUEST_INVALID)
-                .developer_message(format!("the request body could not be read: {e}"))
-        })?;
-        if buf.len() + chunk.len() > limit {
-            return Err(ClaimsError::payload_too_large(limit));
+    let read = async move {
+        let mut buf = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                ClaimsError::bad_request(ids::REQUEST_INVALID)
+                    .developer_message(format!("the request body could not be read: {e}"))
+            })?;
+            if buf.len() + chunk.len() > limit {
+                return Err(ClaimsError::payload_too_large(limit));
+            }
+            buf.extend_from_slice(&chunk);
         }
-        buf.extend_from_slice(&chunk);
+        Ok(buf.freeze())
+    };
+    // The timer starts only when the body is not already there (the usual case for B2C).
+    match LazyDeadline::new(read, config.body_read_timeout).await {
+        Ok(body) => body,
+        Err(Elapsed) => {
+            tracing::info!(
+                limit_ms = config.body_read_timeout.as_millis() as u64,
+                peer = ?req.peer_addr(),
+                "request body too slow; answering 408 and closing the connection"
+            );
+            Err(ClaimsError::request_timeout(config.body_read_timeout))
+        }
     }
-    Ok(buf.freeze())
 }

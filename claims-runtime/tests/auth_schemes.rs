@@ -232,7 +232,8 @@ fn api_key_matrix() {
     for (name, header, want) in cases {
         let (got, ch) = outcome(&cfg, s, &req_with(header));
         assert_eq!(got, want, "case {name}");
-        assert_eq!(ch, None, "ApiKeyHeader has no challenge ({name})");
+        let want = (want == 401).then_some(r#"ApiKey realm="b2c", header="x-functions-key""#);
+        assert_eq!(ch.as_deref(), want, "ApiKeyHeader challenge ({name})");
     }
     let twice = TestRequest::post()
         .append_header(("x-functions-key", "key-one"))
@@ -406,22 +407,25 @@ fn load_refuses_to_start_without_secrets_and_names_the_variable() {
 
 #[test]
 fn production_mode_refuses_none_handlers_unless_allowed() {
+    use claims_runtime::startup::production_problems;
     let open = spec("REST-Open", AuthSpec::None);
-    let err = AuthConfig::load([open], env(&[("CLAIMS_PRODUCTION", "true")])).unwrap_err();
+    let config = |pairs: &[(&str, &str)]| ClaimsConfig {
+        auth: AuthConfig::load([open], env(pairs)).unwrap(),
+        ..ClaimsConfig::default()
+    };
+    let problems = production_problems(&config(&[("CLAIMS_PRODUCTION", "true")]), &[open], true);
     assert!(
-        err.to_string()
-            .contains("handler REST-Open uses AuthenticationType None"),
-        "{err}"
+        problems
+            .iter()
+            .any(|p| p.contains("handler REST-Open uses AuthenticationType None")),
+        "{problems:?}"
     );
-    AuthConfig::load(
-        [open],
-        env(&[
-            ("CLAIMS_PRODUCTION", "true"),
-            ("CLAIMS_ALLOW_INSECURE", "true"),
-        ]),
-    )
-    .unwrap();
-    AuthConfig::load([open], env(&[])).unwrap();
+    let allowed = config(&[
+        ("CLAIMS_PRODUCTION", "true"),
+        ("CLAIMS_ALLOW_INSECURE", "true"),
+    ]);
+    assert!(production_problems(&allowed, &[open], true).is_empty());
+    assert!(production_problems(&config(&[]), &[open], true).is_empty());
 }
 
 #[actix_web::test]

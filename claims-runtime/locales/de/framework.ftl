@@ -5,6 +5,7 @@ claim-resolver-unresolved = Ihre Anfrage konnte nicht gelesen werden ({ $claim }
 request-invalid = Ihre Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.
 content-type-unsupported = Ihre Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.
 payload-too-large = Ihre Anfrage ist zu groß. Bitte kürzen Sie Ihre Eingaben und versuchen Sie es erneut.
+request-body-timeout = Ihre Anfrage konnte nicht rechtzeitig gelesen werden. Bitte versuchen Sie es erneut.
 internal-error = Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.
 deadline-exceeded = Der Vorgang dauert länger als erwartet. Bitte versuchen Sie es erneut.
 unauthorized = Diese Anfrage ist nicht autorisiert.

@@ -6,6 +6,7 @@ claim-resolver-unresolved = We could not read your request ({ $claim }). Please 
 request-invalid = We could not read your request. Please try again.
 content-type-unsupported = We could not read your request. Please try again.
 payload-too-large = Your request is too large. Please shorten your entries and try again.
+request-body-timeout = We could not read your request in time. Please try again.
 internal-error = Something went wrong on our side. Please try again later.
 deadline-exceeded = This is taking longer than expected. Please try again.
 unauthorized = This request is not authorized.

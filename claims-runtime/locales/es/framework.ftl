@@ -5,6 +5,7 @@ claim-resolver-unresolved = No hemos podido leer su solicitud ({ $claim }). Int�
 request-invalid = No hemos podido leer su solicitud. Inténtelo de nuevo.
 content-type-unsupported = No hemos podido leer su solicitud. Inténtelo de nuevo.
 payload-too-large = Su solicitud es demasiado grande. Acorte los datos introducidos e inténtelo de nuevo.
+request-body-timeout = No pudimos leer su solicitud a tiempo. Inténtelo de nuevo.
 internal-error = Se ha producido un error por nuestra parte. Inténtelo de nuevo más tarde.
 deadline-exceeded = Esto está tardando más de lo previsto. Inténtelo de nuevo.
 unauthorized = Esta solicitud no está autorizada.

@@ -5,6 +5,7 @@ claim-resolver-unresolved = Nous n’avons pas pu lire votre demande ({ $claim }
 request-invalid = Nous n’avons pas pu lire votre demande. Veuillez réessayer.
 content-type-unsupported = Nous n’avons pas pu lire votre demande. Veuillez réessayer.
 payload-too-large = Votre demande est trop volumineuse. Veuillez raccourcir votre saisie et réessayer.
+request-body-timeout = Votre demande n’a pas pu être lue à temps. Veuillez réessayer.
 internal-error = Une erreur s’est produite de notre côté. Veuillez réessayer plus tard.
 deadline-exceeded = L’opération prend plus de temps que prévu. Veuillez réessayer.
 unauthorized = Cette demande n’est pas autorisée.

@@ -5,6 +5,7 @@ claim-resolver-unresolved = Impossibile leggere la richiesta ({ $claim }). Ripro
 request-invalid = Impossibile leggere la richiesta. Riprovare.
 content-type-unsupported = Impossibile leggere la richiesta. Riprovare.
 payload-too-large = La richiesta è troppo grande. Abbreviare i dati inseriti e riprovare.
+request-body-timeout = Non è stato possibile leggere la richiesta in tempo. Riprovare.
 internal-error = Si è verificato un errore da parte nostra. Riprovare più tardi.
 deadline-exceeded = L’operazione richiede più tempo del previsto. Riprovare.
 unauthorized = Questa richiesta non è autorizzata.

@@ -5,6 +5,7 @@ claim-resolver-unresolved = 要求を読み取れませんでした ({ $claim })
 request-invalid = 要求を読み取れませんでした。もう一度お試しください。
 content-type-unsupported = 要求を読み取れませんでした。もう一度お試しください。
 payload-too-large = 要求が大きすぎます。入力内容を短くして、もう一度お試しください。
+request-body-timeout = 要求を時間内に読み取れませんでした。もう一度お試しください。
 internal-error = システムでエラーが発生しました。しばらくしてから、もう一度お試しください。
 deadline-exceeded = 処理に時間がかかっています。もう一度お試しください。
 unauthorized = この要求は承認されていません。

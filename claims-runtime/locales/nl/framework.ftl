@@ -5,6 +5,7 @@ claim-resolver-unresolved = We konden uw aanvraag niet lezen ({ $claim }). Probe
 request-invalid = We konden uw aanvraag niet lezen. Probeer het opnieuw.
 content-type-unsupported = We konden uw aanvraag niet lezen. Probeer het opnieuw.
 payload-too-large = Uw aanvraag is te groot. Maak uw invoer korter en probeer het opnieuw.
+request-body-timeout = Uw aanvraag kon niet op tijd worden gelezen. Probeer het opnieuw.
 internal-error = Er is bij ons iets misgegaan. Probeer het later opnieuw.
 deadline-exceeded = Dit duurt langer dan verwacht. Probeer het opnieuw.
 unauthorized = Deze aanvraag is niet geautoriseerd.

@@ -5,6 +5,7 @@ claim-resolver-unresolved = Não foi possível ler sua solicitação ({ $claim }
 request-invalid = Não foi possível ler sua solicitação. Tente novamente.
 content-type-unsupported = Não foi possível ler sua solicitação. Tente novamente.
 payload-too-large = Sua solicitação é grande demais. Encurte os dados informados e tente novamente.
+request-body-timeout = Não foi possível ler sua solicitação a tempo. Tente novamente.
 internal-error = Ocorreu um erro do nosso lado. Tente novamente mais tarde.
 deadline-exceeded = Isso está demorando mais do que o esperado. Tente novamente.
 unauthorized = Esta solicitação não está autorizada.

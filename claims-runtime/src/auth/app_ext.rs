@@ -19,8 +19,9 @@ impl App {
         self
     }
 
-    /// Production mode: refuses plain HTTP and `AuthenticationType=None` handlers unless
-    /// [`App::allow_insecure`].
+    /// Production mode: the rules of [`crate::startup::production_problems`] (no debug mode, no
+    /// plain HTTP, no `AuthenticationType=None` handlers), checked when the server starts,
+    /// whenever this is called.
     pub fn production(mut self, on: bool) -> Self {
         self.config_mut().auth.production = on;
         self
@@ -93,30 +94,41 @@ impl App {
             tls.client_auth = Some(ClientAuth::AnyCertificate);
         }
         let server_config = tls.server_config()?;
+        let limits = self.server_limits().clone();
         let conf = self.into_configurator();
-        Ok(actix_web::HttpServer::new(move || {
-            actix_web::App::new().configure(|c| conf.configure(c))
-        })
-        .on_connect(peer_cert_on_connect)
-        .listen_rustls_0_23(listener, server_config)?
-        .run())
+        let http = crate::app::apply_limits!(
+            actix_web::HttpServer::new(move || {
+                actix_web::App::new().configure(|c| conf.configure(c))
+            }),
+            &limits
+        );
+        Ok(http
+            .on_connect(peer_cert_on_connect)
+            .listen_rustls_0_23(listener, server_config)?
+            .run())
     }
 }
 
-/// Startup checks shared by `serve` and `serve_tls`: resolves secrets from the process
-/// environment (unless already resolved) and applies the production-mode rules.
+/// Startup checks shared by every way of serving (`server`, `serve`, `serve_tls`,
+/// `into_tls_server`, the `serve` command): resolves secrets from the process environment (unless
+/// already resolved), then applies every production rule
+/// ([`crate::startup::production_problems`]) to the configuration as it is now, so the order of
+/// the builder calls does not matter.
 pub(crate) fn prepare(app: &mut App, tls: bool) -> std::io::Result<()> {
     let invalid = |m: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, m);
     if !app.config_mut().auth.is_resolved() {
         app.resolve_auth(|k| std::env::var(k).ok())
             .map_err(|e| invalid(e.to_string()))?;
     }
-    let auth = &app.config_mut().auth;
-    if !tls && auth.production && !auth.allow_insecure && !auth.allow_plain_http {
-        return Err(invalid(
-            "production mode refuses to serve plain HTTP: use serve_tls, or set allow_plain_http (CLAIMS_ALLOW_PLAIN_HTTP=true) behind a TLS-terminating proxy".into(),
-        ));
+    // Auth resolved earlier from another source still honours the process's production switch.
+    if super::production_from_env() {
+        app.config_mut().auth.production = true;
     }
+    let problems = crate::startup::production_problems(app.config(), &app.specs(), tls);
+    if !problems.is_empty() {
+        return Err(invalid(StartupError(problems).to_string()));
+    }
+    let auth = &app.config_mut().auth;
     if !tls && !auth.trust_arr_client_cert {
         let auth = auth.clone();
         for s in app.specs() {

@@ -9,14 +9,15 @@
 //! | scheme | what is checked | failure |
 //! | --- | --- | --- |
 //! | `Basic` | `Authorization: Basic`, constant time against `CLAIMS_BASIC_USERNAME`/`CLAIMS_BASIC_PASSWORD` and the `…_NEXT` pair | 401 `WWW-Authenticate: Basic realm="b2c"` |
-//! | `ApiKeyHeader(h)` | header `h`, constant time against `CLAIMS_API_KEY` / `CLAIMS_API_KEY_NEXT` | 401 |
+//! | `ApiKeyHeader(h)` | header `h`, constant time against `CLAIMS_API_KEY` / `CLAIMS_API_KEY_NEXT` | 401 `WWW-Authenticate: ApiKey realm="b2c", header="h"` |
 //! | `Bearer` | static token `CLAIMS_BEARER_TOKEN` / `…_NEXT` (constant time), and/or a JWT ([`jwt`]) when `CLAIMS_JWT_JWKS` or `CLAIMS_JWT_METADATA_URL` is set | 401 `Bearer … error="invalid_token"`, 403 for a valid token of an app that is not allowed or without a required role |
 //! | `BearerFromClaim(c)` | a JWT in `Authorization: Bearer` ([`jwt`]) | as `Bearer` |
 //! | `ClientCertificate` | TLS client certificate ([`cert`], [`tls`]), inside its validity dates, pinned by thumbprint (`CLAIMS_CLIENT_CERT_THUMBPRINTS`) or named by subject + issuer DN and chained to `CLAIMS_CLIENT_CERT_CA_FILE`; `X-ARR-ClientCert` only from `CLAIMS_TRUSTED_PROXIES` | 401 none/invalid/untrusted chain, 403 not allow-listed; both `WWW-Authenticate: ClientCertificate realm="b2c"` |
 //!
 //! Rotation: two secrets (or certificates) are active at once; remove the old one once B2C uses
 //! the new one. Failures are logged (reason, technical profile, request id header when present)
-//! at `info`, never the presented or configured secret.
+//! at `info`, never the presented or configured secret; the reason never goes into a response body,
+//! debug mode or not.
 
 mod apikey;
 pub mod app_ext;
@@ -197,8 +198,8 @@ pub struct AuthConfig {
     pub default: AuthSpec,
     /// Where secrets are read from.
     pub sources: AuthSources,
-    /// Production mode: refuses plain-HTTP serving and `AuthenticationType=None` handlers unless
-    /// [`AuthConfig::allow_insecure`]. Also switched on by `CLAIMS_PRODUCTION=true`.
+    /// Production mode: the rules of [`crate::startup::production_problems`], applied when the
+    /// app starts. Also switched on by `CLAIMS_PRODUCTION` (`1`, `true`, `yes`, `on`).
     pub production: bool,
     /// Overrides both production refusals (`CLAIMS_ALLOW_INSECURE=true`).
     pub allow_insecure: bool,
@@ -244,12 +245,12 @@ impl Default for AuthConfig {
     }
 }
 
-/// A refusal, before it becomes a [`ClaimsError`].
+/// A refusal, before it becomes a [`ClaimsError`]. The reason goes to the log only.
 #[derive(Debug, Clone)]
 pub(crate) struct Denied {
     forbidden: bool,
     reason: Cow<'static, str>,
-    challenge: Option<&'static str>,
+    challenge: Option<Cow<'static, str>>,
 }
 
 impl Denied {
@@ -257,7 +258,7 @@ impl Denied {
         Denied {
             forbidden: false,
             reason: Cow::Borrowed(reason),
-            challenge,
+            challenge: challenge.map(Cow::Borrowed),
         }
     }
 
@@ -265,7 +266,7 @@ impl Denied {
         Denied {
             forbidden: false,
             reason: Cow::Owned(reason),
-            challenge,
+            challenge: challenge.map(Cow::Borrowed),
         }
     }
 
@@ -273,10 +274,18 @@ impl Denied {
         Denied {
             forbidden: true,
             reason: Cow::Owned(reason),
-            challenge,
+            challenge: challenge.map(Cow::Borrowed),
         }
     }
 
+    /// Replaces the challenge (for schemes whose challenge depends on the handler).
+    pub(crate) fn with_challenge(mut self, challenge: impl Into<Cow<'static, str>>) -> Self {
+        self.challenge = Some(challenge.into());
+        self
+    }
+
+    /// The error reply: status and challenge only. The reason (bad signature, wrong issuer, key
+    /// ids...) would help an attacker, so it stays in the log, debug mode or not.
     pub(crate) fn into_error(self) -> ClaimsError {
         let mut e = if self.forbidden {
             ClaimsError::forbidden()
@@ -286,7 +295,20 @@ impl Denied {
         if let Some(c) = self.challenge {
             e = e.www_authenticate(c);
         }
-        e.developer_message(self.reason.into_owned())
+        e
+    }
+}
+
+/// The `WWW-Authenticate` challenge of a 401 for `scheme` (`None` for unguarded handlers).
+pub(crate) fn challenge_for(scheme: AuthSpec) -> Option<Cow<'static, str>> {
+    match scheme {
+        AuthSpec::None | AuthSpec::Inherit => None,
+        AuthSpec::Basic => Some(Cow::Borrowed(BASIC_CHALLENGE)),
+        AuthSpec::Bearer | AuthSpec::BearerFromClaim(_) => {
+            Some(Cow::Borrowed(bearer::CHALLENGE_MISSING))
+        }
+        AuthSpec::ApiKeyHeader(h) => Some(Cow::Owned(apikey::challenge(h))),
+        AuthSpec::ClientCertificate => Some(Cow::Borrowed(r#"ClientCertificate realm="b2c""#)),
     }
 }
 
@@ -332,6 +354,17 @@ fn truthy(v: Option<String>) -> bool {
             "1" | "true" | "yes" | "on"
         )
     })
+}
+
+/// Whether `CLAIMS_PRODUCTION` in `env` switches production mode on (`1`, `true`, `yes`, `on`, any
+/// case): the same reading [`AuthConfig::resolve`] makes.
+pub fn production_from(env: impl Fn(&str) -> Option<String>) -> bool {
+    truthy(env("CLAIMS_PRODUCTION"))
+}
+
+/// Whether the process environment switches production mode on (see [`production_from`]).
+pub fn production_from_env() -> bool {
+    production_from(|k| std::env::var(k).ok())
 }
 
 impl AuthConfig {
@@ -391,7 +424,7 @@ impl AuthConfig {
     ) -> Result<(), AuthError> {
         let env: &dyn Fn(&str) -> Option<String> = &env;
         let mut problems = Vec::new();
-        self.production |= truthy(env("CLAIMS_PRODUCTION"));
+        self.production |= production_from(env);
         self.allow_insecure |= truthy(env("CLAIMS_ALLOW_INSECURE"));
         self.allow_plain_http |= truthy(env("CLAIMS_ALLOW_PLAIN_HTTP"));
         self.trust_arr_client_cert |= truthy(env("CLAIMS_TRUST_ARR_CLIENT_CERT"));
@@ -659,25 +692,10 @@ impl AuthConfig {
         // Per handler
         for spec in specs {
             let tp = spec.technical_profile;
-            // Idempotency: anyone who can call an unauthenticated idempotent handler can fill its
-            // answer store and read back the stored answer of any request they can reproduce.
-            if spec.idempotent
-                && matches!(self.effective(spec), AuthSpec::None | AuthSpec::Inherit)
-                && self.production
-                && !self.allow_insecure
-            {
-                problems.push(format!(
-                    "handler {tp} is idempotent without authentication, which production mode refuses: anyone could fill its answer store and replay its stored answers (give it an auth scheme, or set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)"
-                ));
-            }
             match self.effective(spec) {
-                AuthSpec::None | AuthSpec::Inherit => {
-                    if self.production && !self.allow_insecure {
-                        problems.push(format!(
-                            "handler {tp} uses AuthenticationType None, which production mode refuses (set allow_insecure or CLAIMS_ALLOW_INSECURE=true to override)"
-                        ));
-                    }
-                }
+                // Production refuses `None` (idempotent or not): see
+                // `crate::startup::production_problems`.
+                AuthSpec::None | AuthSpec::Inherit => {}
                 AuthSpec::Basic => {
                     if r.basic.is_none() {
                         if user.is_none() {
@@ -748,13 +766,8 @@ impl AuthConfig {
                         "{} is set: any app of the tenant with a valid token for this audience is accepted",
                         s.jwt_allow_any_app.describe()
                     );
-                } else if self.production {
-                    problems.push(format!(
-                        "production mode refuses JWT bearer tokens from any app: set {} to the caller client ids (azp/appid), or {}=true to accept any app of the tenant",
-                        s.jwt_allowed_app_ids.describe(),
-                        s.jwt_allow_any_app.describe()
-                    ));
                 }
+                // Production refuses an empty allow-list: `startup::production_problems`.
             }
         }
 
@@ -764,6 +777,12 @@ impl AuthConfig {
         }
         self.resolved = ResolvedAuth(OnceLock::from(Arc::new(r)));
         Ok(())
+    }
+
+    /// The JWT rules in force, once resolved (for the production check).
+    pub(crate) fn jwt_settings(&self) -> Option<JwtSettings> {
+        let r = self.resolved.0.get()?;
+        r.jwt.as_ref().map(|v| v.settings().clone())
     }
 
     /// The scheme that guards `spec`.
@@ -907,7 +926,16 @@ impl AuthConfig {
             peer = ?req.peer_addr(),
             "caller authentication failed"
         );
-        d.into_error()
+        // RFC 9110: a 401 always names the scheme to use.
+        let fallback = if d.forbidden || d.challenge.is_some() {
+            None
+        } else {
+            challenge_for(self.effective(spec))
+        };
+        match fallback {
+            Some(c) => d.with_challenge(c).into_error(),
+            None => d.into_error(),
+        }
     }
 }
 

@@ -8,8 +8,8 @@ async fn main() -> std::io::Result<()> {
     let configured = ["CLAIMS_BASIC_PASSWORD", "CLAIMS_BASIC_PASSWORD_FILE"]
         .iter()
         .any(|v| std::env::var_os(v).is_some());
-    let production = std::env::var("CLAIMS_PRODUCTION").is_ok_and(|v| v == "true");
-    if !configured && !production {
+    // The framework's own reading of CLAIMS_PRODUCTION (1, true, yes, on).
+    if !configured && !app.is_production() {
         // Development: fresh random credentials, printed only here, never in production.
         let creds = generate_dev_basic_credentials();
         let serving = matches!(std::env::args().nth(1).as_deref(), None | Some("serve"));
