@@ -284,6 +284,35 @@ impl App {
         self.handlers.iter().map(|r| r.spec).collect()
     }
 
+    /// The B2C policy XML for this app's handlers, written from the app's own settings so it
+    /// cannot contradict the running service: handlers that inherit their authentication get
+    /// the app's default scheme (whatever `opts.default_auth` says), and a production app
+    /// exports a production policy.
+    pub fn policy(
+        &self,
+        opts: crate::policy::PolicyOptions,
+    ) -> Result<String, crate::policy::PolicyError> {
+        crate::policy::export(&self.specs(), &self.policy_options(opts))
+    }
+
+    /// [`App::policy`] as a document model, for tools that post-process it.
+    pub fn policy_document(
+        &self,
+        opts: crate::policy::PolicyOptions,
+    ) -> Result<crate::policy::PolicyDocument, crate::policy::PolicyError> {
+        crate::policy::document(&self.specs(), &self.policy_options(opts))
+    }
+
+    fn policy_options(&self, opts: crate::policy::PolicyOptions) -> crate::policy::PolicyOptions {
+        let auth = &self.config.auth;
+        crate::policy::PolicyOptions {
+            default_auth: auth.default,
+            production: opts.production || auth.production,
+            allow_insecure: opts.allow_insecure || (auth.production && auth.allow_insecure),
+            ..opts
+        }
+    }
+
     /// Checks the whole app: unique profile ids and routes, defaults that decode, messages.
     pub fn validate(&self) -> Result<(), StartupError> {
         let mut problems = self.errors.clone();

@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 
 use crate::app::App;
-use crate::policy::{PolicyOptions, export};
+use crate::policy::PolicyOptions;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -136,10 +136,9 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                 let opts = PolicyOptions {
                     base_url: public_url.unwrap_or_else(|| format!("{scheme}://{bind}")),
                     debug_mode: debug,
-                    default_auth: app.config().auth.default,
                     ..PolicyOptions::default()
                 };
-                let xml = export(&app.specs(), &opts).map_err(|e| {
+                let xml = app.policy(opts).map_err(|e| {
                     std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
                 })?;
                 std::fs::write(&path, xml)?;
@@ -191,13 +190,12 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                 debug_mode: p.debug_mode,
                 production: p.production,
                 allow_insecure: p.allow_insecure,
-                default_auth: app.config().auth.default,
                 provider_display_name: p.provider_name,
                 usage_examples: !p.no_usage_examples,
                 localization,
                 ..PolicyOptions::default()
             };
-            let xml = export(&app.specs(), &opts).map_err(|e| {
+            let xml = app.policy(opts).map_err(|e| {
                 std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
             })?;
             match p.out {
