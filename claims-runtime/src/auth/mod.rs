@@ -757,18 +757,16 @@ impl AuthConfig {
                 }
             }
         }
-        // Production: the JWT caller check must not fail open.
-        if let Some(v) = &r.jwt {
-            let js = v.settings();
-            if js.allowed_app_ids.is_empty() {
-                if js.allow_any_app {
-                    tracing::warn!(
-                        "{} is set: any app of the tenant with a valid token for this audience is accepted",
-                        s.jwt_allow_any_app.describe()
-                    );
-                }
-                // Production refuses an empty allow-list: `startup::production_problems`.
-            }
+        // The opt-out from an app allow-list is logged; production refuses an empty allow-list
+        // without it (`startup::production_problems`).
+        if let Some(v) = &r.jwt
+            && v.settings().allowed_app_ids.is_empty()
+            && v.settings().allow_any_app
+        {
+            tracing::warn!(
+                "{} is set: any app of the tenant with a valid token for this audience is accepted",
+                s.jwt_allow_any_app.describe()
+            );
         }
 
         problems.dedup();
