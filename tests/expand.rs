@@ -12,11 +12,9 @@ struct Greeting {
     length: i32,
 }
 
-fn no_admin(s: &str) -> Result<(), claims_runtime::__private::validator::ValidationError> {
+fn no_admin(s: &str) -> Result<(), claims_runtime::ValidationError> {
     if s == "admin" {
-        Err(claims_runtime::__private::validator::ValidationError::new(
-            "validation-custom",
-        ))
+        Err(claims_runtime::ValidationError::new("validation-custom"))
     } else {
         Ok(())
     }

@@ -62,11 +62,9 @@ pub mod handlers {
     /// Custom rule.
     pub fn not_admin(
         s: &::std::string::String,
-    ) -> ::std::result::Result<(), ::claims_runtime::__private::validator::ValidationError> {
+    ) -> ::std::result::Result<(), ::claims_runtime::ValidationError> {
         if s == "admin" {
-            ::std::result::Result::Err(
-                ::claims_runtime::__private::validator::ValidationError::new("no-admin"),
-            )
+            ::std::result::Result::Err(::claims_runtime::ValidationError::new("no-admin"))
         } else {
             ::std::result::Result::Ok(())
         }

@@ -367,6 +367,7 @@ impl App {
 
     /// Runs the command line: `serve` (default), `policy`, or `list`. A configuration that cannot
     /// start is printed as a readable message and the process exits with status 2.
+    #[cfg(feature = "cli")]
     pub async fn run(self) -> std::io::Result<()> {
         match self.run_with_args(std::env::args_os()).await {
             Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
@@ -379,6 +380,7 @@ impl App {
 
     /// Runs the command line with these arguments (the first one is the program name); errors
     /// are returned, not printed.
+    #[cfg(feature = "cli")]
     pub async fn run_with_args(
         self,
         args: impl IntoIterator<Item = std::ffi::OsString>,

@@ -36,8 +36,11 @@
 
 mod app;
 pub mod auth;
+#[cfg(feature = "cli")]
 mod cli;
+#[doc(hidden)]
 pub mod codec;
+#[doc(hidden)]
 pub mod config;
 pub mod descriptor;
 pub mod error;
@@ -48,12 +51,16 @@ pub mod output;
 pub mod policy {
     pub use claims_export::b2c::*;
 }
+#[doc(hidden)]
 pub mod request;
+#[doc(hidden)]
 pub mod rules;
 pub mod startup;
 pub mod types;
 
-pub use app::{App, Configurator, Registration, ServerLimits, StartupError, registered};
+pub use app::{App, Configurator, ServerLimits, StartupError};
+#[doc(hidden)]
+pub use app::{Registration, registered};
 pub use claims_macros::{ClaimsPayload, OutputClaims, claims_handler};
 pub use config::ClaimsConfig;
 pub use descriptor::{
@@ -61,10 +68,14 @@ pub use descriptor::{
     UserInputType,
 };
 pub use error::{ClaimsError, ErrorBody, ErrorKind, MessageArg};
-pub use output::{ClaimWriter, IntoHandlerResult, OutputClaims};
+#[doc(hidden)]
+pub use output::ClaimWriter;
+pub use output::{IntoHandlerResult, OutputClaims};
 pub use types::{
     ClaimType, ClaimValueError, CorrelationId, Duration, Locale, PhoneNumber, RawClaim,
 };
+/// The error a `#[validate(custom(function))]` validator returns.
+pub use validator::ValidationError;
 
 /// A typed JSON payload (`#[claim(payload)]` parameter), from `#[derive(ClaimsPayload)]`.
 #[diagnostic::on_unimplemented(
@@ -75,7 +86,8 @@ pub trait ClaimsPayload: Sized {
     /// The payload descriptor.
     const PAYLOAD: PayloadSpec;
 
-    /// Decodes the payload from the request, recording problems.
+    /// Decodes the payload from the request, recording problems (generated code).
+    #[doc(hidden)]
     fn decode(call: &request::Call, problems: &mut request::Problems) -> Option<Self>;
 }
 
@@ -83,7 +95,7 @@ pub trait ClaimsPayload: Sized {
 pub mod prelude {
     pub use crate::{
         App, ClaimType, ClaimsError, ClaimsPayload, CorrelationId, Locale, OutputClaims,
-        PhoneNumber, claims_handler,
+        PhoneNumber, ValidationError, claims_handler,
     };
     pub use actix_web::web::Data;
 }

@@ -46,10 +46,7 @@ pub fn production_problems(
             "production mode refuses to serve plain HTTP: use serve_tls, or set allow_plain_http (CLAIMS_ALLOW_PLAIN_HTTP=true) behind a TLS-terminating proxy".to_owned(),
         );
     }
-    if let Some(js) = auth.jwt_settings()
-        && js.allowed_app_ids.is_empty()
-        && !js.allow_any_app
-    {
+    if auth.jwt_accepts_any_app_silently() {
         problems.push(
             "production mode refuses JWT bearer tokens from any app: set CLAIMS_JWT_ALLOWED_APP_IDS to the caller client ids (azp/appid), or CLAIMS_JWT_ALLOW_ANY_APP=true to accept any app of the tenant".to_owned(),
         );

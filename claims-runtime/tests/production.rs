@@ -151,6 +151,7 @@ async fn authentication_reasons_never_reach_the_body() {
     }
 }
 
+#[cfg(feature = "cli")]
 #[actix_web::test]
 async fn serve_debug_is_refused_by_the_cli_in_production() {
     for args in [

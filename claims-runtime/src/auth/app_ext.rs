@@ -1,6 +1,7 @@
 //! Authentication and TLS methods of the [`App`] builder.
 
 use std::net::TcpListener;
+#[cfg(feature = "jwt")]
 use std::sync::Arc;
 
 use crate::App;
@@ -8,6 +9,7 @@ use crate::app::StartupError;
 use crate::descriptor::AuthSpec;
 
 use super::dev::DevCredentials;
+#[cfg(feature = "jwt")]
 use super::jwt::JwksSource;
 use super::tls::{ClientAuth, TlsSettings};
 use super::{AuthConfig, peer_cert_on_connect};
@@ -49,6 +51,7 @@ impl App {
         self
     }
 
+    #[cfg(feature = "jwt")]
     /// Uses this JWKS source instead of `CLAIMS_JWT_JWKS`.
     pub fn jwks_source(mut self, source: Arc<dyn JwksSource>) -> Self {
         self.config_mut().auth.jwks = Some(source);

@@ -574,7 +574,7 @@ pub(crate) fn hex(b: &[u8]) -> String {
 }
 
 fn unhex(d: &[u8]) -> Option<Vec<u8>> {
-    if d.len() % 2 != 0 {
+    if !d.len().is_multiple_of(2) {
         return None;
     }
     d.chunks(2)

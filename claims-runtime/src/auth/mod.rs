@@ -25,6 +25,7 @@ mod basic;
 pub mod bearer;
 pub mod cert;
 pub mod dev;
+#[cfg(feature = "jwt")]
 pub mod jwt;
 pub mod secrets;
 pub mod tls;
@@ -47,6 +48,7 @@ pub use cert::{
 };
 pub use dev::{DevCredentials, generate_dev_basic_credentials};
 pub use ipnet::IpNet;
+#[cfg(feature = "jwt")]
 pub use jwt::{
     DiscoveredJwks, FileJwks, HttpJwks, JwksSource, JwtSettings, JwtValidator, OpenIdMetadata,
     StaticJwks,
@@ -55,7 +57,26 @@ pub use secrets::{Secret, SecretSet, SecretSource};
 pub use tls::{ClientAuth, TlsSettings, TlsVersion};
 
 use basic::BasicGuard;
+#[cfg(feature = "jwt")]
 use jwt::{Fetch, JwtCheck};
+
+/// A JWT validator; without the `jwt` feature no value of it can exist.
+#[cfg(feature = "jwt")]
+type Jwt = Arc<JwtValidator>;
+#[cfg(not(feature = "jwt"))]
+type Jwt = std::convert::Infallible;
+#[cfg(not(feature = "jwt"))]
+#[derive(Clone, Copy)]
+#[allow(dead_code)]
+enum Fetch {
+    Inline,
+    Defer,
+    Never,
+}
+/// Why Bearer JWT handlers cannot be served by this build.
+#[cfg(not(feature = "jwt"))]
+const NO_JWT_FEATURE: &str =
+    "this build of claims-runtime has no `jwt` feature (enable it to accept JWT bearer tokens)";
 
 /// Where each secret and setting is read from. [`Default`] uses the `CLAIMS_*` variables named on
 /// each field; every `Env` source also accepts `<NAME>_FILE` naming a file.
@@ -170,7 +191,7 @@ struct Resolved {
     basic: Option<BasicGuard>,
     api_keys: SecretSet,
     bearer_tokens: SecretSet,
-    jwt: Option<Arc<JwtValidator>>,
+    jwt: Option<Jwt>,
     certs: CertAllowList,
     trusted_proxies: Vec<IpNet>,
 }
@@ -215,9 +236,11 @@ pub struct AuthConfig {
     /// `CLAIMS_TRUSTED_PROXIES` adds to this list.
     pub trusted_proxies: Vec<IpNet>,
     /// JWT rules; empty issuers/audiences/app ids are filled from [`AuthSources`].
+    #[cfg(feature = "jwt")]
     pub jwt: JwtSettings,
     /// A JWKS source that replaces `CLAIMS_JWT_JWKS` / `CLAIMS_JWT_METADATA_URL` (static keys,
     /// a custom fetcher).
+    #[cfg(feature = "jwt")]
     pub jwks: Option<Arc<dyn JwksSource>>,
     /// The secrets in force, filled by [`AuthConfig::resolve`] (opaque; lets
     /// `AuthConfig { default, ..AuthConfig::default() }` compile outside the crate).
@@ -238,7 +261,9 @@ impl Default for AuthConfig {
             allow_plain_http: false,
             trust_arr_client_cert: false,
             trusted_proxies: Vec::new(),
+            #[cfg(feature = "jwt")]
             jwt: JwtSettings::default(),
+            #[cfg(feature = "jwt")]
             jwks: None,
             resolved: ResolvedAuth::default(),
         }
@@ -338,7 +363,8 @@ pub(crate) fn authorization(req: &HttpRequest) -> Result<(&str, &str), &'static 
 
 enum Fail {
     Denied(Denied),
-    NeedKeys(Arc<JwtValidator>, Option<String>),
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    NeedKeys(Jwt, Option<String>),
 }
 
 impl From<Denied> for Fail {
@@ -479,135 +505,161 @@ impl AuthConfig {
         r.bearer_tokens = SecretSet::new(bearer.iter().flatten());
 
         // JWT
-        let mut discovered_issuer = None;
-        let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> = match &metadata_url {
-            Some(url) => {
-                let url = url.expose().trim();
-                let discovered = if issuers.is_none() && self.jwt.issuers.is_empty() {
-                    // The issuer is needed now: without CLAIMS_JWT_ISSUER, discovery must work.
-                    jwt::discover(url)
-                        .map(|m| discovered_issuer = Some(m.issuer))
-                        .map_err(|e| format!("{}: {e}", s.jwt_metadata_url.describe()))
-                } else {
-                    Ok(())
-                };
-                Some(
-                    discovered.and_then(|()| match (&self.jwks, &jwks_location) {
-                        (Some(src), _) => Ok(src.clone()),
-                        (None, Some(loc)) => jwt::jwks_source_for(loc.expose()),
-                        (None, None) => jwt::DiscoveredJwks::new(url)
-                            .map(|d| Arc::new(d) as Arc<dyn JwksSource>),
-                    }),
-                )
-            }
-            _ => match (&self.jwks, &jwks_location) {
-                (Some(src), _) => Some(Ok(src.clone())),
-                (None, Some(loc)) => Some(jwt::jwks_source_for(loc.expose())),
-                (None, None) => None,
-            },
-        };
-        let mut jwt_problem = None;
-        if let Some(src) = jwt_source {
-            let mut settings = self.jwt.clone();
-            if settings.issuers.is_empty() {
-                settings.issuers = issuers
-                    .map(|v| secrets::comma_list(v.expose()))
-                    .or_else(|| discovered_issuer.map(|i| vec![i]))
-                    .unwrap_or_default();
-            }
-            if settings.audiences.is_empty() {
-                settings.audiences = audiences
-                    .map(|v| secrets::comma_list(v.expose()))
-                    .unwrap_or_default();
-            }
-            if settings.allowed_app_ids.is_empty() {
-                settings.allowed_app_ids = app_ids
-                    .map(|v| secrets::comma_list(v.expose()))
-                    .unwrap_or_default();
-            }
-            settings.allow_any_app |= truthy(allow_any_app.map(|v| v.expose().to_owned()));
-            if settings.required_roles.is_empty() {
-                settings.required_roles = required_roles
-                    .map(|v| secrets::comma_list(v.expose()))
-                    .unwrap_or_default();
-            }
-            if let Some(a) = algorithms {
-                let mut algs = Vec::new();
-                for name in secrets::comma_list(a.expose()) {
-                    match name.parse::<jsonwebtoken::Algorithm>() {
-                        Ok(alg) => algs.push(alg),
+        #[cfg(feature = "jwt")]
+        let mut jwt_problem: Option<String> = None;
+        #[cfg(not(feature = "jwt"))]
+        let jwt_problem = Some(NO_JWT_FEATURE.to_owned());
+        #[cfg(feature = "jwt")]
+        {
+            let mut discovered_issuer = None;
+            let jwt_source: Option<Result<Arc<dyn JwksSource>, String>> = match &metadata_url {
+                Some(url) => {
+                    let url = url.expose().trim();
+                    let discovered = if issuers.is_none() && self.jwt.issuers.is_empty() {
+                        // The issuer is needed now: without CLAIMS_JWT_ISSUER, discovery must work.
+                        jwt::discover(url)
+                            .map(|m| discovered_issuer = Some(m.issuer))
+                            .map_err(|e| format!("{}: {e}", s.jwt_metadata_url.describe()))
+                    } else {
+                        Ok(())
+                    };
+                    Some(discovered.and_then(|()| {
+                        match (&self.jwks, &jwks_location) {
+                            (Some(src), _) => Ok(src.clone()),
+                            (None, Some(loc)) => jwt::jwks_source_for(loc.expose()),
+                            (None, None) => jwt::DiscoveredJwks::new(url)
+                                .map(|d| Arc::new(d) as Arc<dyn JwksSource>),
+                        }
+                    }))
+                }
+                _ => match (&self.jwks, &jwks_location) {
+                    (Some(src), _) => Some(Ok(src.clone())),
+                    (None, Some(loc)) => Some(jwt::jwks_source_for(loc.expose())),
+                    (None, None) => None,
+                },
+            };
+            if let Some(src) = jwt_source {
+                let mut settings = self.jwt.clone();
+                if settings.issuers.is_empty() {
+                    settings.issuers = issuers
+                        .map(|v| secrets::comma_list(v.expose()))
+                        .or_else(|| discovered_issuer.map(|i| vec![i]))
+                        .unwrap_or_default();
+                }
+                if settings.audiences.is_empty() {
+                    settings.audiences = audiences
+                        .map(|v| secrets::comma_list(v.expose()))
+                        .unwrap_or_default();
+                }
+                if settings.allowed_app_ids.is_empty() {
+                    settings.allowed_app_ids = app_ids
+                        .map(|v| secrets::comma_list(v.expose()))
+                        .unwrap_or_default();
+                }
+                settings.allow_any_app |= truthy(allow_any_app.map(|v| v.expose().to_owned()));
+                if settings.required_roles.is_empty() {
+                    settings.required_roles = required_roles
+                        .map(|v| secrets::comma_list(v.expose()))
+                        .unwrap_or_default();
+                }
+                if let Some(a) = algorithms {
+                    let mut algs = Vec::new();
+                    for name in secrets::comma_list(a.expose()) {
+                        match name.parse::<jsonwebtoken::Algorithm>() {
+                            Ok(alg) => algs.push(alg),
+                            Err(_) => problems.push(format!(
+                                "{} names the unknown algorithm {name:?}",
+                                s.jwt_algorithms.describe()
+                            )),
+                        }
+                    }
+                    settings.algorithms = algs;
+                }
+                if let Some(l) = leeway {
+                    match l.expose().trim().parse::<u64>() {
+                        Ok(n) => settings.leeway_secs = n,
                         Err(_) => problems.push(format!(
-                            "{} names the unknown algorithm {name:?}",
-                            s.jwt_algorithms.describe()
+                            "{} is not a number of seconds",
+                            s.jwt_leeway_seconds.describe()
                         )),
                     }
                 }
-                settings.algorithms = algs;
-            }
-            if let Some(l) = leeway {
-                match l.expose().trim().parse::<u64>() {
-                    Ok(n) => settings.leeway_secs = n,
-                    Err(_) => problems.push(format!(
-                        "{} is not a number of seconds",
-                        s.jwt_leeway_seconds.describe()
-                    )),
-                }
-            }
-            if let Some(secs) = keys_refresh {
-                match secs.expose().trim().parse::<u64>() {
-                    Ok(n) if (1..=jwt::MAX_KEYS_REFRESH.as_secs()).contains(&n) => {
-                        settings.keys_refresh = std::time::Duration::from_secs(n);
-                    }
-                    _ => problems.push(format!(
-                        "{} must be a number of seconds from 1 to 86400",
-                        s.jwt_keys_refresh_seconds.describe()
-                    )),
-                }
-            }
-            if let Err(e) = &src {
-                // A refused or unusable JWKS location is a problem even when no handler needs
-                // JWT: the operator asked for it.
-                problems.push(e.clone());
-            }
-            let built = src.and_then(|src| {
-                if settings.issuers.is_empty() {
-                    return Err(format!(
-                        "{} is not set (nor {})",
-                        s.jwt_issuer.describe(),
-                        s.jwt_metadata_url.describe()
-                    ));
-                }
-                if settings.audiences.is_empty() {
-                    return Err(format!("{} is not set", s.jwt_audience.describe()));
-                }
-                JwtValidator::new(settings, src)
-            });
-            match built {
-                Ok(v) => {
-                    if v.settings().allowed_app_ids.is_empty() {
-                        tracing::warn!(
-                            "{} is not set: any caller app with a valid token for this audience is accepted",
-                            s.jwt_allowed_app_ids.describe()
-                        );
-                    }
-                    if let Err(e) = v.refresh() {
-                        // A file must be readable now; a URL may be down for a moment.
-                        let is_file = self.jwks.is_none()
-                            && jwks_location.as_ref().is_some_and(|l| {
-                                !l.expose()
-                                    .trim_start()
-                                    .to_ascii_lowercase()
-                                    .starts_with("http")
-                            });
-                        if is_file {
-                            problems.push(e);
-                        } else {
-                            tracing::warn!(error = %e, "the JWKS could not be fetched at startup; retrying on first use");
+                if let Some(secs) = keys_refresh {
+                    match secs.expose().trim().parse::<u64>() {
+                        Ok(n) if (1..=jwt::MAX_KEYS_REFRESH.as_secs()).contains(&n) => {
+                            settings.keys_refresh = std::time::Duration::from_secs(n);
                         }
+                        _ => problems.push(format!(
+                            "{} must be a number of seconds from 1 to 86400",
+                            s.jwt_keys_refresh_seconds.describe()
+                        )),
                     }
-                    r.jwt = Some(Arc::new(v));
                 }
-                Err(e) => jwt_problem = Some(e),
+                if let Err(e) = &src {
+                    // A refused or unusable JWKS location is a problem even when no handler needs
+                    // JWT: the operator asked for it.
+                    problems.push(e.clone());
+                }
+                let built = src.and_then(|src| {
+                    if settings.issuers.is_empty() {
+                        return Err(format!(
+                            "{} is not set (nor {})",
+                            s.jwt_issuer.describe(),
+                            s.jwt_metadata_url.describe()
+                        ));
+                    }
+                    if settings.audiences.is_empty() {
+                        return Err(format!("{} is not set", s.jwt_audience.describe()));
+                    }
+                    JwtValidator::new(settings, src)
+                });
+                match built {
+                    Ok(v) => {
+                        if v.settings().allowed_app_ids.is_empty() {
+                            tracing::warn!(
+                                "{} is not set: any caller app with a valid token for this audience is accepted",
+                                s.jwt_allowed_app_ids.describe()
+                            );
+                        }
+                        if let Err(e) = v.refresh() {
+                            // A file must be readable now; a URL may be down for a moment.
+                            let is_file = self.jwks.is_none()
+                                && jwks_location.as_ref().is_some_and(|l| {
+                                    !l.expose()
+                                        .trim_start()
+                                        .to_ascii_lowercase()
+                                        .starts_with("http")
+                                });
+                            if is_file {
+                                problems.push(e);
+                            } else {
+                                tracing::warn!(error = %e, "the JWKS could not be fetched at startup; retrying on first use");
+                            }
+                        }
+                        r.jwt = Some(Arc::new(v));
+                    }
+                    Err(e) => jwt_problem = Some(e),
+                }
+            }
+        }
+        #[cfg(not(feature = "jwt"))]
+        {
+            let _ = (
+                &issuers,
+                &audiences,
+                &app_ids,
+                &allow_any_app,
+                &required_roles,
+                &keys_refresh,
+                &algorithms,
+                &leeway,
+            );
+            if jwks_location.is_some() || metadata_url.is_some() {
+                problems.push(format!(
+                    "{} or {} is set, but {NO_JWT_FEATURE}",
+                    s.jwt_jwks.describe(),
+                    s.jwt_metadata_url.describe()
+                ));
             }
         }
 
@@ -759,6 +811,7 @@ impl AuthConfig {
         }
         // The opt-out from an app allow-list is logged; production refuses an empty allow-list
         // without it (`startup::production_problems`).
+        #[cfg(feature = "jwt")]
         if let Some(v) = &r.jwt
             && v.settings().allowed_app_ids.is_empty()
             && v.settings().allow_any_app
@@ -777,10 +830,15 @@ impl AuthConfig {
         Ok(())
     }
 
-    /// The JWT rules in force, once resolved (for the production check).
-    pub(crate) fn jwt_settings(&self) -> Option<JwtSettings> {
-        let r = self.resolved.0.get()?;
-        r.jwt.as_ref().map(|v| v.settings().clone())
+    /// Whether resolved JWT rules accept tokens from any app of the tenant without the explicit
+    /// opt-out (the production check refuses that).
+    pub(crate) fn jwt_accepts_any_app_silently(&self) -> bool {
+        #[cfg(feature = "jwt")]
+        if let Some(v) = self.resolved.0.get().and_then(|r| r.jwt.as_ref()) {
+            let js = v.settings();
+            return js.allowed_app_ids.is_empty() && !js.allow_any_app;
+        }
+        false
     }
 
     /// The scheme that guards `spec`.
@@ -828,10 +886,15 @@ impl AuthConfig {
         req: &HttpRequest,
     ) -> Result<(), ClaimsError> {
         let outcome = match self.check(spec, req, Fetch::Defer) {
-            Err(Fail::NeedKeys(validator, kid)) => {
+            Err(Fail::NeedKeys(validator, _kid)) => {
                 // The fetch runs on its own thread; this worker serves other requests meanwhile.
-                validator.refresh_for_async(kid.as_deref()).await;
-                self.check(spec, req, Fetch::Never)
+                #[cfg(feature = "jwt")]
+                {
+                    validator.refresh_for_async(_kid.as_deref()).await;
+                    self.check(spec, req, Fetch::Never)
+                }
+                #[cfg(not(feature = "jwt"))]
+                match validator {}
             }
             other => other,
         };
@@ -937,12 +1000,18 @@ impl AuthConfig {
     }
 }
 
-fn check_jwt(v: &Arc<JwtValidator>, token: &str, fetch: Fetch) -> Result<(), Fail> {
+#[cfg(feature = "jwt")]
+fn check_jwt(v: &Jwt, token: &str, fetch: Fetch) -> Result<(), Fail> {
     match v.check(token, fetch) {
         Ok(_) => Ok(()),
         Err(JwtCheck::Denied(d)) => Err(Fail::Denied(d)),
         Err(JwtCheck::NeedKeys(kid)) => Err(Fail::NeedKeys(v.clone(), kid)),
     }
+}
+
+#[cfg(not(feature = "jwt"))]
+fn check_jwt(v: &Jwt, _: &str, _: Fetch) -> Result<(), Fail> {
+    match *v {}
 }
 
 fn not_configured(scheme: &'static str, challenge: Option<&'static str>) -> Fail {
@@ -969,4 +1038,34 @@ pub fn thumbprints_of_pem_file(path: impl Into<PathBuf>) -> Result<Vec<Thumbprin
                 .map_err(|e| format!("{}: {e}", path.display()))
         })
         .collect()
+}
+
+#[cfg(all(test, not(feature = "jwt")))]
+mod without_jwt {
+    use super::*;
+    use crate::SendClaimsIn;
+
+    static JWT_CLAIM: HandlerSpec = HandlerSpec::new("REST-Jwt", "/jwt", SendClaimsIn::Body)
+        .with_auth(AuthSpec::BearerFromClaim("token"));
+
+    #[test]
+    fn a_jwt_handler_refuses_to_start_and_names_the_feature() {
+        let err = AuthConfig::load([&JWT_CLAIM], |_| None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("REST-Jwt") && err.contains("`jwt` feature"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn jwt_settings_without_the_feature_are_refused() {
+        let env = |k: &str| (k == "CLAIMS_JWT_JWKS").then(|| "/keys.json".to_owned());
+        let err = AuthConfig::load([], env).unwrap_err().to_string();
+        assert!(
+            err.contains("CLAIMS_JWT_JWKS") && err.contains("`jwt` feature"),
+            "{err}"
+        );
+    }
 }
