@@ -2,21 +2,18 @@
 //! success, business 409, validation 409 in two languages, missing claim, wrong credentials.
 
 use claims_runtime::auth::generate_dev_basic_credentials;
-use claims_runtime::policy::{PolicyOptions, export};
-use claims_runtime::{App, AuthSpec};
+use claims_runtime::policy::PolicyOptions;
+use claims_runtime::App;
 use claims_testing::claims;
 use claims_testing::{Emulator, OutcomeKind, ResolverContext, TestKeys, UserView};
 
 fn policy(app: &App) -> String {
-    export(
-        &app.specs(),
-        &PolicyOptions {
-            base_url: "https://api.contoso.com".into(),
-            tenant_id: "contoso.onmicrosoft.com".into(),
-            default_auth: AuthSpec::Basic,
-            ..PolicyOptions::default()
-        },
-    )
+    // The app writes its own policy: its default auth (Basic) goes into every profile.
+    app.policy(PolicyOptions {
+        base_url: "https://api.contoso.com".into(),
+        tenant_id: "contoso.onmicrosoft.com".into(),
+        ..PolicyOptions::default()
+    })
     .expect("the example's policy exports")
 }
 
