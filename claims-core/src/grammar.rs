@@ -49,6 +49,15 @@ pub fn is_http_token(s: &str) -> bool {
         })
 }
 
+/// The name a claim has on the wire: its `PartnerClaimType` if set, else its claim type id.
+/// (One rule for the descriptor, the macros, the exporter and the policy reader.)
+pub const fn wire_name<'a, T: ?Sized>(id: &'a T, partner: Option<&'a T>) -> &'a T {
+    match partner {
+        Some(p) => p,
+        None => id,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Url templates
 

@@ -333,10 +333,7 @@ impl InputClaimSpec {
 
     /// The name on the wire: `PartnerClaimType` if set, else the claim type id.
     pub const fn wire(&self) -> &'static str {
-        match self.partner {
-            Some(p) => p,
-            None => self.id,
-        }
+        crate::grammar::wire_name(self.id, self.partner)
     }
 
     /// The name users see in messages: the display name, else the claim type id.
@@ -471,10 +468,7 @@ impl OutputClaimSpec {
 
     /// The JSON key or path in the reply: `PartnerClaimType` if set, else the claim type id.
     pub const fn wire(&self) -> &'static str {
-        match self.partner {
-            Some(p) => p,
-            None => self.id,
-        }
+        crate::grammar::wire_name(self.id, self.partner)
     }
 
     /// `true` when the wire name is a nested path (needs `ResolveJsonPathsInJsonTokens`).

@@ -64,7 +64,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
             .id
             .clone()
             .unwrap_or_else(|| Spanned::new(lower_camel_case(&unraw(&ident)), ident.span()));
-        let path = meta.partner.clone().unwrap_or_else(|| id.clone());
+        let path = claims_core::grammar::wire_name(&id, meta.partner.as_ref()).clone();
         model.push(PayloadField {
             ident,
             ty: f.ty.clone(),

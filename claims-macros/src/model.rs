@@ -133,7 +133,7 @@ pub struct InputClaim {
 impl InputClaim {
     /// The wire name: partner if set, else the id.
     pub fn wire(&self) -> &Spanned<String> {
-        self.meta.partner.as_ref().unwrap_or(&self.id)
+        claims_core::grammar::wire_name(&self.id, self.meta.partner.as_ref())
     }
 }
 
@@ -185,7 +185,7 @@ pub struct OutputField {
 
 impl OutputField {
     pub fn wire(&self) -> &Spanned<String> {
-        self.meta.partner.as_ref().unwrap_or(&self.id)
+        claims_core::grammar::wire_name(&self.id, self.meta.partner.as_ref())
     }
 }
 

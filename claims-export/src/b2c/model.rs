@@ -154,7 +154,7 @@ pub struct ClaimRef {
 impl ClaimRef {
     /// The wire name: `PartnerClaimType` if set, else the claim type id.
     pub fn wire(&self) -> &str {
-        self.partner.as_deref().unwrap_or(&self.claim_type)
+        claims_core::grammar::wire_name(self.claim_type.as_str(), self.partner.as_deref())
     }
 }
 

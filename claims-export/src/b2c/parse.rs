@@ -68,7 +68,7 @@ pub struct ParsedClaim {
 impl ParsedClaim {
     /// The wire name: `PartnerClaimType`, else the claim type id.
     pub fn wire(&self) -> &str {
-        self.partner.as_deref().unwrap_or(&self.claim_type)
+        claims_core::grammar::wire_name(self.claim_type.as_str(), self.partner.as_deref())
     }
 }
 

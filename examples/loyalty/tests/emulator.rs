@@ -1,9 +1,9 @@
 //! Every example handler exercised through the B2C emulator, from the exported policy XML:
 //! success, business 409, validation 409 in two languages, missing claim, wrong credentials.
 
+use claims_runtime::App;
 use claims_runtime::auth::generate_dev_basic_credentials;
 use claims_runtime::policy::PolicyOptions;
-use claims_runtime::App;
 use claims_testing::claims;
 use claims_testing::{Emulator, OutcomeKind, ResolverContext, TestKeys, UserView};
 
