@@ -20,10 +20,12 @@
 //! debug mode or not.
 
 mod apikey;
-pub mod app_ext;
+pub(crate) mod app_ext;
 mod basic;
+#[doc(hidden)]
 pub mod bearer;
 pub mod cert;
+#[doc(hidden)]
 pub mod dev;
 #[cfg(feature = "jwt")]
 pub mod jwt;
