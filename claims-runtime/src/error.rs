@@ -1,4 +1,4 @@
-//! `ClaimsError` and the B2C error body (the "409 contract", CONTRACT.md 6.1).
+//! `ClaimsError` and the B2C error body (the "409 contract", `docs/b2c-wire-contract.md` §6.1).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -314,7 +314,7 @@ impl ClaimsError {
     }
 
     /// The error code: the explicit one, else the message id for framework errors; `None` for a
-    /// business error without an explicit code (the body then omits `code`, as in CONTRACT.md 9.1).
+    /// business error without an explicit code (the body then omits `code`, as in `docs/b2c-wire-contract.md` §8).
     pub fn error_code(&self) -> Option<&str> {
         match (&self.inner.code, self.inner.kind) {
             (Some(c), _) => Some(c),
@@ -386,8 +386,8 @@ where
     }
 }
 
-/// The JSON error body B2C reads (CONTRACT.md 6.1). `status` is always 409. Fields are written in
-/// the order of the documented example (CONTRACT.md 9.1).
+/// The JSON error body B2C reads (`docs/b2c-wire-contract.md` §6.1). `status` is always 409. Fields are written in
+/// the order of the documented example (`docs/b2c-wire-contract.md` §8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
