@@ -218,35 +218,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pascal() {
-        assert_eq!(pascal_case("get_membership"), "GetMembership");
-        assert_eq!(pascal_case("validate"), "Validate");
-        assert_eq!(pascal_case("get_v2_profile"), "GetV2Profile");
-        assert_eq!(pascal_case("_private_fn"), "PrivateFn");
-        assert_eq!(pascal_case("GetMembership"), "GetMembership");
-        assert_eq!(pascal_case("check_url"), "CheckUrl");
-    }
-
-    #[test]
-    fn lower_camel() {
-        assert_eq!(lower_camel_case("given_name"), "givenName");
-        assert_eq!(lower_camel_case("email"), "email");
-        assert_eq!(lower_camel_case("loyalty_id"), "loyaltyId");
-        assert_eq!(lower_camel_case("RequestBody"), "requestBody");
-        assert_eq!(lower_camel_case("is_new_member"), "isNewMember");
-        assert_eq!(lower_camel_case("HTTPServer"), "httpServer");
-        assert_eq!(lower_camel_case("_unused"), "unused");
-    }
-
-    #[test]
-    fn kebab() {
-        assert_eq!(kebab_case("get_membership"), "get-membership");
-        assert_eq!(kebab_case("validate"), "validate");
-        assert_eq!(kebab_case("GetMembership"), "get-membership");
-        assert_eq!(kebab_case("get_v2_profile"), "get-v2-profile");
-    }
-
-    #[test]
     fn raw_idents() {
         let id = Ident::new_raw("type", Span::call_site());
         assert_eq!(unraw(&id), "type");
