@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, Route};
 
@@ -528,8 +529,9 @@ impl fmt::Debug for Configurator {
 }
 
 impl Configurator {
-    /// Mounts every handler: one resource per path, one route per method, and a contract
-    /// error body for other methods.
+    /// Mounts every handler: one resource per path, one route per method (HEAD too where GET
+    /// is served), a contract error body with an `Allow` header for other methods (405), and a
+    /// contract error body for paths nothing serves (404, the app's default service).
     pub fn configure(&self, cfg: &mut ServiceConfig) {
         cfg.app_data(self.config.clone());
         for d in self.data.iter() {
@@ -541,47 +543,76 @@ impl Configurator {
         }
         for (path, regs) in by_path {
             let mut res = web::resource(path);
+            let mut allow: Vec<&'static str> = Vec::new();
             for r in regs {
-                let method = match r.spec.send_claims_in {
-                    SendClaimsIn::Body | SendClaimsIn::Form => actix_web::http::Method::POST,
-                    _ => actix_web::http::Method::GET,
-                };
-                res = res.route((r.route)().method(method));
+                match r.spec.send_claims_in {
+                    SendClaimsIn::Body | SendClaimsIn::Form => {
+                        res = res.route((r.route)().method(Method::POST));
+                        allow.push("POST");
+                    }
+                    _ => {
+                        // HEAD where GET is served: the same handler; the HTTP layer sends the
+                        // status and headers without the body.
+                        res = res
+                            .route((r.route)().method(Method::GET))
+                            .route((r.route)().method(Method::HEAD));
+                        allow.extend(["GET", "HEAD"]);
+                    }
+                }
             }
-            let config = self.config.clone();
-            res = res.default_service(web::to(move || {
-                let config = config.clone();
-                async move { method_not_allowed(&config) }
-            }));
-            cfg.service(res);
+            cfg.service(res.default_service(self.not_allowed(&allow)));
         }
         if self.health {
-            cfg.route(
-                "/healthz",
-                web::get()
-                    .to(|| async { HttpResponse::Ok().json(serde_json::json!({"status": "ok"})) }),
+            cfg.service(
+                web::resource("/healthz")
+                    .route(web::get().to(health_ok))
+                    .route(web::head().to(health_ok))
+                    .default_service(self.not_allowed(&["GET", "HEAD"])),
             );
             let ready = self.ready.clone();
-            cfg.route(
-                "/readyz",
-                web::get().to(move || {
-                    let failing: Vec<String> = ready
-                        .iter()
-                        .filter(|(_, check)| !check())
-                        .map(|(name, _)| name.clone())
-                        .collect();
-                    async move {
-                        if failing.is_empty() {
-                            HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))
-                        } else {
-                            HttpResponse::ServiceUnavailable().json(
-                                serde_json::json!({"status": "not ready", "failing": failing}),
-                            )
-                        }
+            let readyz = move || {
+                let failing: Vec<String> = ready
+                    .iter()
+                    .filter(|(_, check)| !check())
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                async move {
+                    if failing.is_empty() {
+                        HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))
+                    } else {
+                        HttpResponse::ServiceUnavailable()
+                            .json(serde_json::json!({"status": "not ready", "failing": failing}))
                     }
-                }),
+                }
+            };
+            cfg.service(
+                web::resource("/readyz")
+                    .route(web::get().to(readyz.clone()))
+                    .route(web::head().to(readyz))
+                    .default_service(self.not_allowed(&["GET", "HEAD"])),
             );
         }
+        // Any other path: 404 with the contract error body (also `/members/` against the
+        // template `/members/{id}`, whose placeholder needs a non-empty segment).
+        let config = self.config.clone();
+        cfg.default_service(web::to(move || {
+            let config = config.clone();
+            async move { not_found(&config) }
+        }));
+    }
+
+    /// The 405 service of a path that serves `allow` (also the `Allow` header of the answer).
+    fn not_allowed(&self, allow: &[&str]) -> Route {
+        let mut methods = allow.to_vec();
+        methods.sort_unstable();
+        methods.dedup();
+        let allow = methods.join(", ");
+        let config = self.config.clone();
+        web::to(move || {
+            let config = config.clone();
+            let allow = allow.clone();
+            async move { method_not_allowed(&config, &allow) }
+        })
     }
 
     /// The shared configuration.
@@ -590,15 +621,36 @@ impl Configurator {
     }
 }
 
-fn method_not_allowed(config: &ClaimsConfig) -> HttpResponse {
-    let err = ClaimsError::bad_request(ids::REQUEST_INVALID)
-        .with_status(actix_web::http::StatusCode::METHOD_NOT_ALLOWED)
-        .developer_message("this path does not answer this HTTP method");
+async fn health_ok() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+fn contract_error(config: &ClaimsConfig, err: &ClaimsError) -> HttpResponse {
     let body = render_body(
         config,
         &Default::default(),
-        &err,
+        err,
         uuid::Uuid::new_v4().to_string(),
     );
-    error_http(&err, &body)
+    error_http(err, &body)
+}
+
+fn method_not_allowed(config: &ClaimsConfig, allow: &str) -> HttpResponse {
+    let err = ClaimsError::bad_request(ids::REQUEST_INVALID)
+        .with_status(actix_web::http::StatusCode::METHOD_NOT_ALLOWED)
+        .developer_message(format!(
+            "this path does not answer this HTTP method; it answers {allow}"
+        ));
+    let mut resp = contract_error(config, &err);
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(allow) {
+        resp.headers_mut().insert(actix_web::http::header::ALLOW, v);
+    }
+    resp
+}
+
+fn not_found(config: &ClaimsConfig) -> HttpResponse {
+    let err = ClaimsError::bad_request(ids::REQUEST_INVALID)
+        .with_status(actix_web::http::StatusCode::NOT_FOUND)
+        .developer_message("no handler is mounted at this path");
+    contract_error(config, &err)
 }
