@@ -113,6 +113,7 @@ pub struct App {
     limits: ServerLimits,
     health: bool,
     ready: Vec<(String, ReadyFn)>,
+    version: Option<String>,
 }
 
 impl Default for App {
@@ -148,6 +149,7 @@ impl App {
             limits: ServerLimits::default(),
             health: true,
             ready: Vec::new(),
+            version: None,
         }
     }
 
@@ -175,6 +177,48 @@ impl App {
             )),
         }
         self
+    }
+
+    /// The version `--version` prints: pass your binary's `env!("CARGO_PKG_VERSION")` (default:
+    /// the version of `claims-runtime`).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Development Basic credentials: when the app is not in production, a mounted handler uses
+    /// Basic, and neither the user name nor the password is configured (no `CLAIMS_BASIC_USERNAME`,
+    /// `CLAIMS_BASIC_PASSWORD` or their `_FILE` variants, nothing set in code), generates random
+    /// ones, installs them and returns them for printing. `None` otherwise (always in
+    /// production). `serve` calls this and prints them once to standard error.
+    pub fn dev_basic_credentials(&mut self) -> Option<crate::auth::DevCredentials> {
+        if self.is_production() {
+            return None;
+        }
+        let auth = &self.config.auth;
+        let uses_basic = self
+            .handlers
+            .iter()
+            .any(|r| auth.effective(r.spec) == AuthSpec::Basic);
+        let unset = |source: &crate::auth::SecretSource| match source {
+            crate::auth::SecretSource::Env(name) => {
+                std::env::var_os(name.as_ref()).is_none()
+                    && std::env::var_os(format!("{name}_FILE")).is_none()
+            }
+            crate::auth::SecretSource::Unset => true,
+            _ => false,
+        };
+        if !uses_basic
+            || !unset(&auth.sources.basic_username)
+            || !unset(&auth.sources.basic_password)
+        {
+            return None;
+        }
+        let creds = crate::auth::generate_dev_basic_credentials();
+        self.config
+            .auth
+            .use_basic_credentials(&creds.username, &creds.password);
+        Some(creds)
     }
 
     /// Sends `developerMessage`/`moreInfo` in error bodies (never authentication failure
@@ -366,27 +410,31 @@ impl App {
         }
     }
 
-    /// Runs the command line: `serve` (default), `policy`, or `list`. A configuration that cannot
-    /// start is printed as a readable message and the process exits with status 2.
+    /// Runs the command line: `serve` (default), `policy`, or `list`. Any error (a configuration
+    /// that cannot start, an address in use, a file that cannot be written) is printed as one
+    /// readable message naming what failed, and the process exits with status 1.
     #[cfg(feature = "cli")]
     pub async fn run(self) -> std::io::Result<()> {
-        match self.run_with_args(std::env::args_os()).await {
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
-                eprintln!("{e}");
-                std::process::exit(2);
-            }
-            other => other,
+        if let Err(e) = self.run_with_args(std::env::args_os()).await {
+            let text = e.to_string();
+            eprintln!("error: {}", text.trim_end());
+            std::process::exit(1);
         }
+        Ok(())
     }
 
     /// Runs the command line with these arguments (the first one is the program name); errors
     /// are returned, not printed.
     #[cfg(feature = "cli")]
     pub async fn run_with_args(
-        self,
+        mut self,
         args: impl IntoIterator<Item = std::ffi::OsString>,
     ) -> std::io::Result<()> {
-        crate::cli::run(self, args).await
+        let version = self
+            .version
+            .take()
+            .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
+        crate::cli::run(self, &version, args).await
     }
 
     /// Validates and serves on `addr` until SIGTERM/SIGINT (graceful: in-flight requests finish
@@ -415,7 +463,9 @@ impl App {
             }),
             &limits,
         );
-        let http = http.bind(addr)?;
+        let http = http
+            .bind(addr)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
         let addrs = http.addrs();
         Ok((http.run(), addrs))
     }
