@@ -74,6 +74,7 @@ fn main() {
         test();
         eprintln!("test {name} ... ok");
     }
+    eprintln!("test result: ok. {} passed", tests.len());
 }
 
 fn app(args: &[&str]) -> Command {
