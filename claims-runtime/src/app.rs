@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, Route};
 
@@ -112,6 +113,7 @@ pub struct App {
     limits: ServerLimits,
     health: bool,
     ready: Vec<(String, ReadyFn)>,
+    version: Option<String>,
 }
 
 impl Default for App {
@@ -147,6 +149,7 @@ impl App {
             limits: ServerLimits::default(),
             health: true,
             ready: Vec::new(),
+            version: None,
         }
     }
 
@@ -174,6 +177,48 @@ impl App {
             )),
         }
         self
+    }
+
+    /// The version `--version` prints: pass your binary's `env!("CARGO_PKG_VERSION")` (default:
+    /// the version of `claims-runtime`).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Development Basic credentials: when the app is not in production, a mounted handler uses
+    /// Basic, and neither the user name nor the password is configured (no `CLAIMS_BASIC_USERNAME`,
+    /// `CLAIMS_BASIC_PASSWORD` or their `_FILE` variants, nothing set in code), generates random
+    /// ones, installs them and returns them for printing. `None` otherwise (always in
+    /// production). `serve` calls this and prints them once to standard error.
+    pub fn dev_basic_credentials(&mut self) -> Option<crate::auth::DevCredentials> {
+        if self.is_production() {
+            return None;
+        }
+        let auth = &self.config.auth;
+        let uses_basic = self
+            .handlers
+            .iter()
+            .any(|r| auth.effective(r.spec) == AuthSpec::Basic);
+        let unset = |source: &crate::auth::SecretSource| match source {
+            crate::auth::SecretSource::Env(name) => {
+                std::env::var_os(name.as_ref()).is_none()
+                    && std::env::var_os(format!("{name}_FILE")).is_none()
+            }
+            crate::auth::SecretSource::Unset => true,
+            _ => false,
+        };
+        if !uses_basic
+            || !unset(&auth.sources.basic_username)
+            || !unset(&auth.sources.basic_password)
+        {
+            return None;
+        }
+        let creds = crate::auth::generate_dev_basic_credentials();
+        self.config
+            .auth
+            .use_basic_credentials(&creds.username, &creds.password);
+        Some(creds)
     }
 
     /// Sends `developerMessage`/`moreInfo` in error bodies (never authentication failure
@@ -365,27 +410,31 @@ impl App {
         }
     }
 
-    /// Runs the command line: `serve` (default), `policy`, or `list`. A configuration that cannot
-    /// start is printed as a readable message and the process exits with status 2.
+    /// Runs the command line: `serve` (default), `policy`, or `list`. Any error (a configuration
+    /// that cannot start, an address in use, a file that cannot be written) is printed as one
+    /// readable message naming what failed, and the process exits with status 1.
     #[cfg(feature = "cli")]
     pub async fn run(self) -> std::io::Result<()> {
-        match self.run_with_args(std::env::args_os()).await {
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
-                eprintln!("{e}");
-                std::process::exit(2);
-            }
-            other => other,
+        if let Err(e) = self.run_with_args(std::env::args_os()).await {
+            let text = e.to_string();
+            eprintln!("error: {}", text.trim_end());
+            std::process::exit(1);
         }
+        Ok(())
     }
 
     /// Runs the command line with these arguments (the first one is the program name); errors
     /// are returned, not printed.
     #[cfg(feature = "cli")]
     pub async fn run_with_args(
-        self,
+        mut self,
         args: impl IntoIterator<Item = std::ffi::OsString>,
     ) -> std::io::Result<()> {
-        crate::cli::run(self, args).await
+        let version = self
+            .version
+            .take()
+            .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
+        crate::cli::run(self, &version, args).await
     }
 
     /// Validates and serves on `addr` until SIGTERM/SIGINT (graceful: in-flight requests finish
@@ -414,7 +463,9 @@ impl App {
             }),
             &limits,
         );
-        let http = http.bind(addr)?;
+        let http = http
+            .bind(addr)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
         let addrs = http.addrs();
         Ok((http.run(), addrs))
     }
@@ -528,8 +579,9 @@ impl fmt::Debug for Configurator {
 }
 
 impl Configurator {
-    /// Mounts every handler: one resource per path, one route per method, and a contract
-    /// error body for other methods.
+    /// Mounts every handler: one resource per path, one route per method (HEAD too where GET
+    /// is served), a contract error body with an `Allow` header for other methods (405), and a
+    /// contract error body for paths nothing serves (404, the app's default service).
     pub fn configure(&self, cfg: &mut ServiceConfig) {
         cfg.app_data(self.config.clone());
         for d in self.data.iter() {
@@ -541,47 +593,76 @@ impl Configurator {
         }
         for (path, regs) in by_path {
             let mut res = web::resource(path);
+            let mut allow: Vec<&'static str> = Vec::new();
             for r in regs {
-                let method = match r.spec.send_claims_in {
-                    SendClaimsIn::Body | SendClaimsIn::Form => actix_web::http::Method::POST,
-                    _ => actix_web::http::Method::GET,
-                };
-                res = res.route((r.route)().method(method));
+                match r.spec.send_claims_in {
+                    SendClaimsIn::Body | SendClaimsIn::Form => {
+                        res = res.route((r.route)().method(Method::POST));
+                        allow.push("POST");
+                    }
+                    _ => {
+                        // HEAD where GET is served: the same handler; the HTTP layer sends the
+                        // status and headers without the body.
+                        res = res
+                            .route((r.route)().method(Method::GET))
+                            .route((r.route)().method(Method::HEAD));
+                        allow.extend(["GET", "HEAD"]);
+                    }
+                }
             }
-            let config = self.config.clone();
-            res = res.default_service(web::to(move || {
-                let config = config.clone();
-                async move { method_not_allowed(&config) }
-            }));
-            cfg.service(res);
+            cfg.service(res.default_service(self.not_allowed(&allow)));
         }
         if self.health {
-            cfg.route(
-                "/healthz",
-                web::get()
-                    .to(|| async { HttpResponse::Ok().json(serde_json::json!({"status": "ok"})) }),
+            cfg.service(
+                web::resource("/healthz")
+                    .route(web::get().to(health_ok))
+                    .route(web::head().to(health_ok))
+                    .default_service(self.not_allowed(&["GET", "HEAD"])),
             );
             let ready = self.ready.clone();
-            cfg.route(
-                "/readyz",
-                web::get().to(move || {
-                    let failing: Vec<String> = ready
-                        .iter()
-                        .filter(|(_, check)| !check())
-                        .map(|(name, _)| name.clone())
-                        .collect();
-                    async move {
-                        if failing.is_empty() {
-                            HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))
-                        } else {
-                            HttpResponse::ServiceUnavailable().json(
-                                serde_json::json!({"status": "not ready", "failing": failing}),
-                            )
-                        }
+            let readyz = move || {
+                let failing: Vec<String> = ready
+                    .iter()
+                    .filter(|(_, check)| !check())
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                async move {
+                    if failing.is_empty() {
+                        HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))
+                    } else {
+                        HttpResponse::ServiceUnavailable()
+                            .json(serde_json::json!({"status": "not ready", "failing": failing}))
                     }
-                }),
+                }
+            };
+            cfg.service(
+                web::resource("/readyz")
+                    .route(web::get().to(readyz.clone()))
+                    .route(web::head().to(readyz))
+                    .default_service(self.not_allowed(&["GET", "HEAD"])),
             );
         }
+        // Any other path: 404 with the contract error body (also `/members/` against the
+        // template `/members/{id}`, whose placeholder needs a non-empty segment).
+        let config = self.config.clone();
+        cfg.default_service(web::to(move || {
+            let config = config.clone();
+            async move { not_found(&config) }
+        }));
+    }
+
+    /// The 405 service of a path that serves `allow` (also the `Allow` header of the answer).
+    fn not_allowed(&self, allow: &[&str]) -> Route {
+        let mut methods = allow.to_vec();
+        methods.sort_unstable();
+        methods.dedup();
+        let allow = methods.join(", ");
+        let config = self.config.clone();
+        web::to(move || {
+            let config = config.clone();
+            let allow = allow.clone();
+            async move { method_not_allowed(&config, &allow) }
+        })
     }
 
     /// The shared configuration.
@@ -590,15 +671,36 @@ impl Configurator {
     }
 }
 
-fn method_not_allowed(config: &ClaimsConfig) -> HttpResponse {
-    let err = ClaimsError::bad_request(ids::REQUEST_INVALID)
-        .with_status(actix_web::http::StatusCode::METHOD_NOT_ALLOWED)
-        .developer_message("this path does not answer this HTTP method");
+async fn health_ok() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+fn contract_error(config: &ClaimsConfig, err: &ClaimsError) -> HttpResponse {
     let body = render_body(
         config,
         &Default::default(),
-        &err,
+        err,
         uuid::Uuid::new_v4().to_string(),
     );
-    error_http(&err, &body)
+    error_http(err, &body)
+}
+
+fn method_not_allowed(config: &ClaimsConfig, allow: &str) -> HttpResponse {
+    let err = ClaimsError::bad_request(ids::REQUEST_INVALID)
+        .with_status(actix_web::http::StatusCode::METHOD_NOT_ALLOWED)
+        .developer_message(format!(
+            "this path does not answer this HTTP method; it answers {allow}"
+        ));
+    let mut resp = contract_error(config, &err);
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(allow) {
+        resp.headers_mut().insert(actix_web::http::header::ALLOW, v);
+    }
+    resp
+}
+
+fn not_found(config: &ClaimsConfig) -> HttpResponse {
+    let err = ClaimsError::bad_request(ids::REQUEST_INVALID)
+        .with_status(actix_web::http::StatusCode::NOT_FOUND)
+        .developer_message("no handler is mounted at this path");
+    contract_error(config, &err)
 }

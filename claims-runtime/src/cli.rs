@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::app::App;
 use crate::policy::PolicyOptions;
@@ -14,6 +14,14 @@ use crate::policy::PolicyOptions;
     disable_help_subcommand = true
 )]
 struct Cli {
+    /// Address to listen on (`serve`); accepted before or after the subcommand.
+    #[arg(
+        long,
+        global = true,
+        env = "CLAIMS_BIND",
+        default_value = "127.0.0.1:8080"
+    )]
+    bind: String,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -22,9 +30,6 @@ struct Cli {
 enum Command {
     /// Serve the handlers over HTTP (the default).
     Serve {
-        /// Address to listen on.
-        #[arg(long, env = "CLAIMS_BIND", default_value = "127.0.0.1:8080")]
-        bind: String,
         /// Send developer details in error bodies (refused in production mode; authentication
         /// failure reasons are never sent, only logged).
         #[arg(long)]
@@ -96,14 +101,39 @@ struct PolicyArgs {
     no_usage_examples: bool,
 }
 
-/// Parses `args` and runs the chosen command.
-pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io::Result<()> {
-    let cli = match Cli::try_parse_from(args) {
+/// An error with what failed in front: `cannot listen on 127.0.0.1:8080: Address in use`.
+fn failed(what: impl std::fmt::Display, e: impl std::fmt::Display) -> std::io::Error {
+    std::io::Error::other(format!("{what}: {e}"))
+}
+
+/// Parses `args` and runs the chosen command. `version` is the `--version` of the binary;
+/// `--help` and `--version` print and exit.
+pub async fn run(
+    app: App,
+    version: &str,
+    args: impl IntoIterator<Item = OsString>,
+) -> std::io::Result<()> {
+    let mut args = args.into_iter().peekable();
+    // The program name as the user typed it (file stem), for usage lines and `--version`.
+    let name = args
+        .peek()
+        .and_then(|a| std::path::Path::new(a).file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "claims".to_owned());
+    let matches = match Cli::command()
+        .name(name)
+        .version(version.to_owned())
+        .try_get_matches_from(args)
+    {
+        Ok(m) => m,
+        Err(e) => e.exit(),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
         Err(e) => e.exit(),
     };
+    let bind = cli.bind;
     match cli.command.unwrap_or(Command::Serve {
-        bind: std::env::var("CLAIMS_BIND").unwrap_or_else(|_| "127.0.0.1:8080".to_owned()),
         debug: false,
         policy_out: None,
         public_url: None,
@@ -112,7 +142,6 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
         client_ca: None,
     }) {
         Command::Serve {
-            bind,
             debug,
             policy_out,
             public_url,
@@ -120,7 +149,7 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
             tls_key,
             client_ca,
         } => {
-            let app = match client_ca {
+            let mut app = match client_ca {
                 Some(path) => app.auth(|a| a.use_client_ca_file(path)),
                 None => app,
             };
@@ -131,6 +160,15 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                     "serve --debug is refused in production mode (CLAIMS_PRODUCTION): debug mode sends developer details in error bodies; remove --debug",
                 ));
             }
+            if let Some(creds) = app.dev_basic_credentials() {
+                eprintln!(
+                    "development mode: Basic credentials {}:{} (header: Authorization: {})",
+                    creds.username,
+                    creds.password.expose(),
+                    creds.authorization_header()
+                );
+                eprintln!("set CLAIMS_BASIC_USERNAME and CLAIMS_BASIC_PASSWORD to use your own");
+            }
             let app = if debug { app.debug(true) } else { app };
             if let Some(path) = policy_out {
                 let opts = PolicyOptions {
@@ -138,34 +176,47 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                     debug_mode: debug,
                     ..PolicyOptions::default()
                 };
-                let xml = app.policy(opts).map_err(|e| {
-                    std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
-                })?;
-                std::fs::write(&path, xml)?;
+                let xml = app
+                    .policy(opts)
+                    .map_err(|e| failed("cannot write the policy", e))?;
+                std::fs::write(&path, xml)
+                    .map_err(|e| failed(format_args!("cannot write {}", path.display()), e))?;
                 eprintln!("policy written to {}", path.display());
             }
-            eprintln!(
-                "serving {} handler(s) on {scheme}://{bind}",
-                app.specs().len()
-            );
-            for s in app.specs() {
-                eprintln!(
-                    "  {} {} -> {}",
-                    s.send_claims_in.http_method(),
-                    s.path,
-                    s.technical_profile
-                );
-            }
-            match (tls_cert, tls_key) {
+            let count = app.specs().len();
+            let routes: Vec<String> = app
+                .specs()
+                .iter()
+                .map(|s| {
+                    format!(
+                        "  {} {} -> {}",
+                        s.send_claims_in.http_method(),
+                        s.path,
+                        s.technical_profile
+                    )
+                })
+                .collect();
+            // Bind first: the banner names the address really bound (`:0` picks a port).
+            let (server, addrs) = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => {
                     let tls =
                         crate::auth::TlsSettings::from_pem_files(&cert, &key).map_err(|e| {
                             std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
                         })?;
-                    app.serve_tls(&bind, tls).await
+                    let listener = std::net::TcpListener::bind(&bind)
+                        .map_err(|e| failed(format_args!("cannot listen on {bind}"), e))?;
+                    let addrs = vec![listener.local_addr()?];
+                    (app.into_tls_server(listener, tls)?, addrs)
                 }
-                _ => app.serve(&bind).await,
+                // The bind error names the address (`App::server`).
+                _ => app.server(&bind)?,
+            };
+            let on: Vec<String> = addrs.iter().map(|a| format!("{scheme}://{a}")).collect();
+            eprintln!("serving {count} handler(s) on {}", on.join(", "));
+            for r in routes {
+                eprintln!("{r}");
             }
+            server.await
         }
         Command::Policy(p) => {
             let localization = if p.localize {
@@ -195,12 +246,15 @@ pub async fn run(app: App, args: impl IntoIterator<Item = OsString>) -> std::io:
                 localization,
                 ..PolicyOptions::default()
             };
-            let xml = app.policy(opts).map_err(|e| {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
-            })?;
+            let xml = app
+                .policy(opts)
+                .map_err(|e| failed("cannot write the policy", e))?;
             match p.out {
-                Some(path) => std::fs::write(path, xml),
-                None => std::io::stdout().write_all(xml.as_bytes()),
+                Some(path) => std::fs::write(&path, xml)
+                    .map_err(|e| failed(format_args!("cannot write {}", path.display()), e)),
+                None => std::io::stdout()
+                    .write_all(xml.as_bytes())
+                    .map_err(|e| failed("cannot write the policy to standard output", e)),
             }
         }
         Command::List => {

@@ -795,6 +795,22 @@ fn check_content_type(
     accepted: &[&str],
     json_suffix: bool,
 ) -> Result<(), ClaimsError> {
+    // The body is read as sent: a compressed one would be garbage to the decoder.
+    for enc in req.headers().get_all(header::CONTENT_ENCODING) {
+        let enc = String::from_utf8_lossy(enc.as_bytes());
+        if let Some(bad) = enc
+            .split(',')
+            .map(str::trim)
+            .find(|c| !c.is_empty() && !c.eq_ignore_ascii_case("identity"))
+        {
+            return Err(ClaimsError::bad_request(ids::CONTENT_TYPE)
+                .with_status(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+                .developer_message(format!(
+                    "content encoding {:?} is not accepted here; send the body uncompressed (identity)",
+                    bad.to_ascii_lowercase()
+                )));
+        }
+    }
     let Some(ct) = req.headers().get(header::CONTENT_TYPE) else {
         return Ok(());
     };
