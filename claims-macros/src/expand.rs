@@ -116,9 +116,12 @@ fn opt_f64(v: Option<f64>) -> TokenStream {
 fn rules(claim: &InputClaim, index: usize, var: &Ident, problems: &Ident) -> TokenStream {
     let mut out = TokenStream::new();
     let spec = quote!(&Self::SPEC.inputs[#index]);
-    let r = quote!(::claims_runtime::__private::rules);
     for rule in &claim.rules {
         let span = rule.span;
+        // The value, spanned at the rule: a type without `RuleTarget` is reported there.
+        let at = Ident::new(&var.to_string(), span);
+        let var = &at;
+        let r = quote_spanned!(span=> ::claims_runtime::__private::rules);
         let stmt = match &rule.kind {
             RuleKind::Email => quote_spanned!(span=> #r::email(#spec, &#var, &mut #problems);),
             RuleKind::Url => quote_spanned!(span=> #r::url(#spec, &#var, &mut #problems);),
