@@ -419,6 +419,26 @@ pub fn is_claim_attr(attr: &Attribute) -> bool {
     attr.path().is_ident("claim")
 }
 
+/// `#[extractor]`: the parameter is an actix-web extractor even though its type looks like a
+/// claim type.
+pub fn is_extractor_attr(attr: &Attribute) -> bool {
+    attr.path().is_ident("extractor")
+}
+
+/// The span of a parameter's `#[extractor]` marker, if any (it takes no arguments).
+pub fn parse_extractor_attr(cx: &Ctxt, attrs: &[Attribute]) -> Option<Span> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| is_extractor_attr(a)) {
+        if !matches!(attr.meta, Meta::Path(_)) {
+            cx.error_spanned_by(attr, "`#[extractor]` takes no arguments");
+        } else if found.is_some() {
+            cx.error_spanned_by(attr, "duplicate `#[extractor]`");
+        }
+        found.get_or_insert(attr.path().span());
+    }
+    found
+}
+
 pub fn is_validate_attr(attr: &Attribute) -> bool {
     attr.path().is_ident("validate")
 }

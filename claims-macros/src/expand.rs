@@ -116,9 +116,12 @@ fn opt_f64(v: Option<f64>) -> TokenStream {
 fn rules(claim: &InputClaim, index: usize, var: &Ident, problems: &Ident) -> TokenStream {
     let mut out = TokenStream::new();
     let spec = quote!(&Self::SPEC.inputs[#index]);
-    let r = quote!(::claims_runtime::__private::rules);
     for rule in &claim.rules {
         let span = rule.span;
+        // The value, spanned at the rule: a type without `RuleTarget` is reported there.
+        let at = Ident::new(&var.to_string(), span);
+        let var = &at;
+        let r = quote_spanned!(span=> ::claims_runtime::__private::rules);
         let stmt = match &rule.kind {
             RuleKind::Email => quote_spanned!(span=> #r::email(#spec, &#var, &mut #problems);),
             RuleKind::Url => quote_spanned!(span=> #r::url(#spec, &#var, &mut #problems);),
@@ -226,12 +229,10 @@ pub fn handler(h: &Handler) -> TokenStream {
     let mut asserts = TokenStream::new();
     for p in &h.params {
         match p {
-            Param::Claim(c) => {
-                let ty = &c.ty;
-                asserts.extend(quote_spanned! {ty.span()=>
-                    const _: () = ::claims_runtime::__private::assert_claim::<#ty>();
-                });
-            }
+            // A claim's type is checked once, by `<T as ClaimType>::DATA_TYPE` in the descriptor
+            // (spanned at the type); the route decodes through `ClaimProbe`, which does not
+            // repeat the error.
+            Param::Claim(_) => {}
             Param::Extractor { ty } => {
                 asserts.extend(quote_spanned! {ty.span()=>
                     const _: () = ::claims_runtime::__private::assert_extractor::<#ty>();
@@ -259,7 +260,8 @@ pub fn handler(h: &Handler) -> TokenStream {
                 let var = format_ident!("__claim_{}", i);
                 let ty = &c.ty;
                 decode.extend(quote! {
-                    let #var: ::core::option::Option<#ty> = #call.claim::<#ty>(#claim_index, &mut #problems);
+                    let #var: ::core::option::Option<#ty> =
+                        (&#private::ClaimProbe::<#ty>::NEW).decode_claim(&#call, #claim_index, &mut #problems);
                 });
                 validate.extend(rules(c, claim_index, &var, &problems));
                 call_args.push(var.clone());
@@ -361,6 +363,8 @@ pub fn handler(h: &Handler) -> TokenStream {
                 #body: #private::actix_web::web::Payload,
                 #(#route_params),*
             ) -> #private::actix_web::HttpResponse {
+                #[allow(unused_imports)]
+                use #private::{DecodeClaim as _, DecodeClaimUnsupported as _};
                 let #call = match #private::Call::begin(Self::SPEC, &#req, #body).await {
                     ::core::result::Result::Ok(c) => c,
                     ::core::result::Result::Err(resp) => return resp,

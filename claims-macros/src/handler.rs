@@ -7,6 +7,7 @@ use syn::{FnArg, ItemFn, Pat, ReturnType};
 
 use crate::attr::{self, ClaimSite, Ctxt};
 use crate::check;
+use crate::claim_syntax;
 use crate::expand;
 use crate::model::{
     Auth, Handler, InputClaim, Param, SendMode, Spanned, kebab_case, lower_camel_case, pascal_case,
@@ -83,8 +84,16 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
         };
         let claim = attr::parse_claim_attrs(cx, &pt.attrs, ClaimSite::Input);
         let rules = attr::parse_validate_attrs(cx, &pt.attrs);
-        pt.attrs
-            .retain(|a| !attr::is_claim_attr(a) && !attr::is_validate_attr(a));
+        let extractor = attr::parse_extractor_attr(cx, &pt.attrs);
+        pt.attrs.retain(|a| {
+            !attr::is_claim_attr(a) && !attr::is_validate_attr(a) && !attr::is_extractor_attr(a)
+        });
+        if let (Some(span), Some(_)) = (extractor, &claim) {
+            cx.error_at(
+                span,
+                "`#[extractor]` and `#[claim]` exclude each other: a parameter is either an input claim or an actix-web extractor",
+            );
+        }
         if let syn::Type::ImplTrait(t) = &*pt.ty {
             cx.error_spanned_by(
                 t,
@@ -99,11 +108,43 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
                     "#[validate] applies to input claims only: add #[claim] to this parameter",
                 );
             }
+            if extractor.is_none() && claim_syntax::classify(&pt.ty).is_some() {
+                let shown = format!(
+                    "{}: {}",
+                    claim_syntax::show(&pt.pat),
+                    claim_syntax::show(&pt.ty)
+                );
+                cx.error_spanned_by(
+                    &*pt,
+                    format!(
+                        "`{shown}` looks like an input claim but has no #[claim]: did you forget #[claim]? Without it the parameter is an actix-web extractor, which never sees the claims (a `String` would read the request body, already consumed by the framework, so it would always be empty). If it really is an extractor, mark it #[extractor]. (Types refused without #[claim] or #[extractor]: {})",
+                        claim_syntax::FORMS
+                    ),
+                );
+            }
             params.push(Param::Extractor {
                 ty: (*pt.ty).clone(),
             });
             continue;
         };
+        if claim.payload.is_none()
+            && let Some(kind) = claim_syntax::classify(&pt.ty)
+        {
+            for r in &rules {
+                if let Some((kinds, applies)) = claim_syntax::rule_applies(r.kind.name())
+                    && !kinds.contains(&kind)
+                {
+                    let ty = claim_syntax::show(claim_syntax::unwrap_option(&pt.ty));
+                    cx.error_at(
+                        r.span,
+                        format!(
+                            "the `{}` rule applies to {applies}, not to `{ty}`",
+                            r.kind.name()
+                        ),
+                    );
+                }
+            }
+        }
         if let Some(span) = claim.payload {
             let m = &claim.meta;
             if m.id.is_some()

@@ -9,6 +9,7 @@ extern crate proc_macro;
 
 mod attr;
 mod check;
+mod claim_syntax;
 mod derive_output;
 mod derive_payload;
 mod expand;
@@ -81,6 +82,25 @@ use proc_macro::TokenStream;
 ///
 /// Every other parameter is an actix-web extractor (`web::Data<T>`, `HttpRequest`, …), passed
 /// through untouched.
+///
+/// | parameter attribute | meaning |
+/// | --- | --- |
+/// | `#[claim]`, `#[claim(...)]` | an input claim (keys above) |
+/// | `#[validate(...)]` | rules on an input claim (above) |
+/// | `#[extractor]` | an actix-web extractor whose type *looks like* a claim type (for instance `body: String`, which reads the raw body); without it such a parameter is an error |
+///
+/// A parameter without `#[claim]` whose type is written as a claim type (`String`, `bool`, an
+/// integer, `Vec<String>`, `NaiveDate`, `DateTime<..>`, `Duration`, `PhoneNumber`, `Locale`,
+/// `CorrelationId`, or `Option<_>` of these; decided by the last path segment) is refused at
+/// compile time: it would be an actix extractor reading a body the framework already consumed,
+/// so it would always be empty. Add `#[claim]`, or `#[extractor]` if the extractor is intended.
+/// All three attributes are removed from the emitted function.
+///
+/// A rule must fit its claim's type (after unwrapping `Option`): `length` applies to `String`
+/// (and `PhoneNumber`, `Locale`, `CorrelationId`) and `Vec<String>`; `range` to integers;
+/// `email`, `url`, `contains`, `regex` to `String` (and the same string claim types); `custom`
+/// to any type. A misfit is an error at the rule; for your own claim types the check falls to the
+/// `claims_runtime::rules::RuleTarget` trait.
 ///
 /// Checked at compile time: duplicate claim ids or wire names (case-insensitive in Header mode),
 /// header-name syntax in Header mode, Url placeholders that are not claims and claims that are not

@@ -118,6 +118,21 @@ pub enum RuleKind {
     Custom(Expr),
 }
 
+impl RuleKind {
+    /// The rule's name as written in `#[validate(...)]`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RuleKind::Email => "email",
+            RuleKind::Url => "url",
+            RuleKind::Length { .. } => "length",
+            RuleKind::Range { .. } => "range",
+            RuleKind::Regex(_) => "regex",
+            RuleKind::Contains(_) => "contains",
+            RuleKind::Custom(_) => "custom",
+        }
+    }
+}
+
 /// An input claim parameter of a handler.
 #[derive(Clone, Debug)]
 pub struct InputClaim {

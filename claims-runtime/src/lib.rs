@@ -125,4 +125,40 @@ pub mod __private {
 
     /// Compile-time check that `T` is a claim type.
     pub const fn assert_claim<T: crate::ClaimType>() {}
+
+    /// Decodes input claim `T` without naming the `ClaimType` bound in the route body, so an
+    /// unsupported claim type is reported once (at the type, by the descriptor static) instead of
+    /// once per use. Autoref dispatch: `(&ClaimProbe::<T>::NEW).decode_claim(..)` picks
+    /// [`DecodeClaim`] when `T: ClaimType` and [`DecodeClaimUnsupported`] otherwise.
+    pub struct ClaimProbe<T>(core::marker::PhantomData<T>);
+
+    impl<T> ClaimProbe<T> {
+        /// The probe value.
+        pub const NEW: Self = ClaimProbe(core::marker::PhantomData);
+    }
+
+    /// The real decoder, chosen when `T: ClaimType`.
+    pub trait DecodeClaim<T> {
+        /// Decodes input claim number `index`.
+        fn decode_claim(&self, call: &Call, index: usize, problems: &mut Problems) -> Option<T>;
+    }
+
+    impl<T: crate::ClaimType> DecodeClaim<T> for ClaimProbe<T> {
+        fn decode_claim(&self, call: &Call, index: usize, problems: &mut Problems) -> Option<T> {
+            call.claim::<T>(index, problems)
+        }
+    }
+
+    /// The fallback for a type that is not a claim type. Never runs: the descriptor's
+    /// `<T as ClaimType>::DATA_TYPE` already fails to compile for such a `T`.
+    pub trait DecodeClaimUnsupported<T> {
+        /// Never called at run time (see the trait docs).
+        fn decode_claim(&self, call: &Call, index: usize, problems: &mut Problems) -> Option<T>;
+    }
+
+    impl<T> DecodeClaimUnsupported<T> for &ClaimProbe<T> {
+        fn decode_claim(&self, _: &Call, _: usize, _: &mut Problems) -> Option<T> {
+            None
+        }
+    }
 }

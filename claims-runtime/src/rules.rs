@@ -34,6 +34,12 @@ pub mod ids {
 }
 
 /// A value a rule can look at. `None` (an absent optional claim) passes every rule.
+#[diagnostic::on_unimplemented(
+    message = "`#[validate]` rules other than `custom` cannot look at a `{Self}` claim",
+    label = "no validation rules for this type",
+    note = "length applies to String and Vec<String>; range to i32 and i64; email, url, contains and regex to String (and PhoneNumber, Locale, CorrelationId); custom to any type",
+    note = "implement `claims_runtime::rules::RuleTarget` for your own claim type, or use `custom(function = ..)`"
+)]
 pub trait RuleTarget {
     /// The text, for text rules.
     fn rule_text(&self) -> Option<&str> {

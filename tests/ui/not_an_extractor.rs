@@ -1,7 +1,7 @@
 use claims_runtime::prelude::*;
 
 #[claims_handler]
-fn handler(#[claim] email: String, retries: u8) {
+fn handler(#[claim] email: String, retries: Vec<u8>) {
     let _ = (email, retries);
 }
 

@@ -35,7 +35,7 @@ fn url(#[claim] id: String, #[claim(resolver = "{culture:lcid}")] lang: Locale) 
 #[claims_handler(send_claims_in = QueryString, deadline_ms = 60000, idempotent = true)]
 async fn query(
     #[claim]
-    #[validate(range(min = 0, max = 150), length(equal = 2))]
+    #[validate(range(min = 0, max = 150))]
     age: Option<i32>,
     #[claim(resolver = "{OAUTH-KV:campaignId}")] campaign: Option<String>,
     req: actix_web::HttpRequest,
