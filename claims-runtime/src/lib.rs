@@ -123,9 +123,6 @@ pub mod __private {
     /// Compile-time check that `T` is an extractor.
     pub const fn assert_extractor<T: Extractor>() {}
 
-    /// Compile-time check that `T` is a claim type.
-    pub const fn assert_claim<T: crate::ClaimType>() {}
-
     /// Decodes input claim `T` without naming the `ClaimType` bound in the route body, so an
     /// unsupported claim type is reported once (at the type, by the descriptor static) instead of
     /// once per use. Autoref dispatch: `(&ClaimProbe::<T>::NEW).decode_claim(..)` picks
