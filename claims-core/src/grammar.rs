@@ -78,13 +78,6 @@ pub struct Placeholder<'a> {
     pub query_key: Option<&'a str>,
 }
 
-impl Placeholder<'_> {
-    /// `true` when it is the value of a `?key={name}` query pair.
-    pub fn in_query(&self) -> bool {
-        self.query_key.is_some()
-    }
-}
-
 /// Parses `/members/{id}/x?k={name}&code=abc` into its placeholders, or says what is wrong.
 pub fn parse_url_template(path: &str) -> Result<Vec<Placeholder<'_>>, String> {
     let (route, query) = split_route(path);
@@ -294,17 +287,6 @@ pub fn render_bracket(segs: &[Segment<'_>]) -> String {
     s
 }
 
-/// Renders segments as a `GenerateJson` dot path (`a.b.0.c`).
-pub fn render_dot(segs: &[Segment<'_>]) -> String {
-    segs.iter()
-        .map(|s| match s {
-            Segment::Key(k) => (*k).to_owned(),
-            Segment::Index(i) => i.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,6 +363,5 @@ mod tests {
         for bad in ["0.a", "a..b", "a[0]", "a.b c"] {
             assert!(parse_dot_path(bad).is_err(), "{bad}");
         }
-        assert_eq!(render_dot(&parse_dot_path("a.1.b").unwrap()), "a.1.b");
     }
 }

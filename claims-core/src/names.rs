@@ -103,17 +103,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// The candidate nearest to `s` within a distance of 2 (or a third of its length), if any.
-pub fn nearest<'a>(s: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (s.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(s, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,10 +166,5 @@ mod tests {
     #[test]
     fn distances() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(
-            nearest("partnr", ["id", "partner", "default"]),
-            Some("partner")
-        );
-        assert_eq!(nearest("zzz", ["id", "partner"]), None);
     }
 }

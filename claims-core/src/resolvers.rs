@@ -78,18 +78,6 @@ pub fn looks_unresolved(value: &str) -> bool {
     value.starts_with('{') && value.ends_with('}') && is_known(value)
 }
 
-/// Whether `s` is one of the culture resolvers (the claim carries the user's language).
-pub fn is_culture(s: &str) -> bool {
-    [CULTURE_RFC5646, CULTURE_LCID, CULTURE_LANGUAGE_NAME]
-        .iter()
-        .any(|r| r.eq_ignore_ascii_case(s))
-}
-
-/// Whether `s` is `{Context:CorrelationId}`.
-pub fn is_correlation_id(s: &str) -> bool {
-    s.eq_ignore_ascii_case(CORRELATION_ID)
-}
-
 /// The known resolver nearest to an unknown one (for "did you mean"), if any is close.
 pub fn suggest(s: &str) -> Option<&'static str> {
     let lower = s.to_ascii_lowercase();

@@ -47,9 +47,12 @@ pub fn production_problems(
         );
     }
     if auth.jwt_accepts_any_app_silently() {
-        problems.push(
-            "production mode refuses JWT bearer tokens from any app: set CLAIMS_JWT_ALLOWED_APP_IDS to the caller client ids (azp/appid), or CLAIMS_JWT_ALLOW_ANY_APP=true to accept any app of the tenant".to_owned(),
-        );
+        // Named by the configured sources, so a renamed variable is named right.
+        problems.push(format!(
+            "production mode refuses JWT bearer tokens from any app: set {} to the caller client ids (azp/appid), or {}=true to accept any app of the tenant",
+            auth.sources.jwt_allowed_app_ids.describe(),
+            auth.sources.jwt_allow_any_app.describe()
+        ));
     }
     for spec in specs {
         if !matches!(auth.effective(spec), AuthSpec::None | AuthSpec::Inherit)

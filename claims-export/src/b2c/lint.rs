@@ -13,6 +13,7 @@ use super::model::{PolicyDocument, TechnicalProfileDecl};
 use claims_core::resolvers;
 use claims_core::spec::{DataType, UserInputType};
 
+use claims_core::metadata as md;
 /// The documented RESTful technical profile metadata keys (`ClaimsFormat`, documented as unused,
 /// is left out).
 pub use claims_core::metadata::KNOWN as KNOWN_METADATA_KEYS;
@@ -181,17 +182,17 @@ fn check_profile(tp: &TechnicalProfileDecl, p: &mut Vec<String>) {
             ));
         }
     }
-    if tp.metadata("ServiceUrl").is_none() {
+    if tp.metadata(md::SERVICE_URL).is_none() {
         p.push(format!("{id}: metadata `ServiceUrl` is missing"));
     }
-    let auth = tp.metadata("AuthenticationType");
+    let auth = tp.metadata(md::AUTHENTICATION_TYPE);
     if auth.is_none() {
         p.push(format!("{id}: metadata `AuthenticationType` is missing"));
     }
 
     // Claim resolvers need IncludeClaimResolvingInClaimsHandling=true.
     let resolving = tp
-        .metadata("IncludeClaimResolvingInClaimsHandling")
+        .metadata(md::INCLUDE_CLAIM_RESOLVING)
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     if !resolving {
         for c in &tp.input_claims {
@@ -210,7 +211,7 @@ fn check_profile(tp: &TechnicalProfileDecl, p: &mut Vec<String>) {
 
     // AuthenticationType=None in production.
     // (B2C treats a missing DeploymentMode as production, so the flag is what counts.)
-    if auth == Some("None") && tp.metadata("AllowInsecureAuthInProduction") != Some("true") {
+    if auth == Some("None") && tp.metadata(md::ALLOW_INSECURE_AUTH_IN_PRODUCTION) != Some("true") {
         p.push(format!(
             "{id}: AuthenticationType=None in a production export; declare an authentication \
              (Basic, Bearer, ApiKeyHeader, ClientCertificate) or pass allow_insecure \
@@ -249,7 +250,7 @@ fn check_profile(tp: &TechnicalProfileDecl, p: &mut Vec<String>) {
                 "{id}: API-key header name `{h}` is not a valid HTTP header name"
             ));
         }
-        if tp.metadata("SendClaimsIn") == Some("Header")
+        if tp.metadata(md::SEND_CLAIMS_IN) == Some("Header")
             && let Some(c) = tp
                 .input_claims
                 .iter()
@@ -265,14 +266,14 @@ fn check_profile(tp: &TechnicalProfileDecl, p: &mut Vec<String>) {
     }
 
     // Url placeholders.
-    if let Some(url) = tp.metadata("ServiceUrl") {
+    if let Some(url) = tp.metadata(md::SERVICE_URL) {
         let placeholders = url_placeholders(url);
-        let url_mode = tp.metadata("SendClaimsIn") == Some("Url");
+        let url_mode = tp.metadata(md::SEND_CLAIMS_IN) == Some("Url");
         for ph in placeholders {
             if !url_mode {
                 p.push(format!(
                     "{id}: ServiceUrl placeholder `{{{ph}}}` needs SendClaimsIn=Url (it is {})",
-                    tp.metadata("SendClaimsIn").unwrap_or("Body")
+                    tp.metadata(md::SEND_CLAIMS_IN).unwrap_or("Body")
                 ));
             } else if !tp.input_claims.iter().any(|c| c.wire() == ph) {
                 let wires: Vec<&str> = tp.input_claims.iter().map(|c| c.wire()).collect();
