@@ -27,7 +27,7 @@ use super::outcome::{
 use super::transport::{InProcess, Loopback, Transport};
 use super::values::{
     ScalarStyle, body_value, check_output, has_dotted_index, insert_dot_path, select_path,
-    text_values, typed_from_text,
+    default_from_text, raw_at, text_values, typed_from_text,
 };
 use base64::Engine as _;
 use claims_core::metadata as md;
@@ -1024,11 +1024,27 @@ impl Emulator {
                 };
                 let value = match (found, &c.default_value) {
                     (Some(v), _) => v,
-                    (None, Some(d)) => typed_from_text(&dt, d),
+                    (None, Some(d)) => default_from_text(&dt, d),
                     (None, None) => {
                         out.missing_claims.push(c.claim_type.clone());
                         continue;
                     }
+                };
+                // An object stored in a string claim keeps the service's own text (key order).
+                let value = match (&value, dt.as_str()) {
+                    (Value::Object(_), "string") => {
+                        match raw_at(&text, wire, resolve_paths && looks_like_path) {
+                            Some(raw) => {
+                                out.warnings.push(format!(
+                                    "output claim '{}': an object mapped into a string claim becomes its JSON text (`docs/b2c-wire-contract.md` §5.3)",
+                                    c.claim_type
+                                ));
+                                Value::String(raw)
+                            }
+                            None => value,
+                        }
+                    }
+                    _ => value,
                 };
                 match check_output(&dt, &value, self.options.strict_output_types) {
                     Ok(checked) => {
@@ -1103,13 +1119,19 @@ impl Emulator {
                 msg,
             );
         }
-        if (400..500).contains(&status) && status != 404 {
-            let doc: Option<Value> = serde_json::from_slice(&resp.body).ok();
-            let contract = doc.as_ref().and_then(|d| {
-                let ok = d.get("status").and_then(status_number) == Some(409);
-                let msg = d.get("userMessage").and_then(Value::as_str)?;
-                ok.then(|| (d, msg.to_owned()))
-            });
+        let doc: Option<Value> = if (400..500).contains(&status) {
+            serde_json::from_slice(&resp.body).ok()
+        } else {
+            None
+        };
+        let contract = doc.as_ref().and_then(|d| {
+            let ok = d.get("status").and_then(status_number) == Some(409);
+            let msg = d.get("userMessage").and_then(Value::as_str)?;
+            ok.then(|| (d, msg.to_owned()))
+        });
+        // Any 4xx with a contract body shows its userMessage, 404 included; a 404 without one
+        // is the generic "HTTP error response" failure below, not an unparseable body.
+        if (400..500).contains(&status) && (status != 404 || contract.is_some()) {
             let Some((d, user_message)) = contract else {
                 return fail(
                     out,

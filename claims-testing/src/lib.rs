@@ -43,10 +43,10 @@
 //! | Any 2xx is success; top-level keys map to output claims; `ResolveJsonPathsInJsonTokens` enables bracket paths (`a[0].b`; dotted `a.0.b` does not resolve) | `docs/b2c-wire-contract.md` §5.1, §5.2, §5.3 |
 //! | Output `DefaultValue` / `AlwaysUseDefaultValue`; DataType check (boolean, int/long ranges, date, dateTime ISO 8601, stringCollection, phoneNumber; `null` always fails) | `docs/b2c-wire-contract.md` §5.2, §4.3 |
 //! | A 2xx with an error-shaped body is a success: `userMessage` is not shown (warning) | `docs/b2c-wire-contract.md` §5.1 |
-//! | 4xx + body `status: 409` + `userMessage` → message on the page; `code`/`requestId`/`developerMessage`/`moreInfo` only with `DebugMode=true` | `docs/b2c-wire-contract.md` §6.1, §6.3 |
+//! | Any 4xx (404 included) + body `status: 409` + `userMessage` → message on the page; `code`/`requestId`/`developerMessage`/`moreInfo` only with `DebugMode=true` | `docs/b2c-wire-contract.md` §6.1, §6.3 |
 //! | 4xx without a parseable contract body → `AADB2C90261` | `docs/b2c-wire-contract.md` §6.2 |
 //! | 401/403 → `AADB2C90027` (Basic, ApiKeyHeader) / `AADB2C90028` (ClientCertificate) | `docs/b2c-wire-contract.md` §3.1, §6.2 |
-//! | 404/5xx → `AADB2C90075` in an orchestration step, `DefaultUserMessageIfRequestFailed` in a validation profile | `docs/b2c-wire-contract.md` §1, §6.2 |
+//! | 404 without a contract body, 5xx → `AADB2C90075` in an orchestration step, `DefaultUserMessageIfRequestFailed` in a validation profile | `docs/b2c-wire-contract.md` §1, §6.2 |
 //! | Timeout per attempt (10 s) with one retry; `UserMessageIfRequestTimeout` → `DefaultUserMessageIfRequestFailed` → built-in text (flagged: it leaks the URL) | `docs/b2c-wire-contract.md` §2.3, §6.4 |
 //! | Validation chains: in order, shared bag, stop at the first error unless `ContinueOnError` | `docs/b2c-wire-contract.md` §1; `docs/b2c-policy-xml.md` §4 |
 //!
@@ -57,6 +57,8 @@
 //! | JSON type of boolean/int/long input claims in `Body` | JSON literals by default ([`ScalarStyle::Native`], the documented API-connector shape); [`ScalarStyle::Strings`] sends `"true"`/`"42"` — test your handlers with both. `stringCollection` is a JSON array either way | `docs/b2c-wire-contract.md` §4.3, §9 (question 1) |
 //! | `stringCollection` in Form/QueryString/Header/Url | repeated key / repeated header / comma-joined in the URL | `docs/b2c-wire-contract.md` §9 (question 3) |
 //! | Non-ASCII header values | percent-encoded (with a warning) | `docs/b2c-wire-contract.md` §9 (question 3) |
+//! | `DefaultValue` of a `stringCollection` claim | one item holding the whole text (commas included), for input and output claims alike | `docs/b2c-wire-contract.md` §4.2 |
+//! | A JSON object mapped into a `string` output claim | its JSON text as the service sent it (key order kept) | `docs/b2c-wire-contract.md` §5.3 |
 //! | Url-mode value encoding | percent-encoded (RFC 3986 unreserved characters kept); placeholder = wire name; claims not in the URL are not sent | `docs/b2c-wire-contract.md` §4.5, §9 (question 4) |
 //! | QueryString with a ServiceUrl that has a query | claims appended after the existing query | `docs/b2c-wire-contract.md` §9 (question 3) |
 //! | Absent input claims | omitted, never sent as `""` | `docs/b2c-wire-contract.md` §4.2, §9 (question 2) |

@@ -284,6 +284,54 @@ pub(crate) fn select_path<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
     Some(cur)
 }
 
+/// An output `DefaultValue` as the value B2C would store: like an input `DefaultValue`, the
+/// text is one value, so a `stringCollection` default is one item even when it holds a comma.
+pub(crate) fn default_from_text(data_type: &str, text: &str) -> Value {
+    match data_type {
+        "stringCollection" => Value::Array(vec![Value::String(text.to_owned())]),
+        _ => typed_from_text(data_type, text),
+    }
+}
+
+/// The text of the JSON value at `path` exactly as the service sent it (key order and all), so
+/// an object mapped into a string claim is not re-sorted. `as_path` follows dots and brackets;
+/// otherwise `path` is one top-level key.
+pub(crate) fn raw_at(body: &str, path: &str, as_path: bool) -> Option<String> {
+    use serde_json::value::RawValue;
+    fn member<'a>(raw: &'a RawValue, name: &str) -> Option<&'a RawValue> {
+        let map: std::collections::HashMap<String, &RawValue> =
+            serde_json::from_str(raw.get()).ok()?;
+        map.get(name).copied()
+    }
+    fn item(raw: &RawValue, idx: usize) -> Option<&RawValue> {
+        let list: Vec<&RawValue> = serde_json::from_str(raw.get()).ok()?;
+        list.get(idx).copied()
+    }
+    let mut cur: &RawValue = serde_json::from_str(body).ok()?;
+    if !as_path {
+        return member(cur, path).map(|r| r.get().trim().to_owned());
+    }
+    for part in path.split('.') {
+        let (name, indexes) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            cur = member(cur, name)?;
+        }
+        let mut rest = indexes;
+        while let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            cur = item(cur, r[..end].trim().parse().ok()?)?;
+            rest = &r[end + 1..];
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(cur.get().trim().to_owned())
+}
+
 /// `true` when a path uses `GenerateJson`'s dotted index syntax (`a.0.b`).
 pub(crate) fn has_dotted_index(path: &str) -> bool {
     path.split('.')

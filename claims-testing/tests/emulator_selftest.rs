@@ -144,6 +144,23 @@ async fn emulator(xml: &str, attempts: Arc<AtomicUsize>) -> Emulator {
         )
         .route("/unauth", web::post().to(|| async { HttpResponse::Unauthorized().finish() }))
         .route(
+            "/gone",
+            web::post().to(|| async {
+                HttpResponse::NotFound().json(
+                    json!({"version": "1.0.0", "status": 409, "userMessage": "No such member."}),
+                )
+            }),
+        )
+        .route(
+            "/ordered",
+            web::post().to(|| async {
+                // Written by hand: serde_json would sort these keys.
+                HttpResponse::Ok()
+                    .content_type("application/json")
+                    .body(r#"{"profile": {"zeta": 1, "alpha": {"y": 2, "b": 3}}, "wrap": {"inner": {"z": true, "a": null}}}"#)
+            }),
+        )
+        .route(
             "/conflict",
             web::post().to(|| async {
                 HttpResponse::Conflict().json(json!({
@@ -291,6 +308,21 @@ fn base_profiles() -> Vec<String> {
             NEUTRAL,
             IN_EMAIL,
             OUT_POINTS,
+        ),
+        tp("REST-Gone404", &u("/gone"), NEUTRAL, IN_EMAIL, OUT_POINTS),
+        tp(
+            "REST-Ordered",
+            &u("/ordered"),
+            "",
+            IN_EMAIL,
+            r#"<OutputClaim ClaimTypeReferenceId="body" PartnerClaimType="profile"/><OutputClaim ClaimTypeReferenceId="tags" DefaultValue="gold,silver"/>"#,
+        ),
+        tp(
+            "REST-OrderedPath",
+            &u("/ordered"),
+            r#"<Item Key="ResolveJsonPathsInJsonTokens">true</Item>"#,
+            IN_EMAIL,
+            r#"<OutputClaim ClaimTypeReferenceId="body" PartnerClaimType="wrap.inner"/>"#,
         ),
         tp(
             "REST-ConflictDebug",
@@ -633,7 +665,7 @@ fn echo_profiles() -> Vec<String> {
             "REST-Defaults",
             u,
             "",
-            r#"<InputClaim ClaimTypeReferenceId="email" DefaultValue="nobody@contoso.com"/><InputClaim ClaimTypeReferenceId="memberId" DefaultValue="m-1" AlwaysUseDefaultValue="true"/><InputClaim ClaimTypeReferenceId="displayName"/>"#,
+            r#"<InputClaim ClaimTypeReferenceId="email" DefaultValue="nobody@contoso.com"/><InputClaim ClaimTypeReferenceId="memberId" DefaultValue="m-1" AlwaysUseDefaultValue="true"/><InputClaim ClaimTypeReferenceId="displayName"/><InputClaim ClaimTypeReferenceId="tags" DefaultValue="gold,silver"/>"#,
             "",
         ),
         tp("REST-Typed", u, "", typed, ""),
@@ -764,7 +796,7 @@ async fn defaults_and_absent_claims() {
         .await;
     assert_eq!(
         sent(&o).body_json(),
-        Some(json!({"email": "nobody@contoso.com", "memberId": "m-1"})),
+        Some(json!({"email": "nobody@contoso.com", "memberId": "m-1", "tags": ["gold,silver"]})),
         "absent claim takes its default, AlwaysUseDefaultValue wins over the bag, no value and no default is not sent"
     );
     let o = emu
@@ -775,7 +807,7 @@ async fn defaults_and_absent_claims() {
         .await;
     assert_eq!(
         sent(&o).body_json(),
-        Some(json!({"email": "a@b.c", "memberId": "m-1"}))
+        Some(json!({"email": "a@b.c", "memberId": "m-1", "tags": ["gold,silver"]}))
     );
 }
 
@@ -965,4 +997,57 @@ async fn outputs_of_one_step_feed_the_next() {
         )
         .await;
     assert!(matches!(o.kind, OutcomeKind::NotSent { .. }), "{o}");
+}
+
+#[actix_web::test]
+async fn a_404_with_a_contract_body_shows_its_user_message() {
+    let (emu, _) = base().await;
+    for step in [false, true] {
+        let o = if step {
+            emu.call_step("REST-Gone404", bag()).await
+        } else {
+            emu.call("REST-Gone404", bag()).await
+        };
+        println!("{o}");
+        assert!(
+            matches!(&o.kind, OutcomeKind::UserError { http_status: 404, user_message, .. } if user_message == "No such member."),
+            "{o}"
+        );
+        assert_eq!(o.message_seen(), Some("No such member."), "{o}");
+    }
+}
+
+#[actix_web::test]
+async fn objects_in_string_claims_keep_the_services_key_order() {
+    let (emu, _) = base().await;
+    let o = emu.call("REST-Ordered", bag()).await;
+    println!("{o}");
+    assert_eq!(
+        o.claims.get("body").map(|v| v.as_text()).as_deref(),
+        Some(r#"{"zeta": 1, "alpha": {"y": 2, "b": 3}}"#),
+        "{o}"
+    );
+    let o = emu.call("REST-OrderedPath", bag()).await;
+    assert_eq!(
+        o.claims.get("body").map(|v| v.as_text()).as_deref(),
+        Some(r#"{"z": true, "a": null}"#),
+        "{o}"
+    );
+}
+
+#[actix_web::test]
+async fn collection_defaults_are_one_item_in_both_directions() {
+    let (emu, _) = base().await;
+    // Output: the DefaultValue text is one value, as for an input DefaultValue.
+    let o = emu.call("REST-Ordered", bag()).await;
+    assert_eq!(
+        o.claims.get("tags").map(|v| v.as_text()).as_deref(),
+        Some("gold,silver"),
+        "{o}"
+    );
+    assert_eq!(
+        o.claims.get("tags").map(|v| v.items()),
+        Some(vec!["gold,silver".to_owned()]),
+        "{o}"
+    );
 }
