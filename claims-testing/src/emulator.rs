@@ -26,8 +26,8 @@ use super::outcome::{
 };
 use super::transport::{InProcess, Loopback, Transport};
 use super::values::{
-    ScalarStyle, body_value, check_output, has_dotted_index, insert_dot_path, select_path,
-    default_from_text, raw_at, text_values, typed_from_text,
+    ScalarStyle, body_value, check_output, default_from_text, has_dotted_index, insert_dot_path,
+    raw_at, select_path, text_values, typed_from_text,
 };
 use base64::Engine as _;
 use claims_core::metadata as md;

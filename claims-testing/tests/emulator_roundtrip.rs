@@ -7,7 +7,7 @@ use claims_testing::claims;
 use claims_testing::{
     Emulator, EmulatorOptions, OutcomeKind, ResolverContext, ScalarStyle, UserView,
 };
-use emulator_fixtures::{app, exported_policy};
+use emulator_fixtures::{app, exported_policy, exported_policy_at};
 use serde_json::json;
 
 async fn emulator_for(xml: &str) -> Emulator {
@@ -196,6 +196,35 @@ async fn every_send_mode_round_trips() {
             Some("No membership for nobody@contoso.com."),
             "{tp}: {bad}"
         );
+    }
+}
+
+#[actix_web::test]
+async fn a_base_url_with_a_query_keeps_it_in_every_send_mode() {
+    // An Azure Functions key (or an api-version) on the base URL stays a query, after the path.
+    let xml = exported_policy_at("https://fn.azurewebsites.net/?code=KEY");
+    assert!(
+        xml.contains("https://fn.azurewebsites.net/membership?code=KEY<"),
+        "{xml}"
+    );
+    let emu = emulator_for(&xml).await;
+    for tp in [
+        "REST-GetMembership",
+        "REST-GetMembershipForm",
+        "REST-GetMembershipHeader",
+        "REST-GetMembershipQuery",
+        "REST-GetMembershipUrl",
+    ] {
+        let o = emu
+            .call(
+                tp,
+                claims! {"email" => "emily+b2c@contoso.com", "age" => 25},
+            )
+            .await;
+        let url = &o.trace.request.as_ref().unwrap().url;
+        assert!(url.contains("?code=KEY"), "{tp}: {url}");
+        assert!(!url.contains("KEY/"), "{tp}: {url}");
+        assert!(o.kind == OutcomeKind::Success, "{tp}: {o}\n{}", o.trace);
     }
 }
 

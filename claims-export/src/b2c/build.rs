@@ -366,13 +366,65 @@ fn item(key: &str, value: impl Into<String>) -> (String, String) {
     (key.to_owned(), value.into())
 }
 
-/// `ServiceUrl`: the base URL without trailing `/`, then the route (with its `?query` template).
+/// `ServiceUrl`: the base URL without trailing `/`, then the route, then one query: the base
+/// URL's own (an Azure Functions `code=`, an `api-version=`) followed by the route's template.
 pub(crate) fn service_url(base_url: &str, path: &str) -> String {
-    let base = base_url.trim_end_matches('/');
-    if path.is_empty() || path.starts_with('/') {
-        format!("{base}{path}")
+    let (base, base_query) = match base_url.split_once('?') {
+        Some((b, q)) => (b, q),
+        None => (base_url, ""),
+    };
+    let (route, route_query) = match path.split_once('?') {
+        Some((r, q)) => (r, q),
+        None => (path, ""),
+    };
+    let base = base.trim_end_matches('/');
+    let mut url = if route.is_empty() || route.starts_with('/') {
+        format!("{base}{route}")
     } else {
-        format!("{base}/{path}")
+        format!("{base}/{route}")
+    };
+    let queries: Vec<&str> = [base_query, route_query]
+        .into_iter()
+        .map(|q| q.trim_matches('&'))
+        .filter(|q| !q.is_empty())
+        .collect();
+    if !queries.is_empty() {
+        url.push('?');
+        url.push_str(&queries.join("&"));
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service_url;
+
+    #[test]
+    fn the_base_urls_query_follows_the_handler_path() {
+        let fun = "https://fn.azurewebsites.net/api?code=KEY";
+        assert_eq!(
+            service_url(fun, "/capitalize"),
+            "https://fn.azurewebsites.net/api/capitalize?code=KEY"
+        );
+        assert_eq!(
+            service_url(
+                "https://fn.azurewebsites.net/api/?code=KEY&x=1",
+                "/members?v=1"
+            ),
+            "https://fn.azurewebsites.net/api/members?code=KEY&x=1&v=1"
+        );
+        assert_eq!(
+            service_url("https://api.contoso.com/", "/members/{id}?v=1"),
+            "https://api.contoso.com/members/{id}?v=1"
+        );
+        assert_eq!(
+            service_url("https://api.contoso.com", "members"),
+            "https://api.contoso.com/members"
+        );
+        assert_eq!(
+            service_url("https://api.contoso.com?", "/m"),
+            "https://api.contoso.com/m"
+        );
     }
 }
 

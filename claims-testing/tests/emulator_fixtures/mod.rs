@@ -224,10 +224,15 @@ pub fn specs() -> Vec<&'static HandlerSpec> {
 
 /// The exported policy (whole file).
 pub fn exported_policy() -> String {
+    exported_policy_at("https://api.contoso.com")
+}
+
+/// The policy with this public base URL (it may carry a query, e.g. an Azure Functions key).
+pub fn exported_policy_at(base_url: &str) -> String {
     policy::export(
         &specs(),
         &PolicyOptions {
-            base_url: "https://api.contoso.com".to_owned(),
+            base_url: base_url.to_owned(),
             tenant_id: "contoso.onmicrosoft.com".to_owned(),
             ..PolicyOptions::default()
         },
