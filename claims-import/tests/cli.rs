@@ -27,8 +27,14 @@ fn writes_code_to_stdout_and_the_summary_to_stderr() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stdout.contains("pub async fn validate_email("), "{stdout}");
     assert!(stderr.contains("REST-GetOrder: refused"), "{stderr}");
-    assert!(stderr.contains("| REST-SignUp | imported as `sign_up` |"), "{stderr}");
-    assert!(stderr.contains("10 imported, 7 refused, 3 skipped"), "{stderr}");
+    assert!(
+        stderr.contains("| REST-SignUp | imported as `sign_up` |"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("10 imported, 7 refused, 3 skipped"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -62,11 +68,17 @@ fn malformed_xml_is_a_readable_error() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bad.xml");
-    std::fs::write(&file, "<TechnicalProfiles><TechnicalProfile Id=\"x\"></TechnicalProfiles>")
-        .unwrap();
+    std::fs::write(
+        &file,
+        "<TechnicalProfiles><TechnicalProfile Id=\"x\"></TechnicalProfiles>",
+    )
+    .unwrap();
     let out = bin().arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("bad.xml") && stderr.contains("policy XML error"), "{stderr}");
+    assert!(
+        stderr.contains("bad.xml") && stderr.contains("policy XML error"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

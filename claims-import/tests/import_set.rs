@@ -98,7 +98,10 @@ fn outcomes_per_profile() {
     // Every reason is in the summary table, and the refusals are comments in the code.
     let table = out.summary_table();
     assert!(table.contains("| REST-GetOrder | refused |"), "{table}");
-    assert!(table.contains("| REST-GetPoints | imported as `get_points` |"), "{table}");
+    assert!(
+        table.contains("| REST-GetPoints | imported as `get_points` |"),
+        "{table}"
+    );
     assert!(out.code.contains("// REST-GetBalance was not imported:"));
     // The custom transport message is noted, not silently dropped.
     assert!(
@@ -118,7 +121,12 @@ fn include_chains_merge_with_b2c_semantics() {
     // Base (protocol, auth, keys) <- Common (SendClaimsIn override, claims) <- GetPoints.
     let p = resolve_includes(&set, "REST-GetPoints").unwrap();
     assert_eq!(p.display_name.as_deref(), Some("Get the loyalty points"));
-    assert!(p.protocol_handler.as_deref().unwrap().contains("RestfulProvider"));
+    assert!(
+        p.protocol_handler
+            .as_deref()
+            .unwrap()
+            .contains("RestfulProvider")
+    );
     assert_eq!(p.metadata("SendClaimsIn"), Some("Form"));
     assert_eq!(p.metadata("AuthenticationType"), Some("Basic"));
     assert_eq!(
