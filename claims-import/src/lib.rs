@@ -157,7 +157,8 @@ pub fn import(sources: &[Source<'_>]) -> Result<Import, ImportError> {
     }
     let mut reports = Vec::new();
     let mut handlers = Vec::new();
-    let mut fn_names = BTreeSet::new();
+    // The module's own functions are taken.
+    let mut fn_names: BTreeSet<String> = ["specs", "not_implemented"].map(String::from).into();
     // (route, HTTP method) -> profile: one handler per endpoint.
     let mut routes: Vec<((String, &str), String)> = Vec::new();
     for id in ids {
@@ -201,7 +202,11 @@ pub fn import(sources: &[Source<'_>]) -> Result<Import, ImportError> {
             reports.push(report(Outcome::Skipped, vec![reason], notes));
             continue;
         }
-        match plan::plan(&set, &merged, &mut notes) {
+        let planned = plan::plan(&set, &merged, &mut notes);
+        // A claim used twice is noted once.
+        let mut seen = BTreeSet::new();
+        notes.retain(|n| seen.insert(n.clone()));
+        match planned {
             Ok(h) => {
                 let route = h.path.split('?').next().unwrap_or_default().to_owned();
                 let key = (route, h.send.http_method());

@@ -107,6 +107,18 @@ pub(crate) fn module(
             names.join(" or ")
         );
     }
+    let chrono = handlers.iter().any(|(_, h)| {
+        h.inputs
+            .iter()
+            .chain(&h.outputs)
+            .chain(h.payload.iter().flat_map(|p| &p.fields))
+            .any(|c| c.ty.contains("::chrono::"))
+    });
+    if chrono {
+        o.push_str(
+            "//!\n//! Date claims use `chrono` types: add `chrono` to the crate's dependencies.\n",
+        );
+    }
     o.push_str("//!\n");
     for row in table(reports).lines() {
         let _ = writeln!(o, "//! {row}");

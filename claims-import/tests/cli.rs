@@ -42,13 +42,14 @@ fn writes_the_out_file_and_strict_fails_on_refusals() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("handlers.rs");
-    let status = bin()
+    let out = bin()
         .arg(policy("TrustFrameworkExtensions.xml"))
         .arg("--out")
         .arg(&file)
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty(), "the code goes to the file only");
     let code = std::fs::read_to_string(&file).unwrap();
     assert!(code.contains("#[::claims_runtime::claims_handler("));
 

@@ -11,6 +11,8 @@
 //! - `PolicyKeyNames::bearer_token` = "B2C_1A_RestApiBearerToken"
 //! - `PolicyKeyNames::client_certificate` = "B2C_1A_RestApiClientCertificate"
 //!
+//! Date claims use `chrono` types: add `chrono` to the crate's dependencies.
+//!
 //! | Technical profile | Result | Reason |
 //! | --- | --- | --- |
 //! | REST-ValidateEmail | imported as `validate_email` |  |
