@@ -32,6 +32,10 @@ pub struct ParsedProfile {
     pub output_claims: Vec<ParsedClaim>,
     /// `UseTechnicalProfileForSessionManagement ReferenceId`.
     pub session_management: Option<String>,
+    /// `IncludeTechnicalProfile ReferenceId`: the profile this one extends.
+    pub include: Option<String>,
+    /// `OutputClaimsTransformation ReferenceId`s.
+    pub output_claims_transformations: Vec<String>,
 }
 
 impl ParsedProfile {
@@ -335,6 +339,16 @@ fn on_open(
             ("UseTechnicalProfileForSessionManagement", Some("TechnicalProfile"), _) => {
                 tp.session_management = attr(e, "ReferenceId")?
             }
+            ("IncludeTechnicalProfile", Some("TechnicalProfile"), _) => {
+                tp.include = Some(req(e, "ReferenceId", name)?)
+            }
+            (
+                "OutputClaimsTransformation",
+                Some("OutputClaimsTransformations"),
+                Some("TechnicalProfile"),
+            ) => tp
+                .output_claims_transformations
+                .push(req(e, "ReferenceId", name)?),
             ("Item", Some("Metadata"), Some("TechnicalProfile")) => {
                 tp.metadata.push((req(e, "Key", name)?, String::new()))
             }

@@ -1,0 +1,802 @@
+//! One merged RESTful profile -> the handler that exports back to it, or every reason it cannot.
+//!
+//! The rules mirror what `#[claims_handler]`, `#[derive(OutputClaims)]` and
+//! `#[derive(ClaimsPayload)]` accept and what the exporter writes: whatever would not compile, or
+//! would export a different profile, is a reason to refuse the profile.
+
+use std::collections::BTreeSet;
+
+use claims_core::grammar::{self, Segment};
+use claims_core::metadata as k;
+use claims_core::metadata::keys;
+use claims_core::resolvers;
+use claims_core::spec::{DataType, SendClaimsIn};
+use claims_export::b2c::parse::{ParsedClaim, ParsedPolicy, ParsedProfile};
+
+/// A handler to generate.
+pub(crate) struct Handler {
+    pub tp: String,
+    pub display_name: String,
+    pub base_url: String,
+    pub path: String,
+    pub send: SendClaimsIn,
+    /// The `auth = ...` value, as written in the attribute.
+    pub auth: String,
+    pub inputs: Vec<Claim>,
+    pub outputs: Vec<Claim>,
+    pub payload: Option<Payload>,
+}
+
+/// A parameter, output field or payload field.
+pub(crate) struct Claim {
+    pub name: String,
+    pub id: String,
+    /// `partner` (inputs, outputs) or `path` (payload fields).
+    pub partner: Option<String>,
+    pub default: Option<String>,
+    pub always_default: bool,
+    pub resolver: Option<String>,
+    pub display_name: Option<String>,
+    pub ty: String,
+}
+
+/// A `#[derive(ClaimsPayload)]` struct.
+pub(crate) struct Payload {
+    pub claim: String,
+    pub transformation: String,
+    pub fields: Vec<Claim>,
+}
+
+/// Metadata the exporter writes from its options, for every profile: kept out of the handler and
+/// reported as a note when the original sets it.
+const EXPORT_OPTIONS: &[&str] = &[
+    k::ALLOW_INSECURE_AUTH_IN_PRODUCTION,
+    k::DEBUG_MODE,
+    k::DEFAULT_USER_MESSAGE_IF_REQUEST_FAILED,
+    k::USER_MESSAGE_IF_REQUEST_TIMEOUT,
+    k::USER_MESSAGE_IF_DNS_RESOLUTION_FAILED,
+    k::USER_MESSAGE_IF_CIRCUIT_OPEN,
+];
+
+/// Metadata read into the handler (or derived from its claims by the exporter).
+const HANDLED: &[&str] = &[
+    k::SERVICE_URL,
+    k::SEND_CLAIMS_IN,
+    k::AUTHENTICATION_TYPE,
+    k::USE_CLAIM_AS_BEARER_TOKEN,
+    k::CLAIM_USED_FOR_REQUEST_PAYLOAD,
+    k::INCLUDE_CLAIM_RESOLVING,
+    k::RESOLVE_JSON_PATHS,
+];
+
+/// Rust keywords (strict and reserved) that cannot name a parameter or field.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// A snake_case Rust identifier for `name`, unique in `taken` (which it joins).
+pub(crate) fn ident(name: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut s: String = claims_core::names::words(name)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("_")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert_str(0, "c_");
+    }
+    if KEYWORDS.contains(&s.as_str()) {
+        s.push('_');
+    }
+    let mut unique = s.clone();
+    let mut n = 2;
+    while taken.contains(&unique) {
+        unique = format!("{s}_{n}");
+        n += 1;
+    }
+    taken.insert(unique.clone());
+    unique
+}
+
+/// The Rust type of a claim of `dt`; `optional` wraps it in `Option` (a collection stays a `Vec`
+/// in outputs, where an empty one is simply omitted).
+fn rust_type(dt: DataType, optional: bool) -> String {
+    let t = match dt {
+        DataType::String => "String",
+        DataType::Boolean => "bool",
+        DataType::Int => "i32",
+        DataType::Long => "i64",
+        DataType::Date => "::chrono::NaiveDate",
+        DataType::DateTime => "::chrono::DateTime<::chrono::Utc>",
+        DataType::Duration => "::claims_runtime::Duration",
+        DataType::StringCollection => "Vec<String>",
+        DataType::PhoneNumber => "::claims_runtime::PhoneNumber",
+    };
+    if optional {
+        format!("Option<{t}>")
+    } else {
+        t.to_owned()
+    }
+}
+
+/// Splits a ServiceUrl into the base URL (an export option) and the handler path.
+pub(crate) fn split_service_url(url: &str) -> Option<(String, String)> {
+    let host_start = url.find("://")? + 3;
+    let rest = &url[host_start..];
+    match rest.find(['/', '?']) {
+        Some(i) if rest[i..].starts_with('/') => {
+            Some((url[..host_start + i].to_owned(), rest[i..].to_owned()))
+        }
+        Some(i) => Some((url[..host_start + i].to_owned(), format!("/{}", &rest[i..]))),
+        None => Some((url.to_owned(), "/".to_owned())),
+    }
+}
+
+fn send_mode(v: &str) -> Option<SendClaimsIn> {
+    [
+        SendClaimsIn::Body,
+        SendClaimsIn::Form,
+        SendClaimsIn::Header,
+        SendClaimsIn::Url,
+        SendClaimsIn::QueryString,
+    ]
+    .into_iter()
+    .find(|m| m.as_str().eq_ignore_ascii_case(v))
+}
+
+fn looks_like_resolver(v: &str) -> bool {
+    v.starts_with('{') && v.ends_with('}') && v.contains(':')
+}
+
+/// The claim type's DataType; a claim the input does not declare is assumed `string` (noted).
+fn data_type(
+    policy: &ParsedPolicy,
+    id: &str,
+    reasons: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> DataType {
+    match policy.claim_type(id).and_then(|c| c.data_type.as_deref()) {
+        Some(dt) => DataType::from_xml(dt).unwrap_or_else(|| {
+            reasons.push(format!(
+                "claim `{id}` has DataType `{dt}`, for which the framework has no claim type \
+                 (supported: {})",
+                DataType::ALL.map(DataType::as_str).join(", ")
+            ));
+            DataType::String
+        }),
+        None => {
+            notes.push(format!(
+                "claim type `{id}` is not declared in the input files: assumed DataType string"
+            ));
+            DataType::String
+        }
+    }
+}
+
+fn display_name(policy: &ParsedPolicy, id: &str) -> Option<String> {
+    policy
+        .claim_type(id)
+        .and_then(|c| c.display_name.clone())
+        .filter(|d| !d.is_empty())
+}
+
+/// Plans the handler for a merged RESTful profile, or returns every reason it cannot be
+/// expressed. `notes` collects what is carried over differently (export options).
+pub(crate) fn plan(
+    policy: &ParsedPolicy,
+    p: &ParsedProfile,
+    notes: &mut Vec<String>,
+) -> Result<Handler, Vec<String>> {
+    let mut reasons = Vec::new();
+    let tp = p.id.as_str();
+    if !grammar::is_valid_technical_profile(tp) {
+        reasons.push(format!(
+            "the technical profile id `{tp}` does not match [A-Za-z0-9_.-]{{1,128}}"
+        ));
+    }
+
+    // Metadata.
+    for (key, value) in &p.metadata {
+        if HANDLED.contains(&key.as_str()) {
+            continue;
+        }
+        if EXPORT_OPTIONS.contains(&key.as_str()) {
+            notes.push(format!(
+                "metadata {key}={value:?} is an export option for every profile \
+                 (PolicyOptions), not part of the handler"
+            ));
+        } else if key == "ClaimsFormat" {
+            notes.push("metadata ClaimsFormat is documented as unused and dropped".to_owned());
+        } else {
+            reasons.push(format!(
+                "metadata `{key}` has no equivalent in #[claims_handler] or the export options"
+            ));
+        }
+    }
+    if let Some(sm) = p.session_management.as_deref().filter(|s| *s != "SM-Noop") {
+        notes.push(format!(
+            "session management `{sm}` becomes SM-Noop (the exporter's fixed choice)"
+        ));
+    }
+    if !p.output_claims_transformations.is_empty() {
+        reasons.push(format!(
+            "OutputClaimsTransformations ({}) run in B2C after the call; a handler cannot \
+             declare them (apply them in another technical profile, or compute the claims in \
+             the service)",
+            p.output_claims_transformations.join(", ")
+        ));
+    }
+
+    let send = match p.metadata(k::SEND_CLAIMS_IN) {
+        None => SendClaimsIn::Body,
+        Some(v) => send_mode(v).unwrap_or_else(|| {
+            reasons.push(format!("SendClaimsIn `{v}` is not a B2C send mode"));
+            SendClaimsIn::Body
+        }),
+    };
+
+    let (base_url, path) = match p.metadata(k::SERVICE_URL).map(split_service_url) {
+        Some(Some(split)) => split,
+        _ => {
+            reasons.push(format!(
+                "ServiceUrl {:?} is not an absolute URL the framework can route",
+                p.metadata(k::SERVICE_URL).unwrap_or_default()
+            ));
+            (String::new(), "/".to_owned())
+        }
+    };
+    if path.contains(|c: char| c.is_whitespace() || c == '#') {
+        reasons.push(format!(
+            "the ServiceUrl path `{path}` holds whitespace or `#`"
+        ));
+    }
+    if send != SendClaimsIn::Url && path.contains(['?', '{', '}']) {
+        reasons.push(format!(
+            "the ServiceUrl path `{path}` has a query string or placeholders, which the \
+             framework accepts only with SendClaimsIn=Url"
+        ));
+    }
+
+    // Payload mode.
+    let payload_claim = p
+        .metadata(k::CLAIM_USED_FOR_REQUEST_PAYLOAD)
+        .map(str::to_owned);
+    let resolving = p.flag(k::INCLUDE_CLAIM_RESOLVING);
+    let json_paths = p.flag(k::RESOLVE_JSON_PATHS);
+
+    // Authentication.
+    let key_ids: Vec<&str> = p.keys.iter().map(|(id, _)| id.as_str()).collect();
+    let bearer_claim = p.metadata(k::USE_CLAIM_AS_BEARER_TOKEN);
+    let need = |ids: &[&str], reasons: &mut Vec<String>, scheme: &str| {
+        for id in ids {
+            if !key_ids.contains(id) {
+                reasons.push(format!(
+                    "AuthenticationType {scheme} without the cryptographic key `{id}`"
+                ));
+            }
+        }
+    };
+    let auth_type = p.metadata(k::AUTHENTICATION_TYPE).unwrap_or_else(|| {
+        notes.push("no AuthenticationType: imported as None".to_owned());
+        "None"
+    });
+    if bearer_claim.is_some() && auth_type != "Bearer" {
+        reasons.push(format!(
+            "UseClaimAsBearerToken is set but AuthenticationType is {auth_type}, not Bearer"
+        ));
+    }
+    let (auth, used_keys): (String, Vec<&str>) = match auth_type {
+        "None" => ("None".to_owned(), vec![]),
+        "Basic" => {
+            let ids = [keys::BASIC_USERNAME, keys::BASIC_PASSWORD];
+            need(&ids, &mut reasons, "Basic");
+            ("Basic".to_owned(), ids.to_vec())
+        }
+        "Bearer" => match bearer_claim {
+            Some(c) => {
+                if send == SendClaimsIn::Url {
+                    reasons.push(format!(
+                        "UseClaimAsBearerToken `{c}` with SendClaimsIn=Url: the framework needs \
+                         every input claim, the token claim too, as a placeholder of the URL, \
+                         which would put the token in the URL"
+                    ));
+                }
+                if payload_claim.is_some() {
+                    reasons.push(format!(
+                        "UseClaimAsBearerToken `{c}` beside a JSON payload: a payload handler \
+                         takes no other input claim"
+                    ));
+                }
+                if !p.input_claims.iter().any(|i| i.claim_type == c) {
+                    reasons.push(format!(
+                        "UseClaimAsBearerToken `{c}` is not an input claim of the profile"
+                    ));
+                }
+                (format!("Bearer(claim = {c:?})"), vec![])
+            }
+            None => {
+                let ids = [keys::BEARER_TOKEN];
+                need(&ids, &mut reasons, "Bearer");
+                ("Bearer".to_owned(), ids.to_vec())
+            }
+        },
+        "ApiKeyHeader" => {
+            let headers: Vec<&str> = key_ids
+                .iter()
+                .copied()
+                .filter(|id| !keys::FIXED.contains(id))
+                .collect();
+            match headers.as_slice() {
+                [h] if grammar::is_http_token(h) => (format!("ApiKeyHeader({h:?})"), vec![*h]),
+                [h] => {
+                    reasons.push(format!(
+                        "the API key header `{h}` is not a valid header name"
+                    ));
+                    ("None".to_owned(), vec![])
+                }
+                [] => {
+                    reasons.push(
+                        "AuthenticationType ApiKeyHeader without a cryptographic key naming the header"
+                            .to_owned(),
+                    );
+                    ("None".to_owned(), vec![])
+                }
+                many => {
+                    reasons.push(format!(
+                        "ApiKeyHeader with {} header keys ({}): the framework checks one header",
+                        many.len(),
+                        many.join(", ")
+                    ));
+                    ("None".to_owned(), vec![])
+                }
+            }
+        }
+        "ClientCertificate" => {
+            let ids = [keys::CLIENT_CERTIFICATE];
+            need(&ids, &mut reasons, "ClientCertificate");
+            ("ClientCertificate".to_owned(), ids.to_vec())
+        }
+        other => {
+            reasons.push(format!(
+                "AuthenticationType `{other}` is not one the framework serves (None, Basic, \
+                 Bearer, ApiKeyHeader, ClientCertificate)"
+            ));
+            ("None".to_owned(), vec![])
+        }
+    };
+    for id in key_ids.iter().filter(|id| !used_keys.contains(id)) {
+        reasons.push(format!(
+            "cryptographic key `{id}` is not used by AuthenticationType {auth_type}"
+        ));
+    }
+
+    // Input claims.
+    let mut inputs = Vec::new();
+    let mut payload = None;
+    let mut uses_resolver = false;
+    match &payload_claim {
+        Some(claim) => {
+            if send != SendClaimsIn::Body {
+                reasons.push(format!(
+                    "ClaimUsedForRequestPayload needs SendClaimsIn=Body, not {}",
+                    send.as_str()
+                ));
+            }
+            let others: Vec<&str> = p
+                .input_claims
+                .iter()
+                .map(|c| c.claim_type.as_str())
+                .filter(|c| c != claim)
+                .collect();
+            if !others.is_empty() {
+                reasons.push(format!(
+                    "input claims beside the payload claim `{claim}` ({}): in payload mode the \
+                     handler takes only the payload",
+                    others.join(", ")
+                ));
+            }
+            if let Some((pl, resolver)) =
+                plan_payload(policy, p, claim, resolving, &mut reasons, notes)
+            {
+                uses_resolver |= resolver;
+                payload = Some(pl);
+            }
+        }
+        None => {
+            if !p.input_claims_transformations.is_empty() {
+                reasons.push(format!(
+                    "InputClaimsTransformations ({}) other than a payload's GenerateJson run in \
+                     B2C before the call; a handler cannot declare them",
+                    p.input_claims_transformations.join(", ")
+                ));
+            }
+            let mut names = BTreeSet::new();
+            let mut wires: BTreeSet<String> = BTreeSet::new();
+            for c in &p.input_claims {
+                if let Some(claim) = plan_input(policy, c, send, resolving, &mut reasons, notes) {
+                    uses_resolver |= claim.resolver.is_some();
+                    let wire = c.wire().to_owned();
+                    let wire_key = if send == SendClaimsIn::Header {
+                        wire.to_ascii_lowercase()
+                    } else {
+                        wire.clone()
+                    };
+                    if !wires.insert(wire_key) {
+                        reasons.push(format!("two input claims are sent as `{wire}`"));
+                    }
+                    if inputs.iter().any(|i: &Claim| i.id == claim.id) {
+                        reasons.push(format!("input claim `{}` appears twice", claim.id));
+                    }
+                    inputs.push(Claim {
+                        name: ident(&claim.id, &mut names),
+                        ..claim
+                    });
+                }
+            }
+            if send == SendClaimsIn::Url {
+                check_url(&path, p, &mut reasons);
+            }
+        }
+    }
+    if resolving && !uses_resolver {
+        notes.push(
+            "IncludeClaimResolvingInClaimsHandling is set but no claim uses a resolver: the \
+             export leaves it out"
+                .to_owned(),
+        );
+    }
+
+    // Output claims.
+    let mut outputs = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut paths: Vec<(Vec<String>, String)> = Vec::new();
+    let mut nested = false;
+    for c in &p.output_claims {
+        if !grammar::is_valid_claim_id(&c.claim_type) {
+            reasons.push(format!("invalid claim id `{}`", c.claim_type));
+            continue;
+        }
+        let dt = data_type(policy, &c.claim_type, &mut reasons, notes);
+        let wire = c.wire();
+        match grammar::parse_bracket_path(wire) {
+            Ok(segs) => {
+                if grammar::is_nested_output(wire) {
+                    nested = true;
+                    if !json_paths {
+                        reasons.push(format!(
+                            "output claim `{}` reads `{wire}` without ResolveJsonPathsInJsonTokens: \
+                             B2C reads a literal key, the framework a JSON path",
+                            c.claim_type
+                        ));
+                    }
+                }
+                paths.push((segs.iter().map(seg_key).collect(), wire.to_owned()));
+            }
+            Err(msg) => reasons.push(format!(
+                "output claim `{}`: {msg} (the framework's JSON paths cannot express this key)",
+                c.claim_type
+            )),
+        }
+        if c.always_use_default && c.default_value.is_none() {
+            reasons.push(format!(
+                "output claim `{}` has AlwaysUseDefaultValue without DefaultValue",
+                c.claim_type
+            ));
+        }
+        if outputs.iter().any(|o: &Claim| o.id == c.claim_type) {
+            reasons.push(format!("output claim `{}` appears twice", c.claim_type));
+        }
+        outputs.push(Claim {
+            name: ident(&c.claim_type, &mut names),
+            id: c.claim_type.clone(),
+            partner: c.partner.clone().filter(|p| *p != c.claim_type),
+            default: c.default_value.clone(),
+            always_default: c.always_use_default,
+            resolver: None,
+            display_name: display_name(policy, &c.claim_type),
+            ty: rust_type(dt, dt != DataType::StringCollection),
+        });
+    }
+    check_tree(&paths, false, "output", &mut reasons);
+    if json_paths && !nested {
+        notes.push(
+            "ResolveJsonPathsInJsonTokens is set but no output claim is a nested path: the \
+             export leaves it out"
+                .to_owned(),
+        );
+    }
+
+    if reasons.is_empty() {
+        Ok(Handler {
+            tp: tp.to_owned(),
+            display_name: p.display_name.clone().unwrap_or_else(|| tp.to_owned()),
+            base_url,
+            path,
+            send,
+            auth,
+            inputs,
+            outputs,
+            payload,
+        })
+    } else {
+        Err(reasons)
+    }
+}
+
+fn seg_key(s: &Segment<'_>) -> String {
+    match s {
+        Segment::Key(k) => format!("k:{k}"),
+        Segment::Index(i) => format!("i:{i}"),
+    }
+}
+
+/// One input claim of a non-payload profile.
+fn plan_input(
+    policy: &ParsedPolicy,
+    c: &ParsedClaim,
+    send: SendClaimsIn,
+    resolving: bool,
+    reasons: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Option<Claim> {
+    let id = c.claim_type.as_str();
+    if !grammar::is_valid_claim_id(id) {
+        reasons.push(format!("invalid claim id `{id}`"));
+        return None;
+    }
+    let dt = data_type(policy, id, reasons, notes);
+    let wire = c.wire();
+    if send == SendClaimsIn::Header && !grammar::is_http_token(wire) {
+        reasons.push(format!(
+            "input claim `{id}` is sent as the header `{wire}`, which is not a valid header name"
+        ));
+    }
+    let (mut default, mut resolver) = (None, None);
+    match c.default_value.as_deref() {
+        Some(v) if looks_like_resolver(v) => {
+            if !resolving {
+                reasons.push(format!(
+                    "input claim `{id}` defaults to `{v}` without \
+                     IncludeClaimResolvingInClaimsHandling: B2C sends the text, the framework \
+                     would resolve it"
+                ));
+            } else if !c.always_use_default {
+                reasons.push(format!(
+                    "input claim `{id}` uses the resolver `{v}` without AlwaysUseDefaultValue; \
+                     the framework always sends a resolver's value"
+                ));
+            } else if !resolvers::is_known(v) {
+                reasons.push(format!(
+                    "input claim `{id}`: `{v}` is not a B2C claim resolver"
+                ));
+            }
+            resolver = Some(v.to_owned());
+        }
+        Some(v) => default = Some(v.to_owned()),
+        None if c.always_use_default => reasons.push(format!(
+            "input claim `{id}` has AlwaysUseDefaultValue without DefaultValue"
+        )),
+        None => {}
+    }
+    let always_default = c.always_use_default && default.is_some();
+    Some(Claim {
+        name: String::new(),
+        id: id.to_owned(),
+        partner: c.partner.clone().filter(|p| p != id),
+        default,
+        always_default,
+        resolver,
+        display_name: display_name(policy, id),
+        // Only a claim B2C must send (Required, no default) is required by the service.
+        ty: rust_type(dt, !(c.required && c.default_value.is_none())),
+    })
+}
+
+/// Url mode: every input claim is a placeholder and every placeholder an input claim.
+fn check_url(path: &str, p: &ParsedProfile, reasons: &mut Vec<String>) {
+    let placeholders = match grammar::parse_url_template(path) {
+        Ok(ph) => ph,
+        Err(msg) => {
+            reasons.push(format!("the ServiceUrl template: {msg}"));
+            return;
+        }
+    };
+    let names: Vec<&str> = placeholders.iter().map(|ph| ph.name).collect();
+    for c in &p.input_claims {
+        if !names.contains(&c.wire())
+            && p.metadata(k::USE_CLAIM_AS_BEARER_TOKEN) != Some(c.claim_type.as_str())
+        {
+            reasons.push(format!(
+                "input claim `{}` is not a placeholder of the ServiceUrl: with SendClaimsIn=Url \
+                 the framework needs every input claim in the URL",
+                c.claim_type
+            ));
+        }
+    }
+    for n in names {
+        if !p.input_claims.iter().any(|c| c.wire() == n) {
+            reasons.push(format!(
+                "the ServiceUrl placeholder `{{{n}}}` is not an input claim's wire name"
+            ));
+        }
+    }
+}
+
+/// Payload mode: the profile's GenerateJson transformation that writes `claim`.
+fn plan_payload(
+    policy: &ParsedPolicy,
+    p: &ParsedProfile,
+    claim: &str,
+    resolving: bool,
+    reasons: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Option<(Payload, bool)> {
+    let mut found = None;
+    for id in &p.input_claims_transformations {
+        match policy.transformation(id) {
+            Some(t)
+                if t.method == "GenerateJson"
+                    && t.output_claims == vec![(claim.to_owned(), "outputClaim".to_owned())]
+                    && found.is_none() =>
+            {
+                found = Some(t)
+            }
+            Some(t) => reasons.push(format!(
+                "input claims transformation `{id}` ({}) is not the payload's GenerateJson; a \
+                 handler cannot declare other transformations",
+                t.method
+            )),
+            None => reasons.push(format!(
+                "input claims transformation `{id}` is in no input file"
+            )),
+        }
+    }
+    let Some(t) = found else {
+        reasons.push(format!(
+            "the payload claim `{claim}` is not written by a GenerateJson input claims \
+             transformation of the profile (OutputClaim `{claim}` as `outputClaim`)"
+        ));
+        return None;
+    };
+    let mut fields = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut ids = BTreeSet::new();
+    let mut paths = Vec::new();
+    let mut uses_resolver = false;
+    for (id, path) in &t.input_claims {
+        if ids.contains(id) {
+            let first = t
+                .input_claims
+                .iter()
+                .find(|(i, _)| i == id)
+                .map(|(_, p)| p.as_str())
+                .unwrap_or_default();
+            reasons.push(format!(
+                "GenerateJson `{}` sends claim `{id}` to two paths (`{first}` and `{path}`); a \
+                 payload field has one path",
+                t.id
+            ));
+            continue;
+        }
+        if !grammar::is_valid_claim_id(id) {
+            reasons.push(format!("invalid claim id `{id}`"));
+            continue;
+        }
+        let dt = data_type(policy, id, reasons, notes);
+        ids.insert(id.clone());
+        paths.push(path.clone());
+        fields.push(Claim {
+            name: ident(id, &mut names),
+            id: id.clone(),
+            partner: Some(path.clone()),
+            default: None,
+            always_default: false,
+            resolver: None,
+            display_name: display_name(policy, id),
+            ty: rust_type(dt, true),
+        });
+    }
+    for (path, dt, value) in &t.input_parameters {
+        let Some(dt) = DataType::from_xml(dt) else {
+            reasons.push(format!(
+                "GenerateJson parameter `{path}` has DataType `{dt}`, for which the framework \
+                 has no claim type"
+            ));
+            continue;
+        };
+        // A constant becomes a field with a claim id of its own (declared, never set by B2C).
+        let mut id = claims_core::names::lower_camel_case(path);
+        while policy.claim_type(&id).is_some() || ids.contains(&id) {
+            id.push_str("Param");
+        }
+        if !grammar::is_valid_claim_id(&id) {
+            reasons.push(format!(
+                "GenerateJson parameter `{path}` gives no valid claim id"
+            ));
+            continue;
+        }
+        let (default, resolver) = if looks_like_resolver(value) {
+            if !resolving {
+                reasons.push(format!(
+                    "GenerateJson parameter `{path}` uses `{value}` without \
+                     IncludeClaimResolvingInClaimsHandling on the profile (the exporter sets it \
+                     for payload resolvers)"
+                ));
+            } else if !resolvers::is_known(value) {
+                reasons.push(format!("`{value}` is not a B2C claim resolver"));
+            }
+            uses_resolver = true;
+            (None, Some(value.clone()))
+        } else {
+            (Some(value.clone()), None)
+        };
+        ids.insert(id.clone());
+        paths.push(path.clone());
+        fields.push(Claim {
+            name: ident(&id, &mut names),
+            id,
+            partner: Some(path.clone()),
+            default,
+            always_default: false,
+            resolver,
+            display_name: None,
+            ty: rust_type(dt, true),
+        });
+    }
+    let mut trees = Vec::new();
+    for path in &paths {
+        match grammar::parse_dot_path(path) {
+            Ok(segs) => trees.push((segs.iter().map(seg_key).collect(), path.clone())),
+            Err(msg) => reasons.push(format!("GenerateJson path {msg}")),
+        }
+    }
+    check_tree(&trees, true, "payload", reasons);
+    Some((
+        Payload {
+            claim: claim.to_owned(),
+            transformation: t.id.clone(),
+            fields,
+        },
+        uses_resolver,
+    ))
+}
+
+/// Paths must not repeat or be prefixes of each other; payload arrays must be dense from 0.
+fn check_tree(paths: &[(Vec<String>, String)], dense: bool, what: &str, reasons: &mut Vec<String>) {
+    for (i, (a, wa)) in paths.iter().enumerate() {
+        for (b, wb) in &paths[i + 1..] {
+            if a == b {
+                reasons.push(format!("two {what} claims use the path `{wa}`"));
+            } else if a.starts_with(b) || b.starts_with(a) {
+                reasons.push(format!(
+                    "{what} paths `{wa}` and `{wb}`: one is a prefix of the other"
+                ));
+            }
+        }
+    }
+    if !dense {
+        return;
+    }
+    let mut arrays: std::collections::BTreeMap<&[String], BTreeSet<usize>> = Default::default();
+    for (segs, _) in paths {
+        for (n, s) in segs.iter().enumerate() {
+            if let Some(i) = s.strip_prefix("i:").and_then(|i| i.parse().ok()) {
+                arrays.entry(&segs[..n]).or_default().insert(i);
+            }
+        }
+    }
+    for (prefix, idx) in arrays {
+        if idx.iter().copied().ne(0..idx.len()) {
+            reasons.push(format!(
+                "the {what} array at `{}` is not filled from index 0 without gaps",
+                prefix.iter().map(|s| &s[2..]).collect::<Vec<_>>().join(".")
+            ));
+        }
+    }
+}
