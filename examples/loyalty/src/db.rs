@@ -1,24 +1,19 @@
 //! The customer database: one SQLite file (compiled in, nothing to install), created, migrated
-//! and seeded on first run, with a small connection pool.
+//! and seeded on first run (see [`examples_common::sqlite`]), and the example's queries.
 //!
-//! Calls are blocking: handlers run them through [`Database::run`], which moves them to
+//! Queries are blocking: handlers run them through [`Database::run`], which moves them to
 //! actix's blocking thread pool so a slow query never stalls a worker.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::path::Path;
 
-use claims_runtime::ClaimsError;
-use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
-/// The pool of connections to the database file.
-pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+pub use examples_common::sqlite::{Database, DbError};
 
 /// The schema, one step per release; applied in order, each once (`PRAGMA user_version` counts
 /// them). Never edit a released step: add a new one.
-fn migrations() -> Migrations<'static> {
+pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(
             "CREATE TABLE customers (
@@ -71,147 +66,20 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
-/// Set on every new connection. WAL lets readers run while one writer writes; the busy
-/// timeout makes a writer wait for another (this process or another instance) instead of
-/// failing at once.
-const CONNECTION_SETUP: &str = "PRAGMA journal_mode = WAL;
-     PRAGMA synchronous = NORMAL;
-     PRAGMA foreign_keys = ON;
-     PRAGMA busy_timeout = 5000;";
-
-/// The database could not be opened or migrated.
-#[derive(Debug)]
-pub struct DbError(String);
-
-impl std::fmt::Display for DbError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Opens the file at `path` now: creates its folder and the file if missing and applies the
+/// pending migrations (the first run also seeds the demo customers).
+pub fn open(path: impl AsRef<Path>) -> Result<Database, DbError> {
+    Database::open(path, migrations)
 }
 
-impl std::error::Error for DbError {}
-
-/// The customer database: a file (created, migrated and seeded on first use) or a private
-/// in-memory database with the same schema and seed. Cheap to clone (one shared pool).
-#[derive(Debug, Clone)]
-pub struct Database(Arc<Inner>);
-
-#[derive(Debug)]
-struct Inner {
-    /// `None` for the in-memory database.
-    path: Option<PathBuf>,
-    pool: Mutex<Option<Pool>>,
+/// The file at `path`, opened on first use (for commands that may never query it).
+pub fn deferred(path: impl AsRef<Path>) -> Database {
+    Database::deferred(path, migrations)
 }
 
-impl Database {
-    /// Opens the file at `path` now: creates its folder and the file if missing, applies the
-    /// pending migrations (the first run also seeds the demo customers).
-    pub fn open(path: impl AsRef<Path>) -> Result<Database, DbError> {
-        let db = Database::deferred(path);
-        db.pool()?;
-        Ok(db)
-    }
-
-    /// The file at `path`, opened on first use (for commands that may never query it).
-    pub fn deferred(path: impl AsRef<Path>) -> Database {
-        Database(Arc::new(Inner {
-            path: Some(path.as_ref().to_path_buf()),
-            pool: Mutex::new(None),
-        }))
-    }
-
-    /// A private in-memory database with the schema and the demo customers, gone when dropped.
-    pub fn in_memory() -> Database {
-        Database(Arc::new(Inner {
-            path: None,
-            pool: Mutex::new(None),
-        }))
-    }
-
-    /// The file, or `None` in memory.
-    pub fn path(&self) -> Option<&Path> {
-        self.0.path.as_deref()
-    }
-
-    /// The pool, opening the database on first call.
-    pub fn pool(&self) -> Result<Pool, DbError> {
-        // Held while opening, so two first requests do not migrate at once.
-        let mut slot = self.0.pool.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(pool) = &*slot {
-            return Ok(pool.clone());
-        }
-        let pool = match &self.0.path {
-            Some(path) => open_file(path)?,
-            None => open_memory()?,
-        };
-        *slot = Some(pool.clone());
-        Ok(pool)
-    }
-
-    /// Runs `f` with a connection on actix's blocking thread pool. A database failure becomes
-    /// an internal error (500): logged with its cause, never sent to the caller.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, ClaimsError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
-    {
-        let db = self.clone();
-        actix_web::web::block(move || {
-            let pool = db.pool().map_err(ClaimsError::internal)?;
-            let mut conn = pool.get().map_err(ClaimsError::internal)?;
-            f(&mut conn).map_err(ClaimsError::internal)
-        })
-        .await
-        .map_err(ClaimsError::internal)?
-    }
-}
-
-fn open_file(path: &Path) -> Result<Pool, DbError> {
-    let failed = |e: &dyn std::fmt::Display| {
-        DbError(format!("cannot open the database {}: {e}", path.display()))
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| failed(&e))?;
-    }
-    let manager = SqliteConnectionManager::file(path).with_init(setup);
-    let pool = r2d2::Pool::builder()
-        .max_size(8)
-        .connection_timeout(Duration::from_secs(5))
-        .build(manager)
-        .map_err(|e| failed(&e))?;
-    let mut conn = pool.get().map_err(|e| failed(&e))?;
-    migrate(&mut conn).map_err(|e| failed(&e))?;
-    Ok(pool)
-}
-
-fn open_memory() -> Result<Pool, DbError> {
-    // Each in-memory connection is its own database: one connection, never recycled.
-    let manager = SqliteConnectionManager::memory().with_init(setup);
-    let pool = r2d2::Pool::builder()
-        .max_size(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .build(manager)
-        .map_err(|e| DbError(format!("cannot open the in-memory database: {e}")))?;
-    let mut conn = pool
-        .get()
-        .map_err(|e| DbError(format!("cannot open the in-memory database: {e}")))?;
-    migrate(&mut conn).map_err(|e| DbError(format!("cannot migrate: {e}")))?;
-    Ok(pool)
-}
-
-fn setup(conn: &mut Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(CONNECTION_SETUP)?;
-    // Write transactions take the write lock at BEGIN: no deadlock when two start as readers.
-    conn.set_transaction_behavior(TransactionBehavior::Immediate);
-    Ok(())
-}
-
-fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
-    // Another instance may migrate between this one's version check and its transaction;
-    // once it has, a second try finds nothing left to do.
-    let m = migrations();
-    m.to_latest(conn).or_else(|_| m.to_latest(conn))
+/// A private in-memory database with the schema and the demo customers, gone when dropped.
+pub fn in_memory() -> Database {
+    Database::in_memory(migrations)
 }
 
 /// A customer row.

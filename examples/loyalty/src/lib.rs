@@ -13,7 +13,6 @@
 //! The database file is created, migrated and seeded on first run (see [`db`]). Run the service
 //! with `cargo run -p loyalty-example -- serve --policy-out loyalty-policy.xml`.
 
-pub mod cli;
 pub mod db;
 
 use claims_runtime::AuthSpec;
@@ -233,7 +232,7 @@ pub const CATALOGS: &[(&str, &str)] = &[
 /// The example app on a private in-memory database (same schema and demo customers, gone when
 /// the app is dropped): for tests and tools that need no file. The service uses [`app_with`].
 pub fn app() -> App {
-    app_with(Database::in_memory())
+    app_with(db::in_memory())
 }
 
 /// The example app on `db`: every handler above and the catalogs. Handlers are guarded by Basic

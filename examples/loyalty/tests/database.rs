@@ -10,13 +10,12 @@ use claims_runtime::policy::PolicyOptions;
 use claims_testing::{
     ClaimBag, Emulator, Outcome, ResolverContext, Step, TestKeys, UserView, claims,
 };
-use loyalty_example::db::Database;
 use rusqlite::Connection;
 
 /// One running instance of the example on the database file `path`.
 async fn instance(path: &Path) -> Emulator {
     let creds = generate_dev_basic_credentials();
-    let db = Database::open(path).expect("the database opens");
+    let db = loyalty_example::db::open(path).expect("the database opens");
     let app = loyalty_example::app_with(db).basic_credentials(&creds);
     let xml = app
         .policy(PolicyOptions {
@@ -73,7 +72,7 @@ async fn the_first_run_creates_migrates_and_seeds_the_file_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = db_file(&dir);
     assert!(!path.exists());
-    drop(Database::open(&path).unwrap());
+    drop(loyalty_example::db::open(&path).unwrap());
     assert!(path.exists(), "created in a new data folder");
     let version = count(&path, "PRAGMA user_version");
     assert!(version >= 1, "migrated: user_version {version}");
@@ -84,7 +83,7 @@ async fn the_first_run_creates_migrates_and_seeds_the_file_once() {
         .unwrap()
         .execute("DELETE FROM customers WHERE member_id = '10000003'", [])
         .unwrap();
-    drop(Database::open(&path).unwrap());
+    drop(loyalty_example::db::open(&path).unwrap());
     assert_eq!(count(&path, "PRAGMA user_version"), version);
     assert_eq!(count(&path, "SELECT count(*) FROM customers"), 2);
 }

@@ -21,8 +21,7 @@ fn policy(app: &App) -> String {
 /// The emulator, and the temporary folder that holds the database (deleted when dropped).
 async fn emulator(keys: TestKeys) -> (Emulator, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let db = loyalty_example::db::Database::open(dir.path().join("loyalty.db"))
-        .expect("the database opens");
+    let db = loyalty_example::db::open(dir.path().join("loyalty.db")).expect("the database opens");
     let creds = generate_dev_basic_credentials();
     let app = loyalty_example::app_with(db).basic_credentials(&creds);
     let xml = policy(&app);

@@ -1,20 +1,15 @@
 //! The legacy user store: one SQLite file (compiled in, nothing to install), created, migrated
-//! and seeded with two demo users on first run, behind a small connection pool. The same
-//! conventions as the loyalty example.
+//! and seeded with two demo users on first run (the same conventions as the loyalty example,
+//! see [`examples_common::sqlite`]), and the example's queries.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::path::Path;
 
-use claims_runtime::ClaimsError;
-use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rusqlite_migration::{HookResult, M, Migrations};
 
-use crate::passwords;
+pub use examples_common::sqlite::{Database, DbError};
 
-/// The pool of connections to the database file.
-pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+use crate::passwords;
 
 /// The demo users the first run writes: (legacy object id, e-mail, given name, surname,
 /// password, hash scheme). The passwords are printed here for trying the example only; the
@@ -39,7 +34,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, &str, &str, &str)] = &[
 ];
 
 /// The schema, one step per release, each applied once (`PRAGMA user_version` counts them).
-fn migrations() -> Migrations<'static> {
+pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(
             "CREATE TABLE legacy_users (
@@ -74,104 +69,15 @@ fn seed(tx: &Transaction) -> HookResult {
     Ok(())
 }
 
-/// The database could not be opened or migrated.
-#[derive(Debug)]
-pub struct DbError(String);
-
-impl std::fmt::Display for DbError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Opens the file at `path` now: creates its folder and the file if missing and applies the
+/// pending migrations (the first run also seeds the demo users).
+pub fn open(path: impl AsRef<Path>) -> Result<Database, DbError> {
+    Database::open(path, migrations)
 }
 
-impl std::error::Error for DbError {}
-
-/// The legacy user database. Cheap to clone (one shared pool).
-#[derive(Debug, Clone)]
-pub struct Database(Arc<Inner>);
-
-#[derive(Debug)]
-struct Inner {
-    path: PathBuf,
-    pool: Mutex<Option<Pool>>,
-}
-
-impl Database {
-    /// Opens the file at `path` now: creates its folder and the file if missing and applies the
-    /// pending migrations (the first run also seeds the demo users).
-    pub fn open(path: impl AsRef<Path>) -> Result<Database, DbError> {
-        let db = Database::deferred(path);
-        db.pool()?;
-        Ok(db)
-    }
-
-    /// The file at `path`, opened on first use (for commands that may never query it).
-    pub fn deferred(path: impl AsRef<Path>) -> Database {
-        Database(Arc::new(Inner {
-            path: path.as_ref().to_path_buf(),
-            pool: Mutex::new(None),
-        }))
-    }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.0.path
-    }
-
-    /// The pool, opening the database on first call.
-    pub fn pool(&self) -> Result<Pool, DbError> {
-        // Held while opening, so two first requests do not migrate at once.
-        let mut slot = self.0.pool.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(pool) = &*slot {
-            return Ok(pool.clone());
-        }
-        let path = &self.0.path;
-        let failed = |e: &dyn std::fmt::Display| {
-            DbError(format!("cannot open the database {}: {e}", path.display()))
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| failed(&e))?;
-        }
-        let manager = SqliteConnectionManager::file(path).with_init(|c| {
-            // WAL: readers run beside one writer; the busy timeout makes writers wait their turn.
-            c.execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
-            )?;
-            c.set_transaction_behavior(TransactionBehavior::Immediate);
-            Ok(())
-        });
-        let pool = r2d2::Pool::builder()
-            .max_size(8)
-            .connection_timeout(Duration::from_secs(5))
-            .build(manager)
-            .map_err(|e| failed(&e))?;
-        let mut conn = pool.get().map_err(|e| failed(&e))?;
-        // Another instance may migrate between this one's version check and its transaction;
-        // a second try then finds nothing left to do.
-        let m = migrations();
-        m.to_latest(&mut conn)
-            .or_else(|_| m.to_latest(&mut conn))
-            .map_err(|e| failed(&e))?;
-        *slot = Some(pool.clone());
-        Ok(pool)
-    }
-
-    /// Runs `f` with a connection on actix's blocking thread pool. A database failure becomes
-    /// an internal error (500): logged with its cause, never sent to the caller.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, ClaimsError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
-    {
-        let db = self.clone();
-        actix_web::web::block(move || {
-            let pool = db.pool().map_err(ClaimsError::internal)?;
-            let mut conn = pool.get().map_err(ClaimsError::internal)?;
-            f(&mut conn).map_err(ClaimsError::internal)
-        })
-        .await
-        .map_err(ClaimsError::internal)?
-    }
+/// The file at `path`, opened on first use (for commands that may never query it).
+pub fn deferred(path: impl AsRef<Path>) -> Database {
+    Database::deferred(path, migrations)
 }
 
 /// A legacy user.

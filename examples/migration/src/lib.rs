@@ -14,7 +14,6 @@
 //! The password is a [`passwords::Password`]: no `Display`, a redacted `Debug`, never written
 //! to a reply or a log.
 
-pub mod cli;
 pub mod db;
 pub mod passwords;
 

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use claims_runtime::auth::generate_dev_basic_credentials;
 use claims_runtime::policy::PolicyOptions;
 use claims_testing::{Emulator, Outcome, ResolverContext, TestKeys, UserView, claims};
-use migration_example::Database;
+use migration_example::db;
 use rusqlite::Connection;
 
 async fn instance(path: &Path) -> Emulator {
     let creds = generate_dev_basic_credentials();
-    let app = migration_example::app_with(Database::open(path).expect("the database opens"))
+    let app = migration_example::app_with(db::open(path).expect("the database opens"))
         .basic_credentials(&creds);
     let xml = app
         .policy(PolicyOptions {
@@ -54,7 +54,7 @@ fn page(o: &Outcome) -> String {
 async fn the_seed_holds_one_argon2_and_one_bcrypt_hash_and_no_password() {
     let dir = tempfile::tempdir().unwrap();
     let path = db_file(&dir);
-    drop(Database::open(&path).unwrap());
+    drop(db::open(&path).unwrap());
     let c = Connection::open(&path).unwrap();
     let hashes: Vec<(String, String)> = c
         .prepare("SELECT email, password_hash FROM legacy_users ORDER BY email")
@@ -224,8 +224,8 @@ async fn a_migrated_user_is_retired_once_and_stays_retired_after_a_restart() {
 async fn the_password_claim_is_declared_as_a_password_input() {
     let dir = tempfile::tempdir().unwrap();
     let creds = generate_dev_basic_credentials();
-    let app = migration_example::app_with(Database::open(db_file(&dir)).unwrap())
-        .basic_credentials(&creds);
+    let app =
+        migration_example::app_with(db::open(db_file(&dir)).unwrap()).basic_credentials(&creds);
     let ids: Vec<_> = app.specs().iter().map(|s| s.technical_profile).collect();
     assert_eq!(
         ids,

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use claims_runtime::auth::generate_dev_basic_credentials;
 use claims_runtime::policy::PolicyOptions;
 use claims_testing::{Emulator, ResolverContext, TestKeys, claims};
-use migration_example::Database;
+use migration_example::db;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -35,7 +35,7 @@ async fn no_password_in_any_log_line_even_in_debug_mode() {
 
     let dir = tempfile::tempdir().unwrap();
     let creds = generate_dev_basic_credentials();
-    let db = Database::open(dir.path().join("migration.db")).unwrap();
+    let db = db::open(dir.path().join("migration.db")).unwrap();
     let app = migration_example::app_with(db)
         .basic_credentials(&creds)
         .debug(true);

@@ -1,25 +1,27 @@
-//! The example's own command-line option, `--database PATH`, next to the framework's command
+//! The examples' own command-line option, `--database PATH`, next to the framework's command
 //! line (`serve`, `policy`, `list`, `--bind`, `--version`), which gets every other argument.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// The database file unless `--database` or `DATABASE_URL` names another (relative to the
-/// working directory).
-pub const DEFAULT_DATABASE: &str = "data/migration.db";
-
-/// The option's help, printed above the framework's `--help`.
-pub const HELP: &str = "Database: --database <PATH>  the SQLite file, created, migrated and seeded on first run \
-[env: DATABASE_URL=] [default: ./data/migration.db]; only `serve` opens it\n";
+/// The option's help, printed above the framework's `--help`; `default` is the file used
+/// unless `--database` or `DATABASE_URL` names another.
+pub fn help(default: &str) -> String {
+    format!(
+        "Database: --database <PATH>  the SQLite file, created, migrated and seeded on first run \
+         [env: DATABASE_URL=] [default: ./{default}]; only `serve` opens it\n"
+    )
+}
 
 /// The database path and the arguments left for the framework's command line.
 ///
 /// `--database PATH` or `--database=PATH`, before or after the subcommand, wins over
 /// `DATABASE_URL` (a path, optionally written `sqlite://PATH` or `sqlite:PATH`), which wins
-/// over [`DEFAULT_DATABASE`].
+/// over `default` (relative to the working directory).
 pub fn parse(
     args: impl IntoIterator<Item = OsString>,
     database_url: Option<OsString>,
+    default: &str,
 ) -> Result<(PathBuf, Vec<OsString>), String> {
     let mut rest = Vec::new();
     let mut chosen = None;
@@ -41,7 +43,7 @@ pub fn parse(
     }
     let path = chosen
         .or_else(|| database_url.filter(|u| !u.is_empty()).map(from_url))
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATABASE));
+        .unwrap_or_else(|| PathBuf::from(default));
     Ok((path, rest))
 }
 
@@ -94,6 +96,15 @@ pub fn fail(e: impl std::fmt::Display) -> ! {
 mod tests {
     use super::*;
 
+    const DEFAULT_DATABASE: &str = "data/example.db";
+
+    fn parse(
+        args: Vec<OsString>,
+        url: Option<OsString>,
+    ) -> Result<(PathBuf, Vec<OsString>), String> {
+        super::parse(args, url, DEFAULT_DATABASE)
+    }
+
     fn args(a: &[&str]) -> Vec<OsString> {
         a.iter().map(OsString::from).collect()
     }
@@ -134,6 +145,11 @@ mod tests {
         let (p, rest) = parse(args(&["x", "--", "--database", "c.db"]), None).unwrap();
         assert_eq!(p, PathBuf::from(DEFAULT_DATABASE));
         assert_eq!(rest.len(), 4);
+    }
+
+    #[test]
+    fn the_help_names_the_default() {
+        assert!(help("data/x.db").contains("[default: ./data/x.db]"));
     }
 
     #[test]
