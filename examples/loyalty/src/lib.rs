@@ -33,10 +33,13 @@ pub async fn validate_email(
     #[claim(id = "correlationId", resolver = "{Context:CorrelationId}")] _correlation_id: Option<
         CorrelationId,
     >,
-    db: Data<Database>,
+    database: Data<Database>,
 ) -> Result<(), ClaimsError> {
     let key = email.clone();
-    match db.run(move |c| db::customer_by_email(c, &key)).await? {
+    match database
+        .run(move |c| db::customer_by_email(c, &key))
+        .await?
+    {
         Some(_) => Ok(()),
         None => Err(ClaimsError::user("email-not-registered").arg("email", email)),
     }
@@ -104,10 +107,10 @@ pub struct Enrichment {
 #[claims_handler(path = "/enrich", send_claims_in = Body)]
 pub async fn enrich_profile(
     #[claim(id = "email")] email: String,
-    db: Data<Database>,
+    database: Data<Database>,
 ) -> Result<Enrichment, ClaimsError> {
     let key = email.clone();
-    let c = db
+    let c = database
         .run(move |c| db::customer_by_email(c, &key))
         .await?
         .ok_or_else(|| ClaimsError::user("member-not-found").arg("email", email))?;
@@ -136,10 +139,10 @@ pub async fn lookup_member(
     #[claim(id = "memberId")]
     #[validate(length(equal = 8))]
     member_id: String,
-    db: Data<Database>,
+    database: Data<Database>,
 ) -> Result<Member, ClaimsError> {
     let key = member_id.clone();
-    let c = db
+    let c = database
         .run(move |c| db::customer_by_member_id(c, &key))
         .await?
         .ok_or_else(|| ClaimsError::user("member-id-unknown").arg("memberId", member_id))?;
@@ -161,9 +164,9 @@ pub struct TierCount {
 #[claims_handler(path = "/members", send_claims_in = QueryString)]
 pub async fn search_members(
     #[claim(id = "loyaltyTier", partner = "tier")] tier: String,
-    db: Data<Database>,
+    database: Data<Database>,
 ) -> Result<TierCount, ClaimsError> {
-    let count = db.run(move |c| db::count_tier(c, &tier)).await?;
+    let count = database.run(move |c| db::count_tier(c, &tier)).await?;
     Ok(TierCount {
         count: i32::try_from(count).unwrap_or(i32::MAX),
     })
@@ -198,7 +201,7 @@ pub async fn record_sign_up(
     #[claim(id = "locale", resolver = "{Culture:RFC5646}")] locale: Option<Locale>,
     #[claim(id = "correlationId", resolver = "{Context:CorrelationId}")]
     correlation_id: CorrelationId,
-    db: Data<Database>,
+    database: Data<Database>,
 ) -> Result<Enrollment, ClaimsError> {
     let name = [given_name, surname]
         .iter()
@@ -214,7 +217,9 @@ pub async fn record_sign_up(
         email,
         locale: locale.map(|l| l.0),
     };
-    let e = db.run(move |c| db::record_sign_up(c, &sign_up)).await?;
+    let e = database
+        .run(move |c| db::record_sign_up(c, &sign_up))
+        .await?;
     Ok(Enrollment {
         loyalty_number: e.member_id,
         is_new: e.new_member,

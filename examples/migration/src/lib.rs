@@ -13,6 +13,9 @@
 //!
 //! The password is a [`passwords::Password`]: no `Display`, a redacted `Debug`, never written
 //! to a reply or a log.
+//!
+//! Entra External ID calls the same kind of check from its `OnPasswordSubmit` event; that
+//! variant will come in a later version.
 
 pub mod db;
 pub mod passwords;
@@ -65,9 +68,11 @@ pub async fn check_legacy_credentials(
     #[claim(id = "correlationId", resolver = "{Context:CorrelationId}")] _correlation_id: Option<
         CorrelationId,
     >,
-    db: Data<Database>,
+    database: Data<Database>,
 ) -> Result<LegacyCheck, ClaimsError> {
-    let user = db.run(move |c| db::user_by_email(c, &sign_in_name)).await?;
+    let user = database
+        .run(move |c| db::user_by_email(c, &sign_in_name))
+        .await?;
     let Some((user, hash)) = user.and_then(|u| {
         u.password_hash
             .clone()
@@ -113,9 +118,9 @@ pub async fn mark_migrated(
     #[claim(id = "correlationId", resolver = "{Context:CorrelationId}")] _correlation_id: Option<
         CorrelationId,
     >,
-    db: Data<Database>,
+    database: Data<Database>,
 ) -> Result<(), ClaimsError> {
-    match db
+    match database
         .run(move |c| db::mark_migrated(c, &legacy_object_id, &object_id))
         .await?
     {
