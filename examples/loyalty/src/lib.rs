@@ -13,6 +13,8 @@
 //! The database file is created, migrated and seeded on first run (see [`db`]). Run the service
 //! with `cargo run -p loyalty-example -- serve --policy-out loyalty-policy.xml`.
 
+#![warn(missing_docs)]
+
 pub mod db;
 
 use claims_runtime::AuthSpec;

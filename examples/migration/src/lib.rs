@@ -17,6 +17,8 @@
 //! Entra External ID calls the same kind of check from its `OnPasswordSubmit` event; that
 //! variant will come in a later version.
 
+#![warn(missing_docs)]
+
 pub mod db;
 pub mod passwords;
 
