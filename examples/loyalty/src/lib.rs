@@ -1,118 +1,26 @@
-//! Example B2C REST service: the four classic uses of a RESTful technical profile.
+//! Example B2C REST service on an embedded SQLite database: the classic uses of a RESTful
+//! technical profile, each with real data.
 //!
-//! - [`validate_email`]: validate input (the e-mail must belong to a customer, else a 409 the
-//!   user sees on the sign-up page);
-//! - [`capitalize_names`]: process claims (return the names capitalized);
-//! - [`enrich_profile`]: enrich the token (loyalty number, tier, and a nested-path output);
+//! - [`validate_email`]: validate input against the customer table (the e-mail must belong to a
+//!   customer, else a localized 409 the user sees on the sign-up page);
+//! - [`capitalize_names`]: process claims (return the names normalized);
+//! - [`enrich_profile`]: enrich the token from the database (loyalty number, tier, and a
+//!   nested-path output);
+//! - [`record_sign_up`]: business logic that writes (enrolls the customer, writes an audit row and
+//!   a welcome notification to the outbox), safe under B2C's retry;
 //! - [`lookup_member`] (Url mode) and [`search_members`] (QueryString mode): look-ups by GET.
 //!
-//! Run it with `cargo run -p loyalty-example` and export its policy with
-//! `cargo run -p loyalty-example -- policy --base-url https://api.contoso.com`.
+//! The database file is created, migrated and seeded on first run (see [`db`]). Run the service
+//! with `cargo run -p loyalty-example -- serve --policy-out loyalty-policy.xml`.
 
-use std::collections::BTreeMap;
-use std::sync::RwLock;
+#![warn(missing_docs)]
+
+pub mod db;
 
 use claims_runtime::AuthSpec;
 use claims_runtime::prelude::*;
 
-/// A customer of the in-memory store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Customer {
-    /// Member id (8 digits).
-    pub member_id: String,
-    /// E-mail address, lower case.
-    pub email: String,
-    /// Display name.
-    pub name: String,
-    /// Loyalty tier.
-    pub tier: String,
-    /// Marketing tags.
-    pub tags: Vec<String>,
-}
-
-/// The customer store (in memory; a real service would query a database here).
-#[derive(Debug, Default)]
-pub struct CustomerStore {
-    by_email: RwLock<BTreeMap<String, Customer>>,
-}
-
-impl CustomerStore {
-    /// A store with three demo customers.
-    pub fn demo() -> Self {
-        let store = CustomerStore::default();
-        for (id, email, name, tier, tags) in [
-            (
-                "10000001",
-                "emily@contoso.com",
-                "Emily Braun",
-                "gold",
-                vec!["newsletter", "beta"],
-            ),
-            (
-                "10000002",
-                "jerome@contoso.com",
-                "Jérôme Martin",
-                "silver",
-                vec![],
-            ),
-            (
-                "10000003",
-                "ana@contoso.com",
-                "Ana Souza",
-                "bronze",
-                vec!["newsletter"],
-            ),
-        ] {
-            store.insert(Customer {
-                member_id: id.into(),
-                email: email.into(),
-                name: name.into(),
-                tier: tier.into(),
-                tags: tags.into_iter().map(String::from).collect(),
-            });
-        }
-        store
-    }
-
-    /// Adds or replaces a customer.
-    pub fn insert(&self, c: Customer) {
-        if let Ok(mut m) = self.by_email.write() {
-            m.insert(c.email.to_lowercase(), c);
-        }
-    }
-
-    /// Finds a customer by e-mail (case-insensitive).
-    pub fn by_email(&self, email: &str) -> Option<Customer> {
-        self.by_email
-            .read()
-            .ok()?
-            .get(&email.trim().to_lowercase())
-            .cloned()
-    }
-
-    /// Finds a customer by member id.
-    pub fn by_member_id(&self, id: &str) -> Option<Customer> {
-        self.by_email
-            .read()
-            .ok()?
-            .values()
-            .find(|c| c.member_id == id)
-            .cloned()
-    }
-
-    /// Customers of a tier.
-    pub fn by_tier(&self, tier: &str) -> Vec<Customer> {
-        self.by_email
-            .read()
-            .map(|m| {
-                m.values()
-                    .filter(|c| c.tier.eq_ignore_ascii_case(tier))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
+pub use db::{Customer, Database};
 
 /// Validates that the e-mail address entered on the sign-up page belongs to a customer.
 ///
@@ -127,9 +35,13 @@ pub async fn validate_email(
     #[claim(id = "correlationId", resolver = "{Context:CorrelationId}")] _correlation_id: Option<
         CorrelationId,
     >,
-    store: Data<CustomerStore>,
+    database: Data<Database>,
 ) -> Result<(), ClaimsError> {
-    match store.by_email(&email) {
+    let key = email.clone();
+    match database
+        .run(move |c| db::customer_by_email(c, &key))
+        .await?
+    {
         Some(_) => Ok(()),
         None => Err(ClaimsError::user("email-not-registered").arg("email", email)),
     }
@@ -146,7 +58,8 @@ pub struct Names {
     pub surname: Option<String>,
 }
 
-/// Capitalizes the given name and surname ("jérôme o'neil" becomes "Jérôme O'Neil").
+/// Normalizes the given name and surname: trimmed and capitalized ("jérôme o'neil" becomes
+/// "Jérôme O'Neil").
 #[claims_handler(path = "/capitalize", send_claims_in = Body)]
 pub fn capitalize_names(
     #[claim(id = "givenName", display_name = "Given name")]
@@ -196,11 +109,13 @@ pub struct Enrichment {
 #[claims_handler(path = "/enrich", send_claims_in = Body)]
 pub async fn enrich_profile(
     #[claim(id = "email")] email: String,
-    store: Data<CustomerStore>,
+    database: Data<Database>,
 ) -> Result<Enrichment, ClaimsError> {
-    let c = store
-        .by_email(&email)
-        .ok_or_else(|| ClaimsError::user("member-not-found").arg("email", email.clone()))?;
+    let key = email.clone();
+    let c = database
+        .run(move |c| db::customer_by_email(c, &key))
+        .await?
+        .ok_or_else(|| ClaimsError::user("member-not-found").arg("email", email))?;
     Ok(Enrichment {
         loyalty_number: c.member_id,
         newsletter: c.tags.iter().any(|t| t == "newsletter"),
@@ -226,11 +141,13 @@ pub async fn lookup_member(
     #[claim(id = "memberId")]
     #[validate(length(equal = 8))]
     member_id: String,
-    store: Data<CustomerStore>,
+    database: Data<Database>,
 ) -> Result<Member, ClaimsError> {
-    let c = store
-        .by_member_id(&member_id)
-        .ok_or_else(|| ClaimsError::user("member-id-unknown").arg("memberId", member_id.clone()))?;
+    let key = member_id.clone();
+    let c = database
+        .run(move |c| db::customer_by_member_id(c, &key))
+        .await?
+        .ok_or_else(|| ClaimsError::user("member-id-unknown").arg("memberId", member_id))?;
     Ok(Member {
         display_name: c.name,
         tier: c.tier,
@@ -249,11 +166,66 @@ pub struct TierCount {
 #[claims_handler(path = "/members", send_claims_in = QueryString)]
 pub async fn search_members(
     #[claim(id = "loyaltyTier", partner = "tier")] tier: String,
-    store: Data<CustomerStore>,
-) -> TierCount {
-    TierCount {
-        count: i32::try_from(store.by_tier(&tier).len()).unwrap_or(i32::MAX),
-    }
+    database: Data<Database>,
+) -> Result<TierCount, ClaimsError> {
+    let count = database.run(move |c| db::count_tier(c, &tier)).await?;
+    Ok(TierCount {
+        count: i32::try_from(count).unwrap_or(i32::MAX),
+    })
+}
+
+/// What a sign-up adds to the token.
+#[derive(Debug, PartialEq, Eq, OutputClaims)]
+pub struct Enrollment {
+    /// The loyalty number (new, or the existing customer's).
+    #[claim(id = "loyaltyNumber")]
+    pub loyalty_number: String,
+    /// Whether this sign-up created the membership.
+    #[claim(id = "isNewMember", partner = "isNew")]
+    pub is_new: bool,
+}
+
+/// Records a sign-up: enrolls the customer (unless the e-mail is already one), writes an audit
+/// row and a welcome e-mail to the outbox, all in one transaction.
+///
+/// Call it as an orchestration step after the account is written. B2C retries a call that
+/// timed out, possibly on another instance: `idempotent` replays this instance's first answer,
+/// and the audit table's unique key (correlation id, object id) makes any other attempt write
+/// nothing and return the first answer.
+#[claims_handler(path = "/sign-ups", send_claims_in = Body, idempotent)]
+pub async fn record_sign_up(
+    #[claim(id = "objectId")] object_id: String,
+    #[claim(id = "email")]
+    #[validate(email)]
+    email: String,
+    #[claim(id = "givenName")] given_name: Option<String>,
+    #[claim(id = "surname")] surname: Option<String>,
+    #[claim(id = "locale", resolver = "{Culture:RFC5646}")] locale: Option<Locale>,
+    #[claim(id = "correlationId", resolver = "{Context:CorrelationId}")]
+    correlation_id: CorrelationId,
+    database: Data<Database>,
+) -> Result<Enrollment, ClaimsError> {
+    let name = [given_name, surname]
+        .iter()
+        .flatten()
+        .map(|n| capitalize(n))
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let sign_up = db::SignUp {
+        correlation_id: correlation_id.0,
+        object_id,
+        name: if name.is_empty() { email.clone() } else { name },
+        email,
+        locale: locale.map(|l| l.0),
+    };
+    let e = database
+        .run(move |c| db::record_sign_up(c, &sign_up))
+        .await?;
+    Ok(Enrollment {
+        loyalty_number: e.member_id,
+        is_new: e.new_member,
+    })
 }
 
 /// The example's message catalogs, one per language.
@@ -264,12 +236,18 @@ pub const CATALOGS: &[(&str, &str)] = &[
     ("pt-BR", include_str!("../locales/pt-BR/loyalty.ftl")),
 ];
 
-/// The example app: every handler above, the demo store and the catalogs. Handlers are guarded
-/// by Basic auth (the app-wide default): credentials come from `CLAIMS_BASIC_USERNAME` and
-/// `CLAIMS_BASIC_PASSWORD` (or `App::basic_credentials` in development).
+/// The example app on a private in-memory database (same schema and demo customers, gone when
+/// the app is dropped): for tests and tools that need no file. The service uses [`app_with`].
 pub fn app() -> App {
+    app_with(db::in_memory())
+}
+
+/// The example app on `db`: every handler above and the catalogs. Handlers are guarded by Basic
+/// auth (the app-wide default): credentials come from `CLAIMS_BASIC_USERNAME` and
+/// `CLAIMS_BASIC_PASSWORD` (or `App::basic_credentials` in development).
+pub fn app_with(db: Database) -> App {
     App::new()
-        .app_data(Data::new(CustomerStore::demo()))
+        .app_data(Data::new(db))
         .default_auth(AuthSpec::Basic)
         .catalogs(CATALOGS)
         .require_messages(&[

@@ -1,5 +1,6 @@
 //! Every example handler exercised through the B2C emulator, from the exported policy XML:
 //! success, business 409, validation 409 in two languages, missing claim, wrong credentials.
+//! The app runs on a fresh SQLite file in a temporary folder.
 
 use claims_runtime::App;
 use claims_runtime::auth::generate_dev_basic_credentials;
@@ -17,16 +18,19 @@ fn policy(app: &App) -> String {
     .expect("the example's policy exports")
 }
 
-async fn emulator(keys: TestKeys) -> Emulator {
+/// The emulator, and the temporary folder that holds the database (deleted when dropped).
+async fn emulator(keys: TestKeys) -> (Emulator, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = loyalty_example::db::open(dir.path().join("loyalty.db")).expect("the database opens");
     let creds = generate_dev_basic_credentials();
-    let app = loyalty_example::app().basic_credentials(&creds);
+    let app = loyalty_example::app_with(db).basic_credentials(&creds);
     let xml = policy(&app);
     let keys = if keys.basic.is_some() {
         keys
     } else {
         TestKeys::default().basic(creds.username.clone(), creds.password.expose())
     };
-    Emulator::from_policy(&xml)
+    let emu = Emulator::from_policy(&xml)
         .expect("the emulator reads the exported XML")
         .keys(keys)
         .context(
@@ -35,7 +39,8 @@ async fn emulator(keys: TestKeys) -> Emulator {
                 .correlation_id("corr-1"),
         )
         .in_process(app)
-        .await
+        .await;
+    (emu, dir)
 }
 
 fn page(o: &claims_testing::Outcome) -> String {
@@ -50,7 +55,7 @@ fn page(o: &claims_testing::Outcome) -> String {
 
 #[actix_web::test]
 async fn validate_email_through_the_emulator() {
-    let emu = emulator(TestKeys::default()).await;
+    let (emu, _dir) = emulator(TestKeys::default()).await;
     let ok = emu
         .call(
             "REST-ValidateEmail",
@@ -106,7 +111,7 @@ async fn validate_email_through_the_emulator() {
 
 #[actix_web::test]
 async fn capitalize_enrich_and_lookups_through_the_emulator() {
-    let emu = emulator(TestKeys::default()).await;
+    let (emu, _dir) = emulator(TestKeys::default()).await;
 
     let o = emu
         .call(
@@ -200,7 +205,7 @@ async fn capitalize_enrich_and_lookups_through_the_emulator() {
 
 #[actix_web::test]
 async fn wrong_credentials_are_rejected_for_every_handler() {
-    let emu = emulator(TestKeys::default().basic("intruder", "guess")).await;
+    let (emu, _dir) = emulator(TestKeys::default().basic("intruder", "guess")).await;
     for (tp, bag) in [
         (
             "REST-ValidateEmail",
@@ -213,6 +218,10 @@ async fn wrong_credentials_are_rejected_for_every_handler() {
         ),
         ("REST-LookupMember", claims! {"memberId" => "10000001"}),
         ("REST-SearchMembers", claims! {"loyaltyTier" => "gold"}),
+        (
+            "REST-RecordSignUp",
+            claims! {"objectId" => "oid-1", "email" => "a@contoso.com"},
+        ),
     ] {
         let o = emu.call(tp, bag).await;
         assert!(

@@ -238,6 +238,7 @@ async fn the_app_is_complete_and_guarded() {
             "REST-CapitalizeNames",
             "REST-EnrichProfile",
             "REST-LookupMember",
+            "REST-RecordSignUp",
             "REST-SearchMembers",
             "REST-ValidateEmail"
         ]

@@ -7,8 +7,11 @@ use std::time::{Duration, Instant};
 
 #[test]
 fn example_prints_no_dev_credentials_when_production_is_1() {
+    // The database goes to ./data of a temporary folder, not of the source tree.
+    let dir = tempfile::tempdir().unwrap();
     for value in ["1", "yes", "on", "TRUE"] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_loyalty"))
+            .current_dir(dir.path())
             .args(["serve", "--bind", "127.0.0.1:0"])
             .env_clear()
             .env("CLAIMS_PRODUCTION", value)
