@@ -14,6 +14,7 @@ mod derive_output;
 mod derive_payload;
 mod expand;
 mod handler;
+mod messages;
 mod model;
 
 use proc_macro::TokenStream;
