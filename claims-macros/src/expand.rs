@@ -341,10 +341,14 @@ pub fn handler(h: &Handler) -> TokenStream {
     } else {
         // A sync function runs on the blocking pool: it must not stall the worker, and the
         // deadline must hold while it runs.
+        // Without arguments the function itself is the closure (clippy::redundant_closure).
+        let job = if call_args.is_empty() {
+            quote!(#fn_ident)
+        } else {
+            quote!(move || #fn_ident(#(#call_args),*))
+        };
         quote_spanned! {ret_span=>
-            #call_at_ret.invoke(async move {
-                #private::blocking(move || #fn_ident(#(#call_args),*)).await
-            }).await
+            #call_at_ret.invoke(async move { #private::blocking(#job).await }).await
         }
     };
     let struct_doc = format!(

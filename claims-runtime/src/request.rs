@@ -576,19 +576,17 @@ pub const fn assert_sync_handler_arg<T: Send + 'static>() {}
 /// thread starts on the first poll, so an idempotent replay never runs the function. A panic
 /// is re-raised in the awaiting task, where `invoke` turns it into a 500 contract body.
 #[doc(hidden)]
-pub fn blocking<F, R>(f: F) -> impl core::future::Future<Output = R>
+pub async fn blocking<F, R>(f: F) -> R
 where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    async move {
-        match actix_web::rt::task::spawn_blocking(f).await {
-            Ok(v) => v,
-            Err(e) => match e.try_into_panic() {
-                Ok(payload) => std::panic::resume_unwind(payload),
-                Err(e) => panic!("the blocking handler task did not finish: {e}"),
-            },
-        }
+    match actix_web::rt::task::spawn_blocking(f).await {
+        Ok(v) => v,
+        Err(e) => match e.try_into_panic() {
+            Ok(payload) => std::panic::resume_unwind(payload),
+            Err(e) => panic!("the blocking handler task did not finish: {e}"),
+        },
     }
 }
 
