@@ -345,7 +345,8 @@ pub fn handler(h: &Handler) -> TokenStream {
         let job = if call_args.is_empty() {
             quote!(#fn_ident)
         } else {
-            quote!(move || #fn_ident(#(#call_args),*))
+            // Spanned at the name: a parameter that is not `Send` is reported at the function.
+            quote_spanned!(fn_ident.span()=> move || #fn_ident(#(#call_args),*))
         };
         quote_spanned! {ret_span=>
             #call_at_ret.invoke(async move { #private::blocking(#job).await }).await
