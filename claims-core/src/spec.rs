@@ -559,6 +559,10 @@ pub struct HandlerSpec {
     pub deadline_ms: Option<u32>,
     /// Replay the first answer to a retry with the same correlation id.
     pub idempotent: bool,
+    /// Catalog message ids the handler renders: the string literals passed to
+    /// `ClaimsError::user` / `ClaimsError::bad_request` in its body, plus the ids declared with
+    /// `messages = [..]`. The app refuses to start when the default language lacks one.
+    pub messages: &'static [&'static str],
     /// The Rust function name.
     pub rust_fn: &'static str,
     /// `module_path!()` of the function.
@@ -605,6 +609,7 @@ impl HandlerSpec {
             payload: None,
             deadline_ms: None,
             idempotent: false,
+            messages: &[],
             rust_fn: "",
             module: "",
         }
@@ -704,6 +709,12 @@ impl HandlerSpec {
     /// Replay the first answer to a retry.
     pub const fn idempotent(mut self) -> Self {
         self.idempotent = true;
+        self
+    }
+
+    /// The catalog message ids the handler renders (checked against the catalogs at startup).
+    pub const fn with_messages(mut self, ids: &'static [&'static str]) -> Self {
+        self.messages = ids;
         self
     }
 

@@ -187,6 +187,7 @@ pub const HANDLER_KEYS: &[&str] = &[
     "display_name",
     "deadline_ms",
     "idempotent",
+    "messages",
 ];
 
 const AUTH_FORMS: &str = "None, Basic, Bearer, Bearer(claim = \"<input claim id>\"), ApiKeyHeader(\"<header name>\"), ClientCertificate";
@@ -200,6 +201,8 @@ pub struct HandlerArgs {
     pub display_name: Option<LitStr>,
     pub deadline_ms: Option<u32>,
     pub idempotent: bool,
+    /// `messages = ["id", ..]`: message ids rendered outside the body (helpers, constants).
+    pub messages: Vec<LitStr>,
 }
 
 pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
@@ -210,6 +213,7 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
     let mut display_name = Slot::new("display_name");
     let mut deadline_ms = Slot::new("deadline_ms");
     let mut idempotent = Slot::new("idempotent");
+    let mut messages = Slot::new("messages");
 
     let parser = syn::meta::parser(|meta| {
         let p = meta.path.clone();
@@ -255,6 +259,22 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
             if let Some(v) = flag(cx, &meta) {
                 idempotent.set(cx, p, v);
             }
+        } else if meta.path.is_ident("messages") {
+            let list = meta.value().and_then(|v| {
+                let content;
+                syn::bracketed!(content in v);
+                content.parse_terminated(|i| i.parse::<LitStr>(), Token![,])
+            });
+            match list {
+                Ok(ids) => messages.set(cx, p, ids.into_iter().collect()),
+                Err(e) => {
+                    cx.error_at(
+                        e.span(),
+                        "expected `messages = [\"message-id\", ...]` (string literals)",
+                    );
+                    skip_rest(meta.input);
+                }
+            }
         } else {
             unknown_key(cx, &meta, "#[claims_handler]", HANDLER_KEYS);
         }
@@ -271,6 +291,7 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
         display_name: display_name.get(),
         deadline_ms: deadline_ms.get(),
         idempotent: idempotent.get().unwrap_or(false),
+        messages: messages.get().unwrap_or_default(),
     }
 }
 

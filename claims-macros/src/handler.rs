@@ -254,6 +254,8 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
             .unwrap_or_else(|| name.clone()),
     };
 
+    let messages = crate::messages::collect(cx, args.messages, &func.block);
+
     Some(Handler {
         func: func.clone(),
         technical_profile,
@@ -265,6 +267,7 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
         deadline_ms: args.deadline_ms,
         idempotent: args.idempotent,
         params,
+        messages,
     })
 }
 

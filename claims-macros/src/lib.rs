@@ -14,6 +14,7 @@ mod derive_output;
 mod derive_payload;
 mod expand;
 mod handler;
+mod messages;
 mod model;
 
 use proc_macro::TokenStream;
@@ -52,8 +53,28 @@ use proc_macro::TokenStream;
 /// | `display_name = "…"` | TechnicalProfile `DisplayName` | first line of the doc comment, else the fn name |
 /// | `deadline_ms = N` | server-side deadline, 1..=60000 ms | the app default |
 /// | `idempotent` | replay the first answer to a retry with the same correlation id | `false` |
+/// | `messages = ["…", …]` | catalog message ids the handler renders that are not literals in its body (see below) | none |
 ///
 /// The doc comment (lines trimmed, joined with `\n`) becomes `description`.
+///
+/// # Sync and async functions
+///
+/// An `async fn` runs on the actix worker. A plain `fn` runs on the blocking thread pool, so
+/// blocking work does not stall the worker and the deadline still holds: past it the caller gets
+/// the deadline answer and the thread finishes in the background (its result is dropped, or kept
+/// for the retry of an `idempotent` handler). A panic answers 500 either way. The parameters of
+/// a plain `fn` must be `Send` (not `HttpRequest`: make such a handler `async`).
+///
+/// # Message ids
+///
+/// `HandlerSpec::messages` lists the catalog message ids the handler renders, and the app refuses
+/// to start when the default language lacks one (naming the handler and the nearest id). The
+/// macro collects the string literals passed to `ClaimsError::user(..)` and
+/// `ClaimsError::bad_request(..)` anywhere in the body (closures and macro arguments included);
+/// a literal that cannot be a Fluent id (`"Member not found"`) is a compile error. Ids in
+/// constants, built at run time, returned by helper functions, or used as `ValidationError` codes
+/// of `custom` rules are not seen: declare them with `messages = [..]` (or
+/// `App::require_messages`).
 ///
 /// # Parameters
 ///

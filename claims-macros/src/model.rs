@@ -179,6 +179,8 @@ pub struct Handler {
     pub deadline_ms: Option<u32>,
     pub idempotent: bool,
     pub params: Vec<Param>,
+    /// Message ids the handler renders: declared (`messages = [..]`), then found in the body.
+    pub messages: Vec<LitStr>,
 }
 
 impl Handler {

@@ -390,8 +390,8 @@ impl App {
                 }
             }
         }
-        // Missing framework or required message ids, an uncatalogued default language.
-        problems.extend(self.config.localizer.problems());
+        // Missing framework, handler or required message ids, an uncatalogued default language.
+        problems.extend(self.localization_problems());
         if problems.is_empty() {
             Ok(())
         } else {

@@ -104,7 +104,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::app::Registration;
-    pub use crate::request::{Call, Problems};
+    pub use crate::request::{Call, Problems, assert_sync_handler_arg, blocking};
     pub use crate::rules;
     pub use actix_web;
     pub use claims_core::grammar::Segment;

@@ -368,6 +368,10 @@ impl Call {
     /// actix runtime: past its deadline it goes on (up to
     /// [`crate::idempotency::BACKGROUND_DEADLINES`] deadlines in all) and its real answer, never
     /// the "please retry" one, is kept for the retry.
+    ///
+    /// A sync (`fn`) handler arrives here wrapped by [`blocking`]: it runs on the blocking pool,
+    /// the deadline answer goes out on time, and its thread finishes in the background (its
+    /// result is dropped, or kept for the retry of an `idempotent` handler as above).
     pub async fn invoke<F>(&self, fut: F) -> HttpResponse
     where
         F: Future + 'static,
@@ -554,6 +558,35 @@ impl Call {
         let hint = self.locale_hint();
         let body = render_body(&self.config, &hint, &err, request_id);
         Reply::error(&err, &body)
+    }
+}
+
+// Sync handlers (used by generated code).
+
+/// Compile-time check that `T` may be a parameter of a sync handler: a plain `fn` handler runs
+/// on the blocking thread pool, so its parameters move to another thread. (A custom
+/// `on_unimplemented` message would not show: rustc reports the auto trait `Send` itself.)
+#[doc(hidden)]
+pub const fn assert_sync_handler_arg<T: Send + 'static>() {}
+
+/// Runs a sync handler on the blocking thread pool, so it neither stalls the actix worker
+/// nor escapes the deadline: [`Call::invoke`] stops waiting at the deadline and answers,
+/// while the thread (which cannot be interrupted) finishes in the background and its result
+/// is dropped (for `idempotent` handlers: kept for the retry, as for async handlers). The
+/// thread starts on the first poll, so an idempotent replay never runs the function. A panic
+/// is re-raised in the awaiting task, where `invoke` turns it into a 500 contract body.
+#[doc(hidden)]
+pub async fn blocking<F, R>(f: F) -> R
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    match actix_web::rt::task::spawn_blocking(f).await {
+        Ok(v) => v,
+        Err(e) => match e.try_into_panic() {
+            Ok(payload) => std::panic::resume_unwind(payload),
+            Err(e) => panic!("the blocking handler task did not finish: {e}"),
+        },
     }
 }
 

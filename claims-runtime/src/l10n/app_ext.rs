@@ -44,8 +44,14 @@ impl crate::App {
         self
     }
 
-    /// Declares message ids the handlers use (`ClaimsError::user("member-not-found")`), so that
-    /// [`crate::App::check_localization`] fails when the default language lacks one.
+    /// Declares message ids the app renders where `#[claims_handler]` cannot see them, so that
+    /// [`crate::App::check_localization`] (and startup) fails when the default language lacks one.
+    ///
+    /// Handlers need no declaration for literal ids in their body
+    /// (`ClaimsError::user("member-not-found")`): the macro collects those into
+    /// [`HandlerSpec::messages`](crate::HandlerSpec::messages). Declare the others here or with
+    /// the handler key `messages = [..]`: ids held in constants or built at run time, ids
+    /// returned by helper functions, and `ValidationError` codes of `custom` rules.
     pub fn require_messages(mut self, ids: &[&str]) -> Self {
         self.localizer_mut().require(ids);
         self
@@ -57,15 +63,38 @@ impl crate::App {
     }
 
     /// Checks the localization setup: valid default language with a catalog, every framework
-    /// message and every [required](crate::App::require_messages) message in the default
-    /// language.
+    /// message, every message a mounted handler renders ([`HandlerSpec::messages`](crate::HandlerSpec::messages))
+    /// and every [required](crate::App::require_messages) message in the default language.
+    /// [`crate::App::validate`] runs the same checks, so the app does not start without them.
     pub fn check_localization(&self) -> Result<(), StartupError> {
-        let problems = self.config().localizer.problems();
+        let problems = self.localization_problems();
         if problems.is_empty() {
             Ok(())
         } else {
             Err(StartupError(problems))
         }
+    }
+
+    /// The problems [`crate::App::check_localization`] reports, one line each.
+    pub fn localization_problems(&self) -> Vec<String> {
+        let l10n = &self.config().localizer;
+        let mut out = l10n.problems();
+        // Without a default catalog every id would be missing; that one problem is enough.
+        if !l10n.has_default_catalog() {
+            return out;
+        }
+        for spec in self.specs() {
+            for id in spec.messages.iter().filter(|id| !l10n.has_message(id)) {
+                out.push(format!(
+                    "handler {} ({}) renders the message {id:?}, which the default language {} does not define{}",
+                    spec.rust_fn,
+                    spec.technical_profile,
+                    l10n.default_language(),
+                    l10n.did_you_mean(id)
+                ));
+            }
+        }
+        out
     }
 
     /// Per language, the texts for the policy's `Localization` element

@@ -474,6 +474,31 @@ impl Localizer {
             .collect()
     }
 
+    /// Whether the default language has a catalog.
+    pub fn has_default_catalog(&self) -> bool {
+        self.default.is_some()
+    }
+
+    /// The default language's message id nearest to `id` (a likely typo), if one is close.
+    pub fn nearest_message(&self, id: &str) -> Option<&str> {
+        let i = self.default?;
+        let limit = (id.chars().count() / 3).clamp(1, 3);
+        self.langs[i]
+            .message_ids
+            .iter()
+            .map(|m| (claims_core::names::edit_distance(id, m), m.as_str()))
+            .filter(|(d, _)| *d <= limit)
+            .min()
+            .map(|(_, m)| m)
+    }
+
+    /// `; did you mean "x"?` when a close id exists, else nothing.
+    pub fn did_you_mean(&self, id: &str) -> String {
+        self.nearest_message(id)
+            .map(|m| format!("; did you mean {m:?}?"))
+            .unwrap_or_default()
+    }
+
     /// Declares message ids the application renders (e.g. its `ClaimsError::user` ids), so that
     /// [`Localizer::problems`] reports those the default language lacks.
     pub fn require(&mut self, ids: &[&str]) {
@@ -503,8 +528,9 @@ impl Localizer {
             .chain(self.missing_ids(&required))
         {
             out.push(format!(
-                "the default language {} has no message {id:?}",
-                self.default_tag
+                "the default language {} has no message {id:?}{}",
+                self.default_tag,
+                self.did_you_mean(&id)
             ));
         }
         out
