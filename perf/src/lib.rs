@@ -1,5 +1,7 @@
 //! The logic shared by both benchmark servers: a loyalty look-up over 1,000 members.
 
+pub mod real;
+
 use std::collections::HashMap;
 
 /// A member.

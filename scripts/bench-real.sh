@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The realistic benchmark: the generated service (four input claims, two optional, an LCID
+# culture; two outputs; 10% localized 409s in four languages) against the same service written
+# by hand on actix-web with serde extractors, in four send modes.
+#
+# Two measures:
+#  - instructions per request (valgrind callgrind; repeatable on a shared machine): each server
+#    runs the same fixed request mix twice, N1 and N2 requests, and (I(N2) - I(N1)) / (N2 - N1)
+#    removes start-up and shutdown;
+#  - req/s and p99 with wrk (server on core 0, wrk on core 1, 32 connections), modes and
+#    servers interleaved over ROUNDS rounds; the median over rounds is reported, with peak RSS.
+#
+#   scripts/bench-real.sh [SECONDS_PER_RUN] [ROUNDS]     (default 5 s, 3 rounds)
+#   ONLY=instructions|load scripts/bench-real.sh          (one measure)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-5}"
+rounds="${2:-3}"
+only="${ONLY:-}"
+port="${PERF_PORT:-8190}"
+n1="${N1:-200}"
+n2="${N2:-1200}"
+modes=(body form query header)
+servers=(perf-real-twin perf-real-generated)
+
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
+command -v ss >/dev/null 2>&1 || need+=(iproute2)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]}"
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}" >/dev/null; fi
+fi
+cores=$(nproc)
+server_cpu=0; client_cpu=$(( cores > 1 ? 1 : 0 ))
+
+cargo build --release -q -p claims-perf
+bin="${CARGO_TARGET_DIR:-target}/release"
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+listening() { ss -ltnH "sport = :$1" | grep -q .; }
+
+if [ "$only" != load ]; then
+  declare -A IR
+  for server in "${servers[@]}"; do
+    for mode in "${modes[@]}"; do
+      for n in "$n1" "$n2"; do
+        out="$tmp/cg.$server.$mode.$n"
+        PERF_BIND="127.0.0.1:$port" valgrind --tool=callgrind --callgrind-out-file="$out" \
+          "$bin/$server" >/dev/null 2>"$tmp/vg.log" &
+        pid=$!; pids+=("$pid")
+        for _ in $(seq 1 600); do listening "$port" && break; sleep 0.05; done
+        python3 perf/real_mix.py "127.0.0.1:$port" "$mode" "$n"
+        kill -TERM "$pid"; wait "$pid" || true
+        IR[$server,$mode,$n]=$(awk '/^(summary|totals):/ {print $2; exit}' "$out")
+      done
+    done
+  done
+  printf '\ninstructions per request (callgrind, (I(%d) - I(%d)) / %d)\n' "$n2" "$n1" $((n2 - n1))
+  printf '%-7s %12s %12s %7s\n' mode twin generated "gen/twin"
+  for mode in "${modes[@]}"; do
+    t=$(( (IR[perf-real-twin,$mode,$n2] - IR[perf-real-twin,$mode,$n1]) / (n2 - n1) ))
+    g=$(( (IR[perf-real-generated,$mode,$n2] - IR[perf-real-generated,$mode,$n1]) / (n2 - n1) ))
+    printf '%-7s %12d %12d %7.3f\n' "$mode" "$t" "$g" "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')"
+  done
+fi
+
+if [ "$only" != instructions ]; then
+  declare -A PORT=([perf-real-twin]=$port [perf-real-generated]=$((port + 1)))
+  declare -A PIDS
+  for server in "${servers[@]}"; do
+    PERF_BIND="127.0.0.1:${PORT[$server]}" taskset -c "$server_cpu" "$bin/$server" >/dev/null 2>&1 &
+    pid=$!; pids+=("$pid"); PIDS[$server]=$pid
+    for _ in $(seq 1 500); do listening "${PORT[$server]}" && break; sleep 0.01; done
+  done
+  declare -A RUNS P99S
+  for round in $(seq 1 "$rounds"); do
+    for mode in "${modes[@]}"; do
+      for server in "${servers[@]}"; do
+        url="http://127.0.0.1:${PORT[$server]}"
+        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d1s -s perf/wrk/real.lua "$url" >/dev/null
+        res=$(MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" --latency -s perf/wrk/real.lua "$url")
+        read -r rps p50 p99 non2xx total < <(grep '^RESULT' <<<"$res" | cut -d' ' -f2-)
+        echo "round $round $server $mode: $rps req/s, p50 $p50 ms, p99 $p99 ms, $non2xx of $total non-2xx" >&2
+        RUNS[$server,$mode]+="$rps "; P99S[$server,$mode]+="$p99 "
+      done
+    done
+  done
+  median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+  printf '\nreq/s and p99 (median of %d interleaved runs of %d s)\n' "$rounds" "$secs"
+  printf '%-7s %12s %12s %7s %10s %10s\n' mode "twin req/s" "gen req/s" ratio "twin p99" "gen p99"
+  for mode in "${modes[@]}"; do
+    t=$(median <<<"${RUNS[perf-real-twin,$mode]}"); g=$(median <<<"${RUNS[perf-real-generated,$mode]}")
+    tp=$(median <<<"${P99S[perf-real-twin,$mode]}"); gp=$(median <<<"${P99S[perf-real-generated,$mode]}")
+    printf '%-7s %12.0f %12.0f %7.3f %8.3fms %8.3fms\n' "$mode" "$t" "$g" \
+      "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')" "$tp" "$gp"
+  done
+  rss() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+  printf '\npeak RSS: twin %s MiB, generated %s MiB\n' "$(rss "${PIDS[perf-real-twin]}")" "$(rss "${PIDS[perf-real-generated]}")"
+fi
