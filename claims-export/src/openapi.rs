@@ -228,12 +228,12 @@ fn operation(
         }
         SendClaimsIn::Header => {
             for c in spec.inputs {
-                parameters.push(parameter(c.wire(), "header", c.required, c));
+                parameters.push(parameter(c.wire(), "header", is_required(c), c));
             }
         }
         SendClaimsIn::QueryString => {
             for c in spec.inputs {
-                parameters.push(parameter(c.wire(), "query", c.required, c));
+                parameters.push(parameter(c.wire(), "query", is_required(c), c));
             }
         }
         SendClaimsIn::Url => url_parameters(spec, &mut parameters, problems),
@@ -261,7 +261,7 @@ fn flat_body(inputs: &[InputClaimSpec], arrays: bool) -> (Value, bool) {
         root.insert(
             &[Segment::Key(c.wire())],
             Value::Object(input_schema(c, arrays)),
-            c.required,
+            is_required(c),
         );
     }
     let required = root.required();
@@ -273,7 +273,7 @@ fn payload_body(tp: &str, fields: &[InputClaimSpec], problems: &mut Vec<String>)
     let mut root = Node::Object(Vec::new());
     for f in fields {
         match grammar::parse_dot_path(f.wire()) {
-            Ok(path) => root.insert(&path, Value::Object(input_schema(f, true)), f.required),
+            Ok(path) => root.insert(&path, Value::Object(input_schema(f, true)), is_required(f)),
             Err(e) => problems.push(format!("{tp}: payload field `{}`: {e}", f.rust_name)),
         }
     }
@@ -312,7 +312,7 @@ fn url_parameters(spec: &HandlerSpec, out: &mut Vec<Value>, problems: &mut Vec<S
                 }
                 p
             }
-            Some(key) => parameter(key, "query", c.required, c),
+            Some(key) => parameter(key, "query", is_required(c), c),
         });
     }
     for pair in spec.query_template.into_iter().flat_map(|q| q.split('&')) {
@@ -352,6 +352,12 @@ fn parameter(name: &str, location: &str, required: bool, c: &InputClaimSpec) -> 
         p["explode"] = true.into();
     }
     p
+}
+
+/// Whether a request without the claim is refused. A stringCollection never is: the service reads
+/// an absent collection as an empty one (B2C leaves empty collections out).
+fn is_required(c: &InputClaimSpec) -> bool {
+    c.required && c.data_type != DataType::StringCollection
 }
 
 /// The schema of an input claim: its data type, its ClaimType texts, its default.
@@ -700,28 +706,46 @@ impl Node {
                 Value::Object(s)
             }
             Node::Array(items) => {
-                let prefix: Vec<Value> = items
-                    .iter()
-                    .map(|slot| match (slot, dir) {
-                        (Some(n), Direction::Response) if !n.required() => nullable(n.schema(dir)),
-                        (Some(n), _) => n.schema(dir),
-                        // The service writes `null` where no claim is mapped.
-                        (None, Direction::Response) => json!({"type": "null"}),
-                        (None, Direction::Request) => json!({}),
-                    })
-                    .collect();
                 let min = items
                     .iter()
                     .rposition(|slot| slot.as_ref().is_some_and(Node::required))
                     .map_or(0, |i| i + 1);
                 let mut s = Map::new();
                 s.insert("type".into(), "array".into());
-                s.insert("prefixItems".into(), Value::Array(prefix));
+                match dir {
+                    // Positions matter to the service (`items.0.id`): `prefixItems`, exact.
+                    Direction::Request => {
+                        let prefix = items
+                            .iter()
+                            .map(|slot| slot.as_ref().map_or(json!({}), |n| n.schema(dir)))
+                            .collect();
+                        s.insert("prefixItems".into(), Value::Array(prefix));
+                    }
+                    // One `items` schema (the positions' schemas, as `anyOf` when they differ):
+                    // schemathesis cannot check a response against `prefixItems` yet.
+                    Direction::Response => {
+                        let mut slots: Vec<Value> = Vec::new();
+                        for slot in items {
+                            let s = match slot {
+                                Some(n) if n.required() => n.schema(dir),
+                                Some(n) => nullable(n.schema(dir)),
+                                // The service writes `null` where no claim is mapped.
+                                None => json!({"type": "null"}),
+                            };
+                            if !slots.contains(&s) {
+                                slots.push(s);
+                            }
+                        }
+                        let item = match slots.len() {
+                            1 => slots.remove(0),
+                            _ => json!({ "anyOf": slots }),
+                        };
+                        s.insert("items".into(), item);
+                        s.insert("maxItems".into(), items.len().into());
+                    }
+                }
                 if min > 0 {
                     s.insert("minItems".into(), min.into());
-                }
-                if dir == Direction::Response {
-                    s.insert("items".into(), false.into());
                 }
                 Value::Object(s)
             }
@@ -729,7 +753,7 @@ impl Node {
     }
 }
 
-/// `schema` that also allows `null` (an array slot before a written one).
+/// `schema` that also allows `null` (an array position before a written one).
 fn nullable(mut schema: Value) -> Value {
     if let Some(Value::String(t)) = schema.get("type") {
         let t = t.clone();

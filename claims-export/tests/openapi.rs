@@ -208,18 +208,24 @@ fn outputs_are_the_200_body_with_nested_paths() {
         membership["properties"]["since"],
         json!({"type": "string", "format": "date-time", "x-b2c-claim-type": "since"})
     );
-    // `contacts[0]` always written, `contacts[1]` only when its claim is present.
+    // `contacts[0]` always written, `contacts[1]` only when its claim is present (and `null`
+    // before a written position): one `items` schema per distinct position.
     let contacts = &ok["properties"]["contacts"];
     assert_eq!(contacts["type"], "array");
     assert_eq!(contacts["minItems"], 1);
-    assert_eq!(contacts["items"], false);
-    let first = &contacts["prefixItems"][0];
+    assert_eq!(contacts["maxItems"], 2);
+    assert!(
+        contacts.get("prefixItems").is_none(),
+        "schemathesis checks responses against `items`"
+    );
+    let first = &contacts["items"]["anyOf"][0];
     assert_eq!(first["type"], "object");
+    assert_eq!(first["required"], json!(["person"]));
     assert_eq!(
         first["properties"]["person"]["properties"]["name"]["type"],
         "string"
     );
-    let second = &contacts["prefixItems"][1];
+    let second = &contacts["items"]["anyOf"][1];
     assert_eq!(second["type"], json!(["object", "null"]));
     assert_eq!(second["properties"]["id"]["format"], "int64");
 }
@@ -312,7 +318,9 @@ fn payload_mode_is_the_nested_generate_json_document() {
     let items = &body["properties"]["items"];
     assert_eq!(items["type"], "array");
     assert_eq!(items["minItems"], 1);
+    // Positions matter to the service: exact, and open after them (extra items are ignored).
     assert_eq!(items["prefixItems"][0]["required"], json!(["id"]));
+    assert!(items.get("items").is_none() && items.get("maxItems").is_none());
     assert_eq!(body["properties"]["source"]["default"], "b2c");
 }
 
@@ -480,4 +488,31 @@ fn document_is_valid_openapi_3_1() {
         out.status.success() && String::from_utf8_lossy(&out.stdout).contains("valid"),
         "the document is not valid OpenAPI 3.1:\n{stderr}"
     );
+}
+
+#[test]
+fn a_string_collection_is_never_required() {
+    // The service reads an absent collection as an empty one (B2C leaves empty collections
+    // out), whatever the descriptor's `required` says.
+    static TAGS: [InputClaimSpec; 2] = [
+        InputClaimSpec::new("tags", DataType::StringCollection),
+        InputClaimSpec::new("name", DataType::String),
+    ];
+    static IN_BODY: HandlerSpec = HandlerSpec::new("REST-Tags", "/tags", SendClaimsIn::Body)
+        .with_auth(AuthSpec::None)
+        .with_inputs(&TAGS);
+    static IN_QUERY: HandlerSpec =
+        HandlerSpec::new("REST-TagsQ", "/tags", SendClaimsIn::QueryString)
+            .with_auth(AuthSpec::None)
+            .with_inputs(&TAGS);
+    let d = doc(&[&IN_BODY, &IN_QUERY]);
+    let body = at(
+        &d,
+        "/paths/~1tags/post/requestBody/content/application~1json/schema",
+    );
+    assert_eq!(body["required"], json!(["name"]));
+    let params = at(&d, "/paths/~1tags/get/parameters");
+    assert_eq!(params[0]["name"], "tags");
+    assert_eq!(params[0]["required"], false);
+    assert_eq!(params[1]["required"], true);
 }
