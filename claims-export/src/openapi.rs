@@ -282,37 +282,35 @@ fn payload_body(tp: &str, fields: &[InputClaimSpec], problems: &mut Vec<String>)
 }
 
 /// Url mode: `{placeholders}` of the route are path parameters; `key={placeholder}` pairs of the
-/// query template are query parameters named by the key; literal pairs are sent as written.
+/// query template are query parameters named by the key; literal pairs are sent as written. (A
+/// placeholder that names no input claim, which the macros refuse, is still a text parameter:
+/// every path template variable needs one.)
 fn url_parameters(spec: &HandlerSpec, out: &mut Vec<Value>, problems: &mut Vec<String>) {
-    let tp = spec.technical_profile;
     let placeholders = match grammar::parse_url_template(spec.path) {
         Ok(p) => p,
         Err(e) => {
-            problems.push(format!("{tp}: {e}"));
+            problems.push(format!("{}: {e}", spec.technical_profile));
             return;
         }
     };
-    let mut used = vec![false; spec.inputs.len()];
     for ph in &placeholders {
-        let Some(i) = spec.inputs.iter().position(|c| c.wire() == ph.name) else {
-            problems.push(format!(
-                "{tp}: the placeholder {{{}}} of `{}` names no input claim",
-                ph.name, spec.path
-            ));
-            continue;
-        };
-        used[i] = true;
-        let c = &spec.inputs[i];
-        out.push(match ph.query_key {
+        let claim = spec.inputs.iter().find(|c| c.wire() == ph.name);
+        out.push(match (ph.query_key, claim) {
             // A path segment is always there and never empty.
-            None => {
-                let mut p = parameter(ph.name, "path", true, c);
+            (None, claim) => {
+                let mut p = match claim {
+                    Some(c) => parameter(ph.name, "path", true, c),
+                    None => json!({"name": ph.name, "in": "path", "required": true,
+                                   "schema": {"type": "string"}}),
+                };
                 if p["schema"]["type"] == "string" {
                     p["schema"]["minLength"] = 1.into();
                 }
                 p
             }
-            Some(key) => parameter(key, "query", is_required(c), c),
+            (Some(key), Some(c)) => parameter(key, "query", is_required(c), c),
+            (Some(key), None) => json!({"name": key, "in": "query", "required": false,
+                                        "schema": {"type": "string"}}),
         });
     }
     for pair in spec.query_template.into_iter().flat_map(|q| q.split('&')) {
@@ -326,14 +324,6 @@ fn url_parameters(spec: &HandlerSpec, out: &mut Vec<Value>, problems: &mut Vec<S
                 "schema": { "type": "string", "const": value },
             }));
         }
-    }
-    for (c, _) in spec.inputs.iter().zip(used).filter(|(_, u)| !u) {
-        problems.push(format!(
-            "{tp}: input `{}` (wire name `{}`) is not in the URL template `{}`",
-            c.rust_name,
-            c.wire(),
-            spec.path
-        ));
     }
 }
 

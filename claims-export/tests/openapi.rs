@@ -516,3 +516,17 @@ fn a_string_collection_is_never_required() {
     assert_eq!(params[0]["required"], false);
     assert_eq!(params[1]["required"], true);
 }
+
+#[test]
+fn a_url_placeholder_without_a_claim_is_still_a_path_parameter() {
+    // The macros refuse this; a hand-built descriptor still gets a document, and every path
+    // template variable needs its parameter for the document to be valid.
+    static BARE: HandlerSpec =
+        HandlerSpec::new("REST-Bare", "/things/{id}", SendClaimsIn::Url).with_auth(AuthSpec::None);
+    let d = doc(&[&BARE]);
+    assert_eq!(
+        at(&d, "/paths/~1things~1{id}/get/parameters"),
+        &json!([{"name": "id", "in": "path", "required": true,
+                 "schema": {"type": "string", "minLength": 1}}])
+    );
+}

@@ -77,9 +77,16 @@ fn start() -> (Server, String) {
     }
 }
 
+/// `python3 -m schemathesis.cli`: found wherever pip put the package, whatever the `PATH`.
+fn schemathesis() -> Command {
+    let mut c = Command::new("python3");
+    c.args(["-m", "schemathesis.cli"]);
+    c
+}
+
 #[test]
 fn schemathesis_finds_no_server_error_and_no_answer_outside_the_document() {
-    let version = Command::new("schemathesis").arg("--version").output();
+    let version = schemathesis().arg("--version").output();
     assert!(
         version.as_ref().is_ok_and(|o| o.status.success()),
         "schemathesis is not installed: python3 -m pip install schemathesis ({version:?})"
@@ -88,7 +95,7 @@ fn schemathesis_finds_no_server_error_and_no_answer_outside_the_document() {
     let work = std::env::temp_dir().join(format!("loyalty-schemathesis-{}", std::process::id()));
     std::fs::create_dir_all(&work).unwrap();
     std::fs::write(work.join("schemathesis.toml"), CONFIG).unwrap();
-    let out = Command::new("schemathesis")
+    let out = schemathesis()
         .current_dir(&work)
         .args(["--config-file", "schemathesis.toml", "run"])
         .arg(format!("{base}/openapi.json"))
