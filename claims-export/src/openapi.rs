@@ -100,6 +100,7 @@ pub fn document(specs: &[&HandlerSpec], opts: &OpenApiOptions) -> Result<Value, 
     specs.sort_by_key(|s| (s.route, s.send_claims_in.http_method(), s.technical_profile));
 
     let mut operations: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    let mut ids = std::collections::BTreeSet::new();
     let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
     let mut schemes = Map::new();
     for spec in specs {
@@ -111,6 +112,11 @@ pub fn document(specs: &[&HandlerSpec], opts: &OpenApiOptions) -> Result<Value, 
                 spec.route
             ));
             continue;
+        }
+        if !ids.insert(tp) {
+            problems.push(format!(
+                "technical profile {tp} is declared twice; it is the operationId, which is unique"
+            ));
         }
         let auth = match spec.auth {
             AuthSpec::Inherit => opts.default_auth,
@@ -189,7 +195,7 @@ fn operation(
         SendClaimsIn::Body => {
             let (schema, required) = match spec.payload {
                 Some(p) => payload_body(spec.technical_profile, p.fields, problems),
-                None => flat_body(spec.inputs, true),
+                None => flat_body(spec.inputs),
             };
             op.insert(
                 "requestBody".into(),
@@ -200,7 +206,7 @@ fn operation(
             );
         }
         SendClaimsIn::Form => {
-            let (schema, required) = flat_body(spec.inputs, true);
+            let (schema, required) = flat_body(spec.inputs);
             let mut media = Map::new();
             media.insert("schema".into(), schema);
             // Repeated keys carry a stringCollection (`tags=a&tags=b`).
@@ -253,14 +259,14 @@ fn operation(
     op
 }
 
-/// A JSON (`arrays`) or urlencoded object with one property per input claim, by wire name, and
-/// whether any claim is required.
-fn flat_body(inputs: &[InputClaimSpec], arrays: bool) -> (Value, bool) {
+/// A JSON or urlencoded object with one property per input claim, by wire name, and whether any
+/// claim is required.
+fn flat_body(inputs: &[InputClaimSpec]) -> (Value, bool) {
     let mut root = Node::Object(Vec::new());
     for c in inputs {
         root.insert(
             &[Segment::Key(c.wire())],
-            Value::Object(input_schema(c, arrays)),
+            Value::Object(input_schema(c, true)),
             is_required(c),
         );
     }

@@ -447,6 +447,17 @@ fn two_handlers_on_one_operation_are_refused() {
 }
 
 #[test]
+fn a_technical_profile_id_is_one_operation() {
+    static SAME_ID: HandlerSpec =
+        HandlerSpec::new("REST-Body", "/other", SendClaimsIn::Body).with_auth(AuthSpec::Basic);
+    let err = openapi::document(&[&BODY, &SAME_ID], &OpenApiOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("REST-Body is declared twice"),
+        "{err}"
+    );
+}
+
+#[test]
 fn output_is_deterministic_pretty_json() {
     let a = openapi::export(&ALL, &OpenApiOptions::default()).unwrap();
     let mut reversed = ALL;
