@@ -15,6 +15,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+# The OpenAPI tests validate the document (openapi-spec-validator) and fuzz the running example
+# against it (schemathesis); both are PyPI packages.
+need_pip=()
+python3 -c "import openapi_spec_validator" >/dev/null 2>&1 || need_pip+=(openapi-spec-validator)
+python3 -c "import schemathesis" >/dev/null 2>&1 || need_pip+=(schemathesis)
+if [ ${#need_pip[@]} -gt 0 ]; then
+  echo "installing ${need_pip[*]} from PyPI (needed by the OpenAPI tests)"
+  python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"
+fi
+
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

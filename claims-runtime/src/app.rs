@@ -113,7 +113,8 @@ pub struct App {
     limits: ServerLimits,
     health: bool,
     ready: Vec<(String, ReadyFn)>,
-    version: Option<String>,
+    pub(crate) version: Option<String>,
+    pub(crate) openapi: Option<crate::openapi::OpenApiOptions>,
 }
 
 impl Default for App {
@@ -150,6 +151,7 @@ impl App {
             health: true,
             ready: Vec::new(),
             version: None,
+            openapi: Some(Default::default()),
         }
     }
 
@@ -392,6 +394,7 @@ impl App {
         }
         // Missing framework, handler or required message ids, an uncatalogued default language.
         problems.extend(self.localization_problems());
+        problems.extend(crate::openapi::problems(self));
         if problems.is_empty() {
             Ok(())
         } else {
@@ -402,6 +405,7 @@ impl App {
     /// Freezes the app into a closure that mounts it on an actix `App` (once per worker).
     pub fn into_configurator(self) -> Configurator {
         Configurator {
+            openapi: crate::openapi::rendered(&self),
             config: web::Data::new(self.config),
             handlers: Arc::new(self.handlers),
             data: Arc::new(self.data),
@@ -427,12 +431,12 @@ impl App {
     /// are returned, not printed.
     #[cfg(feature = "cli")]
     pub async fn run_with_args(
-        mut self,
+        self,
         args: impl IntoIterator<Item = std::ffi::OsString>,
     ) -> std::io::Result<()> {
         let version = self
             .version
-            .take()
+            .clone()
             .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
         crate::cli::run(self, &version, args).await
     }
@@ -568,6 +572,7 @@ pub struct Configurator {
     data: Arc<Vec<DataFn>>,
     health: bool,
     ready: Arc<Vec<(String, ReadyFn)>>,
+    openapi: Option<actix_web::web::Bytes>,
 }
 
 impl fmt::Debug for Configurator {
@@ -642,6 +647,7 @@ impl Configurator {
                     .default_service(self.not_allowed(&["GET", "HEAD"])),
             );
         }
+        crate::openapi::mount(cfg, &self.openapi, self.not_allowed(&["GET", "HEAD"]));
         // Any other path: 404 with the contract error body (also `/members/` against the
         // template `/members/{id}`, whose placeholder needs a non-empty segment).
         let config = self.config.clone();

@@ -1,4 +1,4 @@
-//! The command line every app gets: `serve`, `policy`, `list`.
+//! The command line every app gets: `serve`, `policy`, `list`, `openapi`.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -55,6 +55,8 @@ enum Command {
     Policy(PolicyArgs),
     /// List the handlers: technical profile, method, path, send mode.
     List,
+    /// Write the OpenAPI 3.1 document (JSON) for the handlers.
+    Openapi(crate::openapi::CliArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -257,6 +259,7 @@ pub async fn run(
                     .map_err(|e| failed("cannot write the policy to standard output", e)),
             }
         }
+        Command::Openapi(a) => crate::openapi::run_cli(&app, a, version),
         Command::List => {
             let mut out = std::io::stdout().lock();
             for s in app.specs() {

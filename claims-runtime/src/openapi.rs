@@ -1,0 +1,151 @@
+//! The app's OpenAPI 3.1 document (from `claims-export`, see [`claims_export::openapi`]): served
+//! at `GET /openapi.json` (on by default; [`App::openapi_endpoint`] turns it off), returned by
+//! [`App::openapi`] and [`App::openapi_json`], and written by the `openapi` subcommand.
+//!
+//! The document is written from the app's own settings so it cannot contradict the running
+//! service: handlers that inherit their authentication get the app's default scheme.
+
+use actix_web::web::{self, Bytes, ServiceConfig};
+use actix_web::{HttpResponse, Route};
+
+use crate::App;
+
+pub use claims_export::openapi::*;
+
+/// The path the document is served at.
+pub const PATH: &str = "/openapi.json";
+
+impl App {
+    /// Serve the OpenAPI document at `GET /openapi.json` (on by default, without
+    /// authentication: it describes the interface, never a secret).
+    pub fn openapi_endpoint(mut self, on: bool) -> Self {
+        self.openapi = match (on, self.openapi.take()) {
+            (true, Some(opts)) => Some(opts),
+            (true, None) => Some(OpenApiOptions::default()),
+            (false, _) => None,
+        };
+        self
+    }
+
+    /// The title, description and servers of the served document (and of the `openapi`
+    /// subcommand); turns the endpoint on. `info.version` is the app's version
+    /// ([`App::version`]) and the default authentication the app's own.
+    pub fn openapi_options(mut self, opts: OpenApiOptions) -> Self {
+        self.openapi = Some(opts);
+        self
+    }
+
+    /// The OpenAPI document for this app's handlers with `opts` as given, except the
+    /// authentication of handlers that inherit it: the app's default scheme.
+    pub fn openapi(&self, opts: OpenApiOptions) -> Result<String, OpenApiError> {
+        export(&self.specs(), &self.openapi_fill(opts))
+    }
+
+    /// The document as `GET /openapi.json` serves it.
+    pub fn openapi_json(&self) -> Result<String, OpenApiError> {
+        let mut opts = self.openapi.clone().unwrap_or_default();
+        if let Some(v) = &self.version {
+            opts.version = v.clone();
+        } else {
+            opts.version = env!("CARGO_PKG_VERSION").to_owned();
+        }
+        self.openapi(opts)
+    }
+
+    fn openapi_fill(&self, opts: OpenApiOptions) -> OpenApiOptions {
+        OpenApiOptions {
+            default_auth: self.config().auth.default,
+            ..opts
+        }
+    }
+}
+
+/// Startup problems of the endpoint: a handler on its path, a document that cannot be written.
+pub(crate) fn problems(app: &App) -> Vec<String> {
+    if app.openapi.is_none() {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = app
+        .specs()
+        .iter()
+        .filter(|s| s.route_path() == PATH)
+        .map(|s| {
+            format!(
+                "{} uses the path {PATH} reserved for the OpenAPI document (disable it with openapi_endpoint(false))",
+                s.technical_profile
+            )
+        })
+        .collect();
+    if let Err(e) = app.openapi_json() {
+        out.extend(e.0.into_iter().map(|p| format!("OpenAPI document: {p}")));
+    }
+    out
+}
+
+/// The rendered document to serve, once per app; `None` when the endpoint is off or the
+/// document cannot be written (a problem [`App::validate`] reports before serving).
+pub(crate) fn rendered(app: &App) -> Option<Bytes> {
+    app.openapi.as_ref()?;
+    match app.openapi_json() {
+        Ok(text) => Some(Bytes::from(text)),
+        Err(e) => {
+            tracing::error!(error = %e, "the OpenAPI document cannot be written; not serving it");
+            None
+        }
+    }
+}
+
+/// Mounts `GET`/`HEAD /openapi.json`; `not_allowed` answers the other methods.
+pub(crate) fn mount(cfg: &mut ServiceConfig, doc: &Option<Bytes>, not_allowed: Route) {
+    let Some(doc) = doc.clone() else { return };
+    let serve = move || {
+        let doc = doc.clone();
+        async move {
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(doc)
+        }
+    };
+    cfg.service(
+        web::resource(PATH)
+            .route(web::get().to(serve.clone()))
+            .route(web::head().to(serve))
+            .default_service(not_allowed),
+    );
+}
+
+/// `openapi [--out FILE] [--base-url URL]`.
+#[cfg(feature = "cli")]
+#[derive(Debug, clap::Args)]
+pub(crate) struct CliArgs {
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<std::path::PathBuf>,
+    /// Public base URL of this service, written as the document's server (default: none, so
+    /// paths resolve against the document's own location).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+/// Runs the `openapi` subcommand; `version` is the binary's version.
+#[cfg(feature = "cli")]
+pub(crate) fn run_cli(app: &App, args: CliArgs, version: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = app.openapi.clone().unwrap_or_default();
+    opts.version = version.to_owned();
+    if let Some(url) = args.base_url {
+        opts.servers = vec![url];
+    }
+    let text = app
+        .openapi(opts)
+        .map_err(|e| std::io::Error::other(format!("cannot write the OpenAPI document: {e}")))?;
+    match args.out {
+        Some(path) => std::fs::write(&path, text)
+            .map_err(|e| std::io::Error::other(format!("cannot write {}: {e}", path.display()))),
+        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| {
+            std::io::Error::other(format!(
+                "cannot write the OpenAPI document to standard output: {e}"
+            ))
+        }),
+    }
+}
