@@ -22,6 +22,8 @@ struct Cli {
         default_value = "127.0.0.1:8080"
     )]
     bind: String,
+    #[command(flatten)]
+    observe: crate::observe::ObserveArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -149,6 +151,7 @@ pub async fn run(
             tls_key,
             client_ca,
         } => {
+            let app = cli.observe.apply(app);
             let mut app = match client_ca {
                 Some(path) => app.auth(|a| a.use_client_ca_file(path)),
                 None => app,
