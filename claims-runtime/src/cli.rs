@@ -219,7 +219,10 @@ pub async fn run(
             for r in routes {
                 eprintln!("{r}");
             }
-            server.await
+            let served = server.await;
+            #[cfg(feature = "otel")]
+            crate::observe::flush_traces();
+            served
         }
         Command::Policy(p) => {
             let localization = if p.localize {

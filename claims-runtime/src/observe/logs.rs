@@ -18,28 +18,37 @@ pub enum LogFormat {
 /// Installs a `tracing-subscriber` writing to standard error in `format`, filtered by
 /// `RUST_LOG` (default `info`). Returns `false`, changing nothing, when a global subscriber is
 /// already set (an app that configures its own logging keeps it).
+///
+/// With the `otel` feature and `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+/// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) set, the request spans are also exported over
+/// OTLP/HTTP (protobuf); `OTEL_SERVICE_NAME` and the other `OTEL_*` variables of the
+/// OpenTelemetry SDK apply.
 pub fn init_logging(format: LogFormat) -> bool {
-    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{EnvFilter, Layer, Registry, fmt};
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let json = match format {
         LogFormat::Auto => !std::io::stderr().is_terminal(),
         LogFormat::Text => false,
         LogFormat::Json => true,
     };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if json {
-        builder
+    let lines: Box<dyn Layer<Registry> + Send + Sync> = if json {
+        fmt::layer()
             .json()
             .flatten_event(true)
             .with_current_span(false)
-            .try_init()
-            .is_ok()
+            .with_span_list(false)
+            .with_writer(std::io::stderr)
+            .boxed()
     } else {
-        builder
+        fmt::layer()
             .with_ansi(std::io::stderr().is_terminal())
-            .try_init()
-            .is_ok()
-    }
+            .with_writer(std::io::stderr)
+            .boxed()
+    };
+    let subscriber = tracing_subscriber::registry().with(lines);
+    #[cfg(feature = "otel")]
+    let subscriber = subscriber.with(super::otel::layer());
+    subscriber.with(filter).try_init().is_ok()
 }

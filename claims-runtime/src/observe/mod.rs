@@ -16,6 +16,8 @@
 
 pub mod logs;
 pub mod metrics;
+#[cfg(feature = "otel")]
+mod otel;
 
 use std::borrow::Cow;
 use std::future::{Ready, ready};
@@ -28,6 +30,8 @@ use actix_web::{Error, HttpMessage, HttpRequest, Route};
 use futures_util::future::LocalBoxFuture;
 
 pub use logs::{LogFormat, init_logging};
+#[cfg(feature = "otel")]
+pub use otel::flush_traces;
 
 use crate::error::{ClaimsError, ErrorKind};
 
@@ -227,6 +231,13 @@ impl Observer {
                 )
             };
         }
+        #[cfg(feature = "otel")]
+        {
+            let span = tracing::Span::current();
+            span.record("http.response.status_code", status);
+            span.record("outcome", outcome.as_str());
+            span.record("correlation_id", correlation_id);
+        }
         if route.health {
             access!(debug);
         } else {
@@ -311,7 +322,7 @@ where
         let http = req.request().clone();
         let fut = self.service.call(req);
         let log = self.log.clone();
-        Box::pin(async move {
+        let done = async move {
             let res = fut.await;
             let status = match &res {
                 Ok(r) => r.status().as_u16(),
@@ -319,7 +330,24 @@ where
             };
             log.observer.finish(&log.info, &http, status, started);
             res
-        })
+        };
+        #[cfg(feature = "otel")]
+        let done = {
+            let info = &self.log.info;
+            let span = tracing::info_span!(
+                target: ACCESS_TARGET,
+                "request",
+                otel.name = info.path.unwrap_or("unmatched"),
+                otel.kind = "server",
+                technical_profile = info.profile,
+                http.route = info.path,
+                http.response.status_code = tracing::field::Empty,
+                outcome = tracing::field::Empty,
+                correlation_id = tracing::field::Empty,
+            );
+            tracing::Instrument::instrument(done, span)
+        };
+        Box::pin(done)
     }
 }
 
