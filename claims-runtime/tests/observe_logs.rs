@@ -177,10 +177,10 @@ fn basic(user: &str, password: &str) -> String {
 
 fn app() -> App {
     App::empty()
-        .handler(&obs_echo::SPEC)
-        .handler(&obs_slow::SPEC)
-        .handler(&obs_guarded::SPEC)
-        .handler(&obs_idem::SPEC)
+        .handler(obs_echo::SPEC)
+        .handler(obs_slow::SPEC)
+        .handler(obs_guarded::SPEC)
+        .handler(obs_idem::SPEC)
         .version("4.5.6-obs")
         .messages("en", "member-not-found = No membership for { $email }.")
         .basic_credentials(&DevCredentials {
@@ -374,7 +374,7 @@ async fn access_lines_reasons_and_metrics_of_a_running_server() {
 async fn claim_values_are_logged_only_when_asked() {
     capture_logs();
     let (server, addrs) = App::empty()
-        .handler(&obs_echo::SPEC)
+        .handler(obs_echo::SPEC)
         .log_claim_values(true)
         .server("127.0.0.1:0")
         .unwrap();
@@ -398,7 +398,7 @@ async fn claim_values_are_logged_only_when_asked() {
     running.await.unwrap().unwrap();
 
     let refused = App::empty()
-        .handler(&obs_echo::SPEC)
+        .handler(obs_echo::SPEC)
         .log_claim_values(true)
         .production(true)
         .allow_insecure(true)
@@ -425,7 +425,7 @@ async fn tag(
 async fn wrap_and_into_configurator_keep_the_access_log_and_metrics() {
     capture_logs();
     let conf = App::empty()
-        .handler(&obs_echo::SPEC)
+        .handler(obs_echo::SPEC)
         .wrap(|| DefaultHeaders::new().add(("x-default", "yes")))
         .wrap(|| from_fn(tag))
         .into_configurator();

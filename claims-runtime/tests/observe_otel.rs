@@ -60,7 +60,7 @@ async fn a_request_span_with_the_correlation_id_is_exported_over_otlp_http() {
     assert!(init_logging(LogFormat::Json), "the subscriber is installed");
 
     let (server, addrs) = App::empty()
-        .handler(&otel_echo::SPEC)
+        .handler(otel_echo::SPEC)
         .server("127.0.0.1:0")
         .unwrap();
     let handle = server.handle();

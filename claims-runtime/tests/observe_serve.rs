@@ -41,7 +41,7 @@ fn main() {
     if std::env::var_os(CHILD).is_some() {
         actix_web::rt::System::new().block_on(async {
             App::empty()
-                .handler(&serve_member::SPEC)
+                .handler(serve_member::SPEC)
                 .version("7.7.7-serve")
                 .messages("en", "member-not-found = No membership for { $email }.")
                 .run()
