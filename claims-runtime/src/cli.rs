@@ -222,6 +222,7 @@ pub async fn run(
             let served = server.await;
             #[cfg(feature = "otel")]
             crate::observe::flush_traces();
+            crate::observe::flush_logs();
             served
         }
         Command::Policy(p) => {

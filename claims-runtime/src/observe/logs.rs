@@ -1,6 +1,12 @@
 //! The log subscriber `serve` installs: text on a terminal, JSON lines otherwise.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
+
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
+
+/// The log writer thread's guard: dropping it writes out what is queued.
+static WRITER: Mutex<Option<WorkerGuard>> = Mutex::new(None);
 
 /// How log lines are written to standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -19,6 +25,10 @@ pub enum LogFormat {
 /// `RUST_LOG` (default `info`). Returns `false`, changing nothing, when a global subscriber is
 /// already set (an app that configures its own logging keeps it).
 ///
+/// Lines are queued to a background thread that writes them in batches, so a request never waits
+/// on standard error; under a flood the queue (128,000 lines) blocks rather than drops. `serve`
+/// writes out the queue when it stops; an app that exits some other way calls [`flush_logs`].
+///
 /// With the `otel` feature and `OTEL_EXPORTER_OTLP_ENDPOINT` (or
 /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) set, the request spans are also exported over
 /// OTLP/HTTP (protobuf); `OTEL_SERVICE_NAME` and the other `OTEL_*` variables of the
@@ -33,22 +43,36 @@ pub fn init_logging(format: LogFormat) -> bool {
         LogFormat::Text => false,
         LogFormat::Json => true,
     };
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("claims-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let lines: Box<dyn Layer<Registry> + Send + Sync> = if json {
         fmt::layer()
             .json()
             .flatten_event(true)
             .with_current_span(false)
             .with_span_list(false)
-            .with_writer(std::io::stderr)
+            .with_writer(writer)
             .boxed()
     } else {
         fmt::layer()
             .with_ansi(std::io::stderr().is_terminal())
-            .with_writer(std::io::stderr)
+            .with_writer(writer)
             .boxed()
     };
     let subscriber = tracing_subscriber::registry().with(lines);
     #[cfg(feature = "otel")]
     let subscriber = subscriber.with(super::otel::layer());
-    subscriber.with(filter).try_init().is_ok()
+    let installed = subscriber.with(filter).try_init().is_ok();
+    if installed {
+        *WRITER.lock().unwrap_or_else(|e| e.into_inner()) = Some(guard);
+    }
+    installed
+}
+
+/// Writes out the log lines still queued and stops the writer thread of [`init_logging`]; later
+/// lines are lost. For the end of a process.
+pub fn flush_logs() {
+    drop(WRITER.lock().unwrap_or_else(|e| e.into_inner()).take());
 }

@@ -29,7 +29,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use actix_web::{Error, HttpMessage, HttpRequest, Route};
 use futures_util::future::LocalBoxFuture;
 
-pub use logs::{LogFormat, init_logging};
+pub use logs::{LogFormat, flush_logs, init_logging};
 #[cfg(feature = "otel")]
 pub use otel::flush_traces;
 
