@@ -5,10 +5,10 @@
 //!
 //! | name | type | labels | what |
 //! |---|---|---|---|
-//! | `claims_requests_total` | counter | `technical_profile`, `status`, `outcome` | requests answered (health checks excluded); `outcome` is an [`Outcome`](super::Outcome) code, `technical_profile` is `none` for paths nothing serves |
+//! | `claims_requests_total` | counter | `technical_profile`, `status`, `outcome` | requests answered (health checks excluded); `outcome` is an [`Outcome`] code, `technical_profile` is `none` for paths nothing serves |
 //! | `claims_request_duration_seconds` | histogram | `technical_profile` | time to answer |
 //! | `claims_deadline_hits_total` | counter | `technical_profile` | handlers past their deadline (answered with the retry error) |
-//! | `claims_auth_failures_total` | counter | `scheme` | refused callers by authentication scheme (`Basic`, `ApiKeyHeader`, `Bearer`, `ClientCertificate`) |
+//! | `claims_auth_failures_total` | counter | `scheme` | refused callers by authentication scheme (`Basic`, `ApiKeyHeader`, `Bearer`, `ClientCertificate`; `handler` when the handler itself answered 401/403) |
 //! | `claims_idempotent_replays_total` | counter | `technical_profile` | retries answered with the first attempt's answer |
 //! | `claims_build_info` | info | `version` | always 1; the app's version |
 
