@@ -6,8 +6,17 @@
 # e-mail validation rule and localized 409s on both sides (target: ratio >= 0.85).
 #
 #   scripts/bench.sh [SECONDS_PER_RUN]     (default 10)
+#
+# `--observe` measures the cost of observability instead: the generated service as above (no log
+# subscriber, no metrics endpoint) against the same binary with PERF_OBSERVE=1 (a JSON access
+# line per request at info, written to PERF_LOG, default /dev/null, and Prometheus metrics on
+# their own port, scraped once a second during the run). Target: observed/plain >= 0.90.
+#
+#   scripts/bench.sh --observe [SECONDS_PER_RUN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+observe=0
+if [ "${1:-}" = "--observe" ]; then observe=1; shift; fi
 secs="${1:-10}"
 port="${PERF_PORT:-8090}"
 
@@ -20,18 +29,24 @@ cores=$(nproc)
 server_cpu=0; client_cpu=$(( cores > 1 ? 1 : 0 ))
 
 cargo build --release -q -p claims-perf
-bin=target/release
+bin="${CARGO_TARGET_DIR:-target}/release"
 
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-declare -A PORT=([perf-twin]=$port [perf-generated]=$((port + 1)))
+declare -A PORT=([perf-twin]=$port [perf-generated]=$((port + 1)) [perf-observed]=$((port + 2)))
+metrics_addr="127.0.0.1:$((port + 3))"
 declare -A PIDS START
 start_server() { # name -> records PID and start-up time
   local t0 t1 pid addr="127.0.0.1:${PORT[$1]}"
   t0=$(date +%s%N)
-  PERF_BIND=$addr taskset -c "$server_cpu" "$bin/$1" >/dev/null 2>&1 &
+  if [ "$1" = perf-observed ]; then
+    PERF_OBSERVE=1 PERF_METRICS_BIND=$metrics_addr PERF_BIND=$addr taskset -c "$server_cpu" \
+      "$bin/perf-generated" >/dev/null 2>>"${PERF_LOG:-/dev/null}" &
+  else
+    PERF_BIND=$addr taskset -c "$server_cpu" "$bin/$1" >/dev/null 2>&1 &
+  fi
   pid=$!
   pids+=("$pid"); PIDS[$1]=$pid
   for _ in $(seq 1 500); do
@@ -46,12 +61,20 @@ peak_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
 # Both servers run at once on the same core (an idle one costs nothing); modes alternate between
 # them over two rounds and each keeps its best run, so drift on a noisy machine hits both alike.
-start_server perf-twin
-start_server perf-generated
+if [ "$observe" = 1 ]; then
+  base=perf-generated; cand=perf-observed
+  # A scraper like Prometheus's, once a second.
+  ( while sleep 1; do curl -sf -o /dev/null "http://$metrics_addr/metrics" || true; done ) &
+  pids+=("$!")
+else
+  base=perf-twin; cand=perf-generated
+fi
+start_server "$base"
+start_server "$cand"
 declare -A RPS P50 P99
 for round in 1 2; do
   for mode in body form query header full; do
-    for server in perf-twin perf-generated; do
+    for server in "$base" "$cand"; do
       url="http://127.0.0.1:${PORT[$server]}"
       MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d1s -s perf/wrk/loyalty.lua "$url" >/dev/null
       out=$(MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" --latency -s perf/wrk/loyalty.lua "$url")
@@ -63,15 +86,19 @@ for round in 1 2; do
     done
   done
 done
-declare -A RSS=([perf-twin]=$(peak_rss_mib "${PIDS[perf-twin]}") [perf-generated]=$(peak_rss_mib "${PIDS[perf-generated]}"))
+declare -A RSS=([$base]=$(peak_rss_mib "${PIDS[$base]}") [$cand]=$(peak_rss_mib "${PIDS[$cand]}"))
 
-printf '\n%-7s %12s %12s %7s %9s %9s %9s %9s\n' mode "twin req/s" "gen req/s" ratio "twin p50" "gen p50" "twin p99" "gen p99"
+if [ "$observe" = 1 ]; then
+  printf '\n%-7s %12s %12s %7s %9s %9s %9s %9s\n' mode "plain req/s" "obs req/s" ratio "plain p50" "obs p50" "plain p99" "obs p99"
+else
+  printf '\n%-7s %12s %12s %7s %9s %9s %9s %9s\n' mode "twin req/s" "gen req/s" ratio "twin p50" "gen p50" "twin p99" "gen p99"
+fi
 for mode in body form query header full; do
-  t=${RPS[perf-twin,$mode]}; g=${RPS[perf-generated,$mode]}
+  t=${RPS[$base,$mode]}; g=${RPS[$cand,$mode]}
   printf '%-7s %12.0f %12.0f %7.3f %8.3fms %8.3fms %8.3fms %8.3fms  (p99 ratio %.2f)\n' "$mode" "$t" "$g" \
     "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')" \
-    "${P50[perf-twin,$mode]}" "${P50[perf-generated,$mode]}" "${P99[perf-twin,$mode]}" "${P99[perf-generated,$mode]}" \
-    "$(awk -v g="${P99[perf-generated,$mode]}" -v t="${P99[perf-twin,$mode]}" 'BEGIN{ if (t > 0) print g/t; else print 0 }')"
+    "${P50[$base,$mode]}" "${P50[$cand,$mode]}" "${P99[$base,$mode]}" "${P99[$cand,$mode]}" \
+    "$(awk -v g="${P99[$cand,$mode]}" -v t="${P99[$base,$mode]}" 'BEGIN{ if (t > 0) print g/t; else print 0 }')"
 done
-printf '\npeak RSS: twin %s MiB, generated %s MiB\n' "${RSS[perf-twin]}" "${RSS[perf-generated]}"
-printf 'start-up to first served request: twin %s ms, generated %s ms\n' "${START[perf-twin]}" "${START[perf-generated]}"
+printf '\npeak RSS: %s %s MiB, %s %s MiB\n' "$base" "${RSS[$base]}" "$cand" "${RSS[$cand]}"
+printf 'start-up to first served request: %s %s ms, %s %s ms\n' "$base" "${START[$base]}" "$cand" "${START[$cand]}"

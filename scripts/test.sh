@@ -32,4 +32,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # refuse JWT handlers with a readable message.
 cargo clippy -p claims-runtime --no-default-features --all-targets --locked -- -D warnings
 cargo test -p claims-runtime --no-default-features --locked --lib
+# OpenTelemetry (feature `otel`): spans reach a loopback OTLP/HTTP receiver.
+cargo clippy -p claims-runtime --features otel --all-targets --locked -- -D warnings
+cargo test -p claims-runtime --features otel --locked --test observe_otel
 cargo test --workspace --locked

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
-use actix_web::{HttpResponse, Route};
+use actix_web::{HttpRequest, HttpResponse, Route};
 
 use crate::config::ClaimsConfig;
 use crate::descriptor::{AuthSpec, HandlerSpec, SendClaimsIn};
 use crate::error::{ClaimsError, ids};
 use crate::l10n::CatalogError;
+use crate::observe::RouteInfo;
 use crate::request::{error_http, render_body};
 
 /// One handler, registered by `#[claims_handler]` through `inventory`.
@@ -115,6 +116,7 @@ pub struct App {
     ready: Vec<(String, ReadyFn)>,
     pub(crate) version: Option<String>,
     pub(crate) openapi: Option<crate::openapi::OpenApiOptions>,
+    observe: crate::observe::Settings,
 }
 
 impl Default for App {
@@ -152,6 +154,7 @@ impl App {
             ready: Vec::new(),
             version: None,
             openapi: Some(Default::default()),
+            observe: crate::observe::Settings::default(),
         }
     }
 
@@ -310,6 +313,48 @@ impl App {
         self
     }
 
+    /// Serves Prometheus metrics at `GET /metrics` on this address, apart from the handlers
+    /// (also `serve --metrics-bind` and `CLAIMS_METRICS_BIND`); off by default. The series are
+    /// listed in [`crate::observe::metrics`].
+    pub fn metrics_bind(mut self, addr: impl Into<String>) -> Self {
+        self.observe.metrics_bind = Some(addr.into());
+        self
+    }
+
+    /// Development aid: lets the reasons of refused requests quote claim values (a value that
+    /// did not decode, the arguments of a user error). Refused at startup in production mode.
+    pub fn log_claim_values(mut self, on: bool) -> Self {
+        self.observe.log_claim_values = on;
+        self
+    }
+
+    /// Wraps every route of the app (handlers, health checks, 404/405 answers) in an actix
+    /// middleware that `make` builds, once per route and worker:
+    /// `.wrap(|| DefaultHeaders::new().add(("X-Frame-Options", "DENY")))` or
+    /// `.wrap(|| from_fn(my_middleware))`. The last one added runs first; the access log and
+    /// metrics run outside all of them, so they see the final answer.
+    pub fn wrap<F, M, B>(mut self, make: F) -> Self
+    where
+        F: Fn() -> M + Send + Sync + 'static,
+        M: actix_web::dev::Transform<
+                actix_service::boxed::BoxService<
+                    actix_web::dev::ServiceRequest,
+                    actix_web::dev::ServiceResponse,
+                    actix_web::Error,
+                >,
+                actix_web::dev::ServiceRequest,
+                Response = actix_web::dev::ServiceResponse<B>,
+                Error = actix_web::Error,
+                InitError = (),
+            > + 'static,
+        B: actix_web::body::MessageBody + 'static,
+    {
+        self.observe
+            .wraps
+            .push(Arc::new(move |route: Route| route.wrap(make())));
+        self
+    }
+
     /// Stores an idempotency store shared by every `idempotent` handler (default: in memory).
     pub fn idempotency_store(mut self, store: impl crate::idempotency::IdempotencyStore) -> Self {
         self.config.idempotency = Arc::new(store);
@@ -392,6 +437,11 @@ impl App {
                 }
             }
         }
+        if self.observe.log_claim_values && self.is_production() {
+            problems.push(
+                "log_claim_values (--log-claim-values) is refused in production mode: claim values are personal data".to_owned(),
+            );
+        }
         // Missing framework, handler or required message ids, an uncatalogued default language.
         problems.extend(self.localization_problems());
         problems.extend(crate::openapi::problems(self));
@@ -404,13 +454,23 @@ impl App {
 
     /// Freezes the app into a closure that mounts it on an actix `App` (once per worker).
     pub fn into_configurator(self) -> Configurator {
+        let openapi = crate::openapi::rendered(&self);
+        let version = self
+            .version
+            .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
         Configurator {
-            openapi: crate::openapi::rendered(&self),
+            openapi,
             config: web::Data::new(self.config),
             handlers: Arc::new(self.handlers),
             data: Arc::new(self.data),
             health: self.health,
             ready: Arc::new(self.ready),
+            observer: Arc::new(crate::observe::Observer::new(
+                &version,
+                self.observe.log_claim_values,
+            )),
+            wraps: Arc::new(self.observe.wraps),
+            metrics_bind: self.observe.metrics_bind,
         }
     }
 
@@ -461,8 +521,13 @@ impl App {
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let limits = self.limits.clone();
         let conf = self.into_configurator();
+        let metrics = conf.metrics_guard();
+        let held = metrics.clone();
+        let metrics_conf = conf.clone();
         let http = apply_limits!(
             actix_web::HttpServer::new(move || {
+                // Holds the metrics server: it stops with this server's workers.
+                let _ = &held;
                 actix_web::App::new().configure(|c| conf.configure(c))
             }),
             &limits,
@@ -471,6 +536,7 @@ impl App {
             .bind(addr)
             .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
         let addrs = http.addrs();
+        metrics_conf.start_metrics(&metrics)?;
         Ok((http.run(), addrs))
     }
 }
@@ -573,7 +639,13 @@ pub struct Configurator {
     health: bool,
     ready: Arc<Vec<(String, ReadyFn)>>,
     openapi: Option<actix_web::web::Bytes>,
+    observer: Arc<crate::observe::Observer>,
+    wraps: Arc<Vec<crate::observe::WrapFn>>,
+    metrics_bind: Option<String>,
 }
+
+/// Where a running metrics server is kept, so it lives as long as the app server.
+pub(crate) type MetricsGuard = Arc<std::sync::OnceLock<Arc<crate::observe::metrics::StopOnDrop>>>;
 
 impl fmt::Debug for Configurator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -599,30 +671,46 @@ impl Configurator {
         for (path, regs) in by_path {
             let mut res = web::resource(path);
             let mut allow: Vec<&'static str> = Vec::new();
+            let first = regs.first().map(|r| r.spec.technical_profile);
             for r in regs {
+                let info = RouteInfo {
+                    profile: Some(r.spec.technical_profile),
+                    path: Some(path),
+                    health: false,
+                };
+                let route = |m: Method| self.observed((r.route)().method(m), info);
                 match r.spec.send_claims_in {
                     SendClaimsIn::Body | SendClaimsIn::Form => {
-                        res = res.route((r.route)().method(Method::POST));
+                        res = res.route(route(Method::POST));
                         allow.push("POST");
                     }
                     _ => {
                         // HEAD where GET is served: the same handler; the HTTP layer sends the
                         // status and headers without the body.
-                        res = res
-                            .route((r.route)().method(Method::GET))
-                            .route((r.route)().method(Method::HEAD));
+                        res = res.route(route(Method::GET)).route(route(Method::HEAD));
                         allow.extend(["GET", "HEAD"]);
                     }
                 }
             }
-            cfg.service(res.default_service(self.not_allowed(&allow)));
+            let info = RouteInfo {
+                profile: first,
+                path: Some(path),
+                health: false,
+            };
+            cfg.service(res.default_service(self.observed(self.not_allowed(&allow), info)));
         }
         if self.health {
+            let health = |path| RouteInfo {
+                profile: None,
+                path: Some(path),
+                health: true,
+            };
+            let h = health("/healthz");
             cfg.service(
                 web::resource("/healthz")
-                    .route(web::get().to(health_ok))
-                    .route(web::head().to(health_ok))
-                    .default_service(self.not_allowed(&["GET", "HEAD"])),
+                    .route(self.observed(web::get().to(health_ok), h))
+                    .route(self.observed(web::head().to(health_ok), h))
+                    .default_service(self.observed(self.not_allowed(&["GET", "HEAD"]), h)),
             );
             let ready = self.ready.clone();
             let readyz = move || {
@@ -640,21 +728,50 @@ impl Configurator {
                     }
                 }
             };
+            let r = health("/readyz");
             cfg.service(
                 web::resource("/readyz")
-                    .route(web::get().to(readyz.clone()))
-                    .route(web::head().to(readyz))
-                    .default_service(self.not_allowed(&["GET", "HEAD"])),
+                    .route(self.observed(web::get().to(readyz.clone()), r))
+                    .route(self.observed(web::head().to(readyz), r))
+                    .default_service(self.observed(self.not_allowed(&["GET", "HEAD"]), r)),
             );
         }
         crate::openapi::mount(cfg, &self.openapi, self.not_allowed(&["GET", "HEAD"]));
         // Any other path: 404 with the contract error body (also `/members/` against the
         // template `/members/{id}`, whose placeholder needs a non-empty segment).
         let config = self.config.clone();
-        cfg.default_service(web::to(move || {
-            let config = config.clone();
-            async move { not_found(&config) }
-        }));
+        cfg.default_service(self.observed(
+            web::to(move |req: HttpRequest| {
+                let config = config.clone();
+                async move { not_found(&config, &req) }
+            }),
+            RouteInfo::default(),
+        ));
+    }
+
+    /// `route` with the user's middleware, then the access log and metrics around it.
+    fn observed(&self, route: Route, info: RouteInfo) -> Route {
+        crate::observe::wrap_route(route, &self.observer, &self.wraps, info)
+    }
+
+    /// The app's metrics as OpenMetrics text, for an app that serves them itself (the series
+    /// are listed in [`crate::observe::metrics`]).
+    pub fn render_metrics(&self) -> String {
+        self.observer.metrics.render()
+    }
+
+    /// An empty holder for the metrics server ([`Configurator::start_metrics`]).
+    pub(crate) fn metrics_guard(&self) -> MetricsGuard {
+        Arc::default()
+    }
+
+    /// Starts the metrics server when a metrics address is set, keeping it in `guard`.
+    pub(crate) fn start_metrics(&self, guard: &MetricsGuard) -> std::io::Result<()> {
+        if let Some(addr) = &self.metrics_bind {
+            let (stop, _) = crate::observe::metrics::start(self.observer.clone(), addr)?;
+            let _ = guard.set(stop);
+        }
+        Ok(())
     }
 
     /// The 405 service of a path that serves `allow` (also the `Allow` header of the answer).
@@ -664,10 +781,10 @@ impl Configurator {
         methods.dedup();
         let allow = methods.join(", ");
         let config = self.config.clone();
-        web::to(move || {
+        web::to(move |req: HttpRequest| {
             let config = config.clone();
             let allow = allow.clone();
-            async move { method_not_allowed(&config, &allow) }
+            async move { method_not_allowed(&config, &allow, &req) }
         })
     }
 
@@ -681,32 +798,29 @@ async fn health_ok() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
 }
 
-fn contract_error(config: &ClaimsConfig, err: &ClaimsError) -> HttpResponse {
-    let body = render_body(
-        config,
-        &Default::default(),
-        err,
-        uuid::Uuid::new_v4().to_string(),
-    );
+fn contract_error(config: &ClaimsConfig, err: &ClaimsError, req: &HttpRequest) -> HttpResponse {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    crate::observe::note_error(req, err, &request_id);
+    let body = render_body(config, &Default::default(), err, request_id);
     error_http(err, &body)
 }
 
-fn method_not_allowed(config: &ClaimsConfig, allow: &str) -> HttpResponse {
+fn method_not_allowed(config: &ClaimsConfig, allow: &str, req: &HttpRequest) -> HttpResponse {
     let err = ClaimsError::bad_request(ids::REQUEST_INVALID)
         .with_status(actix_web::http::StatusCode::METHOD_NOT_ALLOWED)
         .developer_message(format!(
             "this path does not answer this HTTP method; it answers {allow}"
         ));
-    let mut resp = contract_error(config, &err);
+    let mut resp = contract_error(config, &err, req);
     if let Ok(v) = actix_web::http::header::HeaderValue::from_str(allow) {
         resp.headers_mut().insert(actix_web::http::header::ALLOW, v);
     }
     resp
 }
 
-fn not_found(config: &ClaimsConfig) -> HttpResponse {
+fn not_found(config: &ClaimsConfig, req: &HttpRequest) -> HttpResponse {
     let err = ClaimsError::bad_request(ids::REQUEST_INVALID)
         .with_status(actix_web::http::StatusCode::NOT_FOUND)
         .developer_message("no handler is mounted at this path");
-    contract_error(config, &err)
+    contract_error(config, &err, req)
 }

@@ -22,6 +22,8 @@ struct Cli {
         default_value = "127.0.0.1:8080"
     )]
     bind: String,
+    #[command(flatten)]
+    observe: crate::observe::ObserveArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -151,6 +153,7 @@ pub async fn run(
             tls_key,
             client_ca,
         } => {
+            let app = cli.observe.apply(app);
             let mut app = match client_ca {
                 Some(path) => app.auth(|a| a.use_client_ca_file(path)),
                 None => app,
@@ -218,7 +221,11 @@ pub async fn run(
             for r in routes {
                 eprintln!("{r}");
             }
-            server.await
+            let served = server.await;
+            #[cfg(feature = "otel")]
+            crate::observe::flush_traces();
+            crate::observe::flush_logs();
+            served
         }
         Command::Policy(p) => {
             let localization = if p.localize {

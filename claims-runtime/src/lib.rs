@@ -46,6 +46,7 @@ pub mod descriptor;
 pub mod error;
 pub mod idempotency;
 pub mod l10n;
+pub mod observe;
 pub mod openapi;
 pub mod output;
 /// Policy export (the B2C XML), from the `claims-export` crate: see [`claims_export::b2c`].

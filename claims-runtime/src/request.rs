@@ -110,6 +110,26 @@ impl Problems {
     }
 }
 
+impl Problems {
+    /// What was wrong, for the log: like the developer message, but without the values that
+    /// did not decode unless `with_values`.
+    fn reason(&self, with_values: bool) -> String {
+        self.list
+            .iter()
+            .map(|p| match &p.kind {
+                ProblemKind::Invalid(_) if !with_values => {
+                    format!(
+                        "claim '{}' is not a valid {}",
+                        p.claim.id, p.claim.data_type
+                    )
+                }
+                _ => describe(p),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 fn describe(p: &Problem) -> String {
     let c = p.claim;
     let name = if c.wire() == c.id {
@@ -163,6 +183,9 @@ impl Call {
         if let Err(e) = call.read(payload).await {
             return Err(call.error_response(e));
         }
+        crate::observe::note(req, |n| {
+            n.correlation = call.correlation_id().map(str::to_owned);
+        });
         Ok(call)
     }
 
@@ -359,6 +382,9 @@ impl Call {
 
     /// Answers 400 (or 409 for rule failures) for the collected problems.
     pub fn reject(&self, problems: Problems) -> HttpResponse {
+        crate::observe::note(&self.req, |n| {
+            n.reason = Some(problems.reason(n.log_values).into());
+        });
         self.error_response(problems.into_error())
     }
 
@@ -400,6 +426,9 @@ impl Call {
             match store.claim(key).await {
                 Claimed::First => break,
                 Claimed::Replay(r) => {
+                    crate::observe::note(&self.req, |n| {
+                        n.outcome = Some(crate::observe::Outcome::Replayed);
+                    });
                     tracing::info!(
                         technical_profile = self.spec.technical_profile,
                         "replaying the first answer to a retry"
@@ -540,6 +569,7 @@ impl Call {
             err = err.www_authenticate(c);
         }
         let request_id = self.request_id();
+        crate::observe::note_error(&self.req, &err, &request_id);
         if err.kind() == ErrorKind::Internal {
             tracing::error!(
                 technical_profile = self.spec.technical_profile,
@@ -547,14 +577,9 @@ impl Call {
                 error = %err,
                 "handler failed"
             );
-        } else {
-            tracing::debug!(
-                technical_profile = self.spec.technical_profile,
-                request_id = %request_id,
-                error = %err,
-                "request rejected"
-            );
         }
+        // Refusals are logged by the access line (`crate::observe`), with a reason free of
+        // claim values.
         let hint = self.locale_hint();
         let body = render_body(&self.config, &hint, &err, request_id);
         Reply::error(&err, &body)

@@ -99,16 +99,22 @@ impl App {
         let server_config = tls.server_config()?;
         let limits = self.server_limits().clone();
         let conf = self.into_configurator();
+        // The metrics server lives as long as this server's workers (see `App::server`).
+        let metrics = conf.metrics_guard();
+        let held = metrics.clone();
+        let metrics_conf = conf.clone();
         let http = crate::app::apply_limits!(
             actix_web::HttpServer::new(move || {
+                let _ = &held;
                 actix_web::App::new().configure(|c| conf.configure(c))
             }),
             &limits
         );
-        Ok(http
+        let http = http
             .on_connect(peer_cert_on_connect)
-            .listen_rustls_0_23(listener, server_config)?
-            .run())
+            .listen_rustls_0_23(listener, server_config)?;
+        metrics_conf.start_metrics(&metrics)?;
+        Ok(http.run())
     }
 }
 

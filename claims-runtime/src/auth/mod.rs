@@ -980,9 +980,16 @@ impl AuthConfig {
         .iter()
         .find_map(|h| req.headers().get(*h).and_then(|v| v.to_str().ok()))
         .unwrap_or("");
+        let scheme = self.effective(spec).authentication_type().unwrap_or("?");
+        // For the access line and the `claims_auth_failures_total` counter.
+        crate::observe::note(req, |n| {
+            n.outcome = Some(crate::observe::Outcome::AuthFailed);
+            n.scheme = Some(scheme);
+            n.reason = Some(format!("{scheme}: {}", d.reason).into());
+        });
         tracing::info!(
             technical_profile = spec.technical_profile,
-            scheme = self.effective(spec).authentication_type().unwrap_or("?"),
+            scheme,
             status = if d.forbidden { 403 } else { 401 },
             reason = %d.reason,
             request_id,

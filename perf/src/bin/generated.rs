@@ -99,6 +99,18 @@ fn main() -> std::io::Result<()> {
                 workers: Some(1),
                 ..ServerLimits::default()
             });
+        // `PERF_OBSERVE=1` (scripts/bench.sh --observe): JSON access lines on standard error
+        // and metrics served on PERF_METRICS_BIND; otherwise no subscriber and no metrics
+        // endpoint (the access middleware and counters still run).
+        let app = if std::env::var_os("PERF_OBSERVE").is_some_and(|v| v == "1") {
+            claims_runtime::observe::init_logging(claims_runtime::observe::LogFormat::Json);
+            match std::env::var("PERF_METRICS_BIND") {
+                Ok(addr) => app.metrics_bind(addr),
+                Err(_) => app,
+            }
+        } else {
+            app
+        };
         let (server, _) = app.server(&bind_addr())?;
         server.await
     })

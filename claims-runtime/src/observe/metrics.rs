@@ -1,0 +1,207 @@
+//! Prometheus metrics (OpenMetrics text), served on their own address
+//! ([`App::metrics_bind`](crate::App::metrics_bind), `serve --metrics-bind`, `CLAIMS_METRICS_BIND`)
+//! at `GET /metrics`, or rendered by [`Configurator::render_metrics`](crate::Configurator::render_metrics)
+//! for an app that mounts the handlers itself.
+//!
+//! | name | type | labels | what |
+//! |---|---|---|---|
+//! | `claims_requests_total` | counter | `technical_profile`, `status`, `outcome` | requests answered (health checks excluded); `outcome` is an [`Outcome`] code, `technical_profile` is `none` for paths nothing serves |
+//! | `claims_request_duration_seconds` | histogram | `technical_profile` | time to answer |
+//! | `claims_deadline_hits_total` | counter | `technical_profile` | handlers past their deadline (answered with the retry error) |
+//! | `claims_auth_failures_total` | counter | `scheme` | refused callers by authentication scheme (`Basic`, `ApiKeyHeader`, `Bearer`, `ClientCertificate`; `handler` when the handler itself answered 401/403) |
+//! | `claims_idempotent_replays_total` | counter | `technical_profile` | retries answered with the first attempt's answer |
+//! | `claims_build_info` | info | `version` | always 1; the app's version |
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::Registry;
+
+use super::{Observer, Outcome};
+
+/// The `technical_profile` label of requests no handler serves.
+pub(crate) const NO_PROFILE: &str = "none";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    technical_profile: &'static str,
+    status: u16,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProfileLabel {
+    technical_profile: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SchemeLabel {
+    scheme: &'static str,
+}
+
+type HistogramFamily = Family<ProfileLabel, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    // 1 ms to ~16 s: B2C gives up after 10 s.
+    Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
+        0.001, 2.0, 15,
+    ))
+}
+
+/// The app's metrics and their registry.
+#[derive(Debug)]
+pub(crate) struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: HistogramFamily,
+    deadlines: Family<ProfileLabel, Counter>,
+    auth_failures: Family<SchemeLabel, Counter>,
+    replays: Family<ProfileLabel, Counter>,
+}
+
+impl Metrics {
+    pub(crate) fn new(version: &str) -> Self {
+        let mut registry = Registry::with_prefix("claims");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = HistogramFamily::new_with_constructor(latency_histogram);
+        let deadlines = Family::<ProfileLabel, Counter>::default();
+        let auth_failures = Family::<SchemeLabel, Counter>::default();
+        let replays = Family::<ProfileLabel, Counter>::default();
+        registry.register(
+            "requests",
+            "Requests answered, by technical profile, status and outcome",
+            requests.clone(),
+        );
+        registry.register(
+            "request_duration_seconds",
+            "Time to answer, by technical profile",
+            latency.clone(),
+        );
+        registry.register(
+            "deadline_hits",
+            "Handlers past their deadline",
+            deadlines.clone(),
+        );
+        registry.register(
+            "auth_failures",
+            "Refused callers, by authentication scheme",
+            auth_failures.clone(),
+        );
+        registry.register(
+            "idempotent_replays",
+            "Retries answered with the first attempt's answer",
+            replays.clone(),
+        );
+        registry.register(
+            "build",
+            "The app's version",
+            Info::new(vec![("version".to_owned(), version.to_owned())]),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            deadlines,
+            auth_failures,
+            replays,
+        }
+    }
+
+    pub(crate) fn record(
+        &self,
+        technical_profile: &'static str,
+        status: u16,
+        outcome: Outcome,
+        elapsed: Duration,
+        scheme: Option<&'static str>,
+    ) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                technical_profile,
+                status,
+                outcome: outcome.as_str(),
+            })
+            .inc();
+        let profile = ProfileLabel { technical_profile };
+        self.latency
+            .get_or_create(&profile)
+            .observe(elapsed.as_secs_f64());
+        match outcome {
+            Outcome::Deadline => {
+                self.deadlines.get_or_create(&profile).inc();
+            }
+            Outcome::Replayed => {
+                self.replays.get_or_create(&profile).inc();
+            }
+            Outcome::AuthFailed => {
+                let scheme = scheme.unwrap_or("handler");
+                self.auth_failures
+                    .get_or_create(&SchemeLabel { scheme })
+                    .inc();
+            }
+            _ => {}
+        }
+    }
+
+    /// The OpenMetrics text of every metric.
+    pub(crate) fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}
+
+/// The content type of [`Metrics::render`].
+pub(crate) const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// Stops the metrics server when the last clone is dropped (with the app server's workers).
+pub(crate) struct StopOnDrop(actix_web::dev::ServerHandle);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        // The stop command is sent at once; nothing needs to wait for it.
+        drop(self.0.stop(true));
+    }
+}
+
+/// Starts the metrics server on `addr` (one worker, `GET /metrics` only), on the running actix
+/// system. It stops when the returned guard is dropped.
+pub(crate) fn start(
+    observer: Arc<Observer>,
+    addr: &str,
+) -> std::io::Result<(Arc<StopOnDrop>, Vec<std::net::SocketAddr>)> {
+    let http = actix_web::HttpServer::new(move || {
+        let observer = observer.clone();
+        actix_web::App::new().route(
+            "/metrics",
+            actix_web::web::get().to(move || {
+                let body = observer.metrics.render();
+                async move {
+                    actix_web::HttpResponse::Ok()
+                        .content_type(CONTENT_TYPE)
+                        .body(body)
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .disable_signals()
+    .bind(addr)
+    .map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot listen on {addr} (metrics): {e}"))
+    })?;
+    let addrs = http.addrs();
+    let server = http.run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    for a in &addrs {
+        tracing::info!("metrics on http://{a}/metrics");
+    }
+    Ok((Arc::new(StopOnDrop(handle)), addrs))
+}

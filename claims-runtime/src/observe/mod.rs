@@ -1,0 +1,382 @@
+//! Observability: the access log, the reasons for rejected requests, Prometheus metrics, and
+//! middleware around the generated handlers.
+//!
+//! Every request (handlers, 404, 405, health checks) gets one **access line** on the tracing
+//! target [`ACCESS_TARGET`] at `info` (health checks at `debug`) with the fields `method`,
+//! `path` (the route template, never a path or query that carries claims), `technical_profile`,
+//! `status`, `outcome` (an [`Outcome`] code), `latency_ms`, `correlation_id` (B2C's correlation
+//! claim when the handler receives one, else the `requestId` of the error body) and, for every
+//! 4xx, `reason`: why the request was refused, without secrets or claim values (authentication
+//! failures name the scheme and why, e.g. `Basic: wrong Basic user name or password`). Claim
+//! values appear in reasons only when [`App::log_claim_values`](crate::App::log_claim_values)
+//! asks for it, which production mode refuses.
+//!
+//! `serve` installs a subscriber for these lines ([`init_logging`]); an app that installed its
+//! own keeps it. Metrics are described in [`metrics`].
+
+pub mod logs;
+pub mod metrics;
+#[cfg(feature = "otel")]
+mod otel;
+
+use std::borrow::Cow;
+use std::future::{Ready, ready};
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::{Error, HttpMessage, HttpRequest, Route};
+use futures_util::future::LocalBoxFuture;
+
+pub use logs::{LogFormat, flush_logs, init_logging};
+#[cfg(feature = "otel")]
+pub use otel::flush_traces;
+
+use crate::error::{ClaimsError, ErrorKind};
+
+/// The tracing target of access lines (filter them with `RUST_LOG=claims::access=off`).
+pub const ACCESS_TARGET: &str = "claims::access";
+
+/// The `outcome` of a request, in access lines and in the `outcome` label of
+/// `claims_requests_total`. A closed set: dashboards can rely on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// `ok`: the handler answered 200 (or a health check answered).
+    Ok,
+    /// `user_error`: the handler (or a validation rule) answered the B2C 409 for the user.
+    UserError,
+    /// `bad_request`: the request itself was wrong (400, 413, 415: a missing or undecodable
+    /// claim, an unresolved claim resolver, a wrong content type, a body too large).
+    BadRequest,
+    /// `not_found`: no handler at this path (404) or not for this method (405).
+    NotFound,
+    /// `auth_failed`: the caller's credentials were refused (401, 403).
+    AuthFailed,
+    /// `body_timeout`: the client was too slow sending the body (408).
+    BodyTimeout,
+    /// `deadline`: the handler did not answer within its deadline (the retry answer).
+    Deadline,
+    /// `replayed`: an idempotent retry got the first attempt's answer again.
+    Replayed,
+    /// `internal`: the handler failed or panicked, or another 5xx.
+    Internal,
+}
+
+impl Outcome {
+    /// Every outcome code, for documentation and dashboards.
+    pub const ALL: [Outcome; 9] = [
+        Outcome::Ok,
+        Outcome::UserError,
+        Outcome::BadRequest,
+        Outcome::NotFound,
+        Outcome::AuthFailed,
+        Outcome::BodyTimeout,
+        Outcome::Deadline,
+        Outcome::Replayed,
+        Outcome::Internal,
+    ];
+
+    /// The code written in logs and labels.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::UserError => "user_error",
+            Outcome::BadRequest => "bad_request",
+            Outcome::NotFound => "not_found",
+            Outcome::AuthFailed => "auth_failed",
+            Outcome::BodyTimeout => "body_timeout",
+            Outcome::Deadline => "deadline",
+            Outcome::Replayed => "replayed",
+            Outcome::Internal => "internal",
+        }
+    }
+
+    /// The outcome an error stands for.
+    pub(crate) fn of_error(err: &ClaimsError) -> Outcome {
+        match err.kind() {
+            ErrorKind::User => Outcome::UserError,
+            ErrorKind::Unauthorized | ErrorKind::Forbidden => Outcome::AuthFailed,
+            ErrorKind::RequestTimeout => Outcome::BodyTimeout,
+            ErrorKind::Timeout => Outcome::Deadline,
+            ErrorKind::Internal => Outcome::Internal,
+            _ => Outcome::of_status(err.status().as_u16()),
+        }
+    }
+
+    /// The outcome of a bare status, when nothing more precise was recorded.
+    fn of_status(status: u16) -> Outcome {
+        match status {
+            200..=399 => Outcome::Ok,
+            401 | 403 => Outcome::AuthFailed,
+            404 | 405 => Outcome::NotFound,
+            408 => Outcome::BodyTimeout,
+            409 => Outcome::UserError,
+            400..=499 => Outcome::BadRequest,
+            _ => Outcome::Internal,
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the pipeline learned about a request, kept in its extensions for the access line. Only
+/// present when the access middleware runs, so code paths without it pay nothing.
+#[derive(Debug, Default)]
+pub(crate) struct Note {
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) reason: Option<Cow<'static, str>>,
+    pub(crate) correlation: Option<String>,
+    pub(crate) scheme: Option<&'static str>,
+    pub(crate) log_values: bool,
+}
+
+/// Updates the request's note, if the access middleware left one.
+pub(crate) fn note(req: &HttpRequest, f: impl FnOnce(&mut Note)) {
+    if let Some(n) = req.extensions_mut().get_mut::<Note>() {
+        f(n);
+    }
+}
+
+/// Records an error answer: its outcome, the id the caller sees, and a reason unless a more
+/// precise one (authentication, claim problems) was recorded first.
+pub(crate) fn note_error(req: &HttpRequest, err: &ClaimsError, request_id: &str) {
+    note(req, |n| {
+        if n.outcome != Some(Outcome::AuthFailed) {
+            n.outcome = Some(Outcome::of_error(err));
+        }
+        n.correlation = Some(request_id.to_owned());
+        if n.reason.is_none() && err.status().is_client_error() {
+            n.reason = Some(reason_of(err, n.log_values));
+        }
+    });
+}
+
+/// The reason logged for a refused request: framework developer messages name what was wrong
+/// without values; a user error is named by its message id (its arguments carry claim values,
+/// so they are added only when claim values may be logged).
+fn reason_of(err: &ClaimsError, log_values: bool) -> Cow<'static, str> {
+    if err.kind() == ErrorKind::User {
+        let mut r = format!("user error {}", err.message_id());
+        if log_values && !err.args().is_empty() {
+            r.push_str(&format!(" {:?}", err.args()));
+        }
+        return Cow::Owned(r);
+    }
+    match err.developer_text() {
+        Some(t) => Cow::Owned(t.to_owned()),
+        None => Cow::Owned(err.message_id().to_owned()),
+    }
+}
+
+/// Settings an [`App`](crate::App) collects for observability.
+#[derive(Clone, Default)]
+pub(crate) struct Settings {
+    pub(crate) metrics_bind: Option<String>,
+    pub(crate) log_claim_values: bool,
+    pub(crate) wraps: Vec<WrapFn>,
+}
+
+/// Wraps one route of the app in a user middleware (built anew for each route and worker).
+pub(crate) type WrapFn = Arc<dyn Fn(Route) -> Route + Send + Sync>;
+
+/// The per-app state behind the access log and the metrics.
+#[derive(Debug)]
+pub(crate) struct Observer {
+    pub(crate) metrics: metrics::Metrics,
+    pub(crate) log_claim_values: bool,
+}
+
+impl Observer {
+    pub(crate) fn new(version: &str, log_claim_values: bool) -> Self {
+        Observer {
+            metrics: metrics::Metrics::new(version),
+            log_claim_values,
+        }
+    }
+
+    fn finish(&self, route: &RouteInfo, req: &HttpRequest, status: u16, started: Instant) {
+        let elapsed = started.elapsed();
+        let mut ext = req.extensions_mut();
+        let note = ext.remove::<Note>().unwrap_or_default();
+        drop(ext);
+        let outcome = note.outcome.unwrap_or_else(|| Outcome::of_status(status));
+        let profile = route.profile.unwrap_or(metrics::NO_PROFILE);
+        if !route.health {
+            self.metrics
+                .record(profile, status, outcome, elapsed, note.scheme);
+        }
+        let path = route.path.unwrap_or_else(|| req.path());
+        let latency_ms = elapsed.as_secs_f64() * 1000.0;
+        let reason = note.reason.as_deref();
+        let correlation_id = note.correlation.as_deref();
+        macro_rules! access {
+            ($level:ident) => {
+                tracing::$level!(
+                    target: ACCESS_TARGET,
+                    method = %req.method(),
+                    path,
+                    technical_profile = route.profile,
+                    status,
+                    outcome = outcome.as_str(),
+                    latency_ms,
+                    correlation_id,
+                    reason,
+                    "request"
+                )
+            };
+        }
+        #[cfg(feature = "otel")]
+        {
+            let span = tracing::Span::current();
+            span.record("http.response.status_code", status);
+            span.record("outcome", outcome.as_str());
+            span.record("correlation_id", correlation_id);
+        }
+        if route.health {
+            access!(debug);
+        } else {
+            access!(info);
+        }
+    }
+}
+
+/// What the access middleware knows of its route before any request.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RouteInfo {
+    /// The technical profile served (none for 404/405 of unknown paths and health checks).
+    pub(crate) profile: Option<&'static str>,
+    /// The route template to log (`None`: the request path, for paths nothing serves).
+    pub(crate) path: Option<&'static str>,
+    /// A health check: logged at debug, not counted.
+    pub(crate) health: bool,
+}
+
+/// Wraps `route` in the access log and metrics (outermost), after the user's middleware.
+pub(crate) fn wrap_route(
+    route: Route,
+    observer: &Arc<Observer>,
+    wraps: &[WrapFn],
+    info: RouteInfo,
+) -> Route {
+    let route = wraps.iter().fold(route, |r, w| w(r));
+    route.wrap(AccessLog {
+        observer: observer.clone(),
+        info,
+    })
+}
+
+/// The access-log and metrics middleware.
+#[derive(Clone)]
+struct AccessLog {
+    observer: Arc<Observer>,
+    info: RouteInfo,
+}
+
+impl<S, B> Transform<S, ServiceRequest> for AccessLog
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = Error;
+    type Transform = AccessLogService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(AccessLogService {
+            service,
+            log: self.clone(),
+        }))
+    }
+}
+
+struct AccessLogService<S> {
+    service: S,
+    log: AccessLog,
+}
+
+impl<S, B> Service<ServiceRequest> for AccessLogService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<ServiceResponse<B>, Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let started = Instant::now();
+        req.extensions_mut().insert(Note {
+            log_values: self.log.observer.log_claim_values,
+            ..Note::default()
+        });
+        let http = req.request().clone();
+        let fut = self.service.call(req);
+        let log = self.log.clone();
+        let done = async move {
+            let res = fut.await;
+            let status = match &res {
+                Ok(r) => r.status().as_u16(),
+                Err(e) => e.as_response_error().status_code().as_u16(),
+            };
+            log.observer.finish(&log.info, &http, status, started);
+            res
+        };
+        #[cfg(feature = "otel")]
+        let done = {
+            let info = &self.log.info;
+            let span = tracing::info_span!(
+                target: ACCESS_TARGET,
+                "request",
+                otel.name = info.path.unwrap_or("unmatched"),
+                otel.kind = "server",
+                technical_profile = info.profile,
+                http.route = info.path,
+                http.response.status_code = tracing::field::Empty,
+                outcome = tracing::field::Empty,
+                correlation_id = tracing::field::Empty,
+            );
+            tracing::Instrument::instrument(done, span)
+        };
+        Box::pin(done)
+    }
+}
+
+/// The `serve` options of observability (flattened into the command line).
+#[cfg(feature = "cli")]
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct ObserveArgs {
+    /// Log format on standard error: auto (text on a terminal, JSON otherwise), text or json.
+    /// The filter comes from RUST_LOG (default info).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Auto)]
+    log_format: LogFormat,
+    /// Serve Prometheus metrics at GET /metrics on this address (off by default).
+    #[arg(long, global = true, env = "CLAIMS_METRICS_BIND", value_name = "ADDR")]
+    metrics_bind: Option<String>,
+    /// Development only: let the logged reasons of refused requests quote claim values
+    /// (refused in production mode).
+    #[arg(long, global = true)]
+    log_claim_values: bool,
+}
+
+#[cfg(feature = "cli")]
+impl ObserveArgs {
+    /// Installs the log subscriber and applies the options to `app`.
+    pub(crate) fn apply(&self, app: crate::App) -> crate::App {
+        init_logging(self.log_format);
+        let app = app.log_claim_values(self.log_claim_values);
+        match &self.metrics_bind {
+            Some(addr) => app.metrics_bind(addr.clone()),
+            None => app,
+        }
+    }
+}
