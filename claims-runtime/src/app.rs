@@ -114,6 +114,8 @@ pub struct App {
     health: bool,
     ready: Vec<(String, ReadyFn)>,
     version: Option<String>,
+    /// Set by [`App::idempotency_store`]: the store in code wins over `CLAIMS_IDEMPOTENCY_REDIS_URL`.
+    pub(crate) idempotency_in_code: bool,
 }
 
 impl Default for App {
@@ -150,6 +152,7 @@ impl App {
             health: true,
             ready: Vec::new(),
             version: None,
+            idempotency_in_code: false,
         }
     }
 
@@ -311,6 +314,7 @@ impl App {
     /// Stores an idempotency store shared by every `idempotent` handler (default: in memory).
     pub fn idempotency_store(mut self, store: impl crate::idempotency::IdempotencyStore) -> Self {
         self.config.idempotency = Arc::new(store);
+        self.idempotency_in_code = true;
         self
     }
 

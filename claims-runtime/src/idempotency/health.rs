@@ -6,6 +6,7 @@ static FAILURES: AtomicU64 = AtomicU64::new(0);
 static AVAILABLE: AtomicBool = AtomicBool::new(true);
 
 /// Records the outcome of one shared-store operation (called by the stores).
+#[cfg(feature = "redis")]
 pub(crate) fn record(ok: bool) {
     if !ok {
         FAILURES.fetch_add(1, Ordering::Relaxed);
