@@ -15,7 +15,7 @@ use crate::descriptor::{AuthSpec, HandlerSpec};
 /// | no handler with `AuthenticationType=None` | `allow_insecure` (`CLAIMS_ALLOW_INSECURE`) |
 /// | no `idempotent` handler with `AuthenticationType=None` (anyone could fill its answer store and replay stored answers) | `allow_insecure` |
 /// | JWT bearer tokens only from allow-listed caller apps (`CLAIMS_JWT_ALLOWED_APP_IDS`) | `CLAIMS_JWT_ALLOW_ANY_APP=true` (logged) |
-/// | a usable `CLAIMS_IDEMPOTENCY_REDIS_URL` when set (see [`idempotency_store_from_env`]) | unset it |
+/// | a usable [`IDEMPOTENCY_REDIS_URL`] when set (well-formed, in a binary built with the `redis` feature) | unset it |
 ///
 /// ```
 /// use claims_runtime::{ClaimsConfig, startup::production_problems};
