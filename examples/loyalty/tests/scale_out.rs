@@ -98,7 +98,8 @@ fn nginx(dir: &Path, upstreams: &[u16]) -> (Proc, u16) {
         .map(|p| format!("    server 127.0.0.1:{p} max_fails=1 fail_timeout=30s;\n"))
         .collect();
     let conf = format!(
-        r#"worker_processes 1;
+        r#"# One process: killing it by PID stops nginx whole (a master's workers would outlive it).
+master_process off;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
 events {{ worker_connections 1024; }}
@@ -136,7 +137,7 @@ http {{
         .arg(&path)
         .args(["-g", "daemon off;"])
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("install nginx (apt-get install nginx): cannot run it: {e}"));
     wait_for_port(port, "nginx", &mut child);
@@ -317,7 +318,7 @@ async fn a_retry_on_the_other_instance_gets_the_first_answer() {
     let mut servers = Vec::new();
     for name in ["A", "B"] {
         let app = App::empty()
-            .handler(&scale_out_sign_up::SPEC)
+            .handler(scale_out_sign_up::SPEC)
             .app_data(Data::new(Instance {
                 name,
                 runs: AtomicUsize::new(0),
