@@ -6,8 +6,12 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
+# The Redis idempotency store and the two-instance tests (scale_out) run these on loopback.
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
+command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "installing ${need_apt[*]} (needed by the policy XSD tests)"
+  echo "installing ${need_apt[*]} (needed by the policy XSD, Redis and scale-out tests)"
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
@@ -23,6 +27,11 @@ python3 -c "import schemathesis" >/dev/null 2>&1 || need_pip+=(schemathesis)
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "installing ${need_pip[*]} from PyPI (needed by the OpenAPI tests)"
   python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"
+fi
+# The Kubernetes manifest test (deploy_manifests) validates with the schemas this package ships.
+if ! python3 -c "import kubernetes_validate" >/dev/null 2>&1; then
+  echo "installing kubernetes-validate (needed by the deploy manifest test)"
+  python3 -m pip install -q kubernetes-validate
 fi
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"

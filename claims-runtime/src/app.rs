@@ -117,6 +117,8 @@ pub struct App {
     pub(crate) version: Option<String>,
     pub(crate) openapi: Option<crate::openapi::OpenApiOptions>,
     observe: crate::observe::Settings,
+    /// Set by [`App::idempotency_store`]: the store in code wins over `CLAIMS_IDEMPOTENCY_REDIS_URL`.
+    pub(crate) idempotency_in_code: bool,
 }
 
 impl Default for App {
@@ -155,6 +157,7 @@ impl App {
             version: None,
             openapi: Some(Default::default()),
             observe: crate::observe::Settings::default(),
+            idempotency_in_code: false,
         }
     }
 
@@ -358,6 +361,7 @@ impl App {
     /// Stores an idempotency store shared by every `idempotent` handler (default: in memory).
     pub fn idempotency_store(mut self, store: impl crate::idempotency::IdempotencyStore) -> Self {
         self.config.idempotency = Arc::new(store);
+        self.idempotency_in_code = true;
         self
     }
 

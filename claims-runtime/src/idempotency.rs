@@ -11,6 +11,17 @@
 //! in-memory store keeps at most a byte budget of keys and answers, does not keep answers over a
 //! per-answer cap, and evicts in insertion order in constant time per request.
 
+mod health;
+#[cfg(feature = "redis")]
+mod redis;
+
+pub use health::{shared_store_available, shared_store_failures};
+#[cfg(feature = "redis")]
+pub use redis::{
+    DEFAULT_IN_FLIGHT_TTL, DEFAULT_PREFIX, DEFAULT_TIMEOUT, MAX_PREFIX_BYTES, RedisStore,
+    RedisStoreError, WARN_EVERY,
+};
+
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;

@@ -133,7 +133,12 @@ pub(crate) fn prepare(app: &mut App, tls: bool) -> std::io::Result<()> {
     if super::production_from_env() {
         app.config_mut().auth.production = true;
     }
-    let problems = crate::startup::production_problems(app.config(), &app.specs(), tls);
+    let mut problems = crate::startup::idempotency_store_from_env(app, |k| std::env::var(k).ok());
+    problems.extend(crate::startup::production_problems(
+        app.config(),
+        &app.specs(),
+        tls,
+    ));
     if !problems.is_empty() {
         return Err(invalid(StartupError(problems).to_string()));
     }
