@@ -27,9 +27,18 @@ fn decodes_the_documented_request() {
     assert_eq!(r.identities[0].issuer.as_deref(), Some("facebook.com"));
     assert_eq!(r.attribute("city"), Some(&AttributeValue::from("Oslo")));
     // Extension attributes by their short name, with or without the `extension_` prefix.
-    assert_eq!(r.attribute("LoyaltyNumber"), Some(&AttributeValue::from("L-42")));
-    assert_eq!(r.attribute("extension_LoyaltyNumber"), Some(&AttributeValue::from("L-42")));
-    assert_eq!(r.attribute("loyaltynumber"), Some(&AttributeValue::from("L-42")));
+    assert_eq!(
+        r.attribute("LoyaltyNumber"),
+        Some(&AttributeValue::from("L-42"))
+    );
+    assert_eq!(
+        r.attribute("extension_LoyaltyNumber"),
+        Some(&AttributeValue::from("L-42"))
+    );
+    assert_eq!(
+        r.attribute("loyaltynumber"),
+        Some(&AttributeValue::from("L-42"))
+    );
     assert_eq!(r.attribute("Age"), Some(&AttributeValue::Int(42)));
     assert_eq!(r.attribute("Vip"), Some(&AttributeValue::Bool(true)));
     assert_eq!(r.attribute("GIVENNAME"), Some(&AttributeValue::from("Ann")));
@@ -87,7 +96,10 @@ fn continue_carries_version_action_and_claims() {
         );
     }
     let empty = ApiConnectorReply::continue_().encode(None).unwrap();
-    assert_eq!(empty.body, json!({"version": "1.0.0", "action": "Continue"}));
+    assert_eq!(
+        empty.body,
+        json!({"version": "1.0.0", "action": "Continue"})
+    );
 }
 
 #[test]
@@ -108,7 +120,9 @@ fn block_page_is_200_with_the_message() {
         );
     }
     // The pre-token step only continues.
-    let e = reply.encode(Some(ApiConnectorStep::PreTokenIssuance)).unwrap_err();
+    let e = reply
+        .encode(Some(ApiConnectorStep::PreTokenIssuance))
+        .unwrap_err();
     assert_eq!(e.kind, CallerErrorKind::ActionNotAllowed);
     assert!(e.message.contains("PreTokenIssuance"), "{e}");
 }

@@ -62,7 +62,10 @@ fn decodes_every_event() {
         assert_eq!(r.tenant_id.as_deref(), Some("tid"));
         assert_eq!(r.listener_id.as_deref(), Some("l1"));
         assert_eq!(r.extension_id.as_deref(), Some("x1"));
-        assert_eq!(r.source.as_deref(), Some("/tenants/tid/applications/client-app"));
+        assert_eq!(
+            r.source.as_deref(),
+            Some("/tenants/tid/applications/client-app")
+        );
         assert_eq!(
             r.context.correlation_id.as_deref(),
             Some("c0ffee00-0000-0000-0000-000000000001")
@@ -87,7 +90,10 @@ fn token_issuance_start_user_fields_are_optional() {
     assert_eq!(user.property("DISPLAYNAME"), Some("Ann"));
     // client.locale wins over the user's preferred language.
     assert_eq!(r.locale(), Some("fr-fr"));
-    let mut no_locale = envelope(EntraEvent::TokenIssuanceStart, json!({"user": {"preferredLanguage": "de-de"}}));
+    let mut no_locale = envelope(
+        EntraEvent::TokenIssuanceStart,
+        json!({"user": {"preferredLanguage": "de-de"}}),
+    );
     no_locale["data"]["authenticationContext"]["client"]
         .as_object_mut()
         .unwrap()
@@ -105,12 +111,21 @@ fn attributes_are_typed_by_their_odata_type() {
     assert_eq!(key, "extension_0123456789abcdef0123456789abcdef_Age");
     assert_eq!(age.value_type, DirectoryValueType::Int64);
     assert_eq!(age.value, Some(AttributeValue::Int(41)));
-    assert_eq!(age.attribute_type.as_deref(), Some("directorySchemaExtension"));
+    assert_eq!(
+        age.attribute_type.as_deref(),
+        Some("directorySchemaExtension")
+    );
     // A boolean sent as "true" is typed by its declared type.
     assert_eq!(s.value("Newsletter"), Some(&AttributeValue::Bool(true)));
     // An array (2023 examples) becomes the comma-joined string (later examples).
-    assert_eq!(s.value("Roles"), Some(&AttributeValue::from("Alumni,Faculty")));
-    assert_eq!(s.identities[0].issuer_assigned_id.as_deref(), Some("ann@example.com"));
+    assert_eq!(
+        s.value("Roles"),
+        Some(&AttributeValue::from("Alumni,Faculty"))
+    );
+    assert_eq!(
+        s.identities[0].issuer_assigned_id.as_deref(),
+        Some("ann@example.com")
+    );
 }
 
 #[test]
@@ -124,7 +139,10 @@ fn attribute_collection_start_values_may_be_absent() {
     ));
     let s = r.sign_up.unwrap();
     assert_eq!(s.value("city"), None);
-    assert_eq!(s.attribute("city").unwrap().1.value_type, DirectoryValueType::String);
+    assert_eq!(
+        s.attribute("city").unwrap().1.value_type,
+        DirectoryValueType::String
+    );
     // A bare value (no attribute object) is tolerated.
     assert_eq!(s.value("Tier"), Some(&AttributeValue::from("gold")));
     assert!(s.identities.is_empty());
@@ -141,7 +159,10 @@ fn otp_send_reads_both_code_spellings() {
         assert_eq!(otp.identifier.as_deref(), Some("ann@example.com"));
         assert_eq!(otp.one_time_code.as_deref(), Some("123456"));
         assert_eq!(r.context.request_type.as_deref(), Some("SignIn"));
-        assert!(!format!("{otp:?}").contains("123456"), "the code is not in Debug");
+        assert!(
+            !format!("{otp:?}").contains("123456"),
+            "the code is not in Debug"
+        );
     }
 }
 
@@ -162,7 +183,11 @@ fn tolerant_envelopes() {
     v["data"].as_object_mut().unwrap().remove("@odata.type");
     assert_eq!(decode(&v).event, EntraEvent::OtpSend);
     let mut v = envelope(EntraEvent::TokenIssuanceStart, json!({}));
-    let t = v["data"].as_object_mut().unwrap().remove("@odata.type").unwrap();
+    let t = v["data"]
+        .as_object_mut()
+        .unwrap()
+        .remove("@odata.type")
+        .unwrap();
     v["data"]["@odata.Type"] = t;
     assert_eq!(decode(&v).event, EntraEvent::TokenIssuanceStart);
     // `client.clientIp` (Verified ID sample).
@@ -175,7 +200,11 @@ fn tolerant_envelopes() {
                  "authenticationContext": {"correlationId": "c1", "resourceServicePrincipal": {"appId": "r, }"},},
                  "tenantId": "t",}}"#;
     let r = EntraRequest::from_slice(text.as_bytes()).unwrap();
-    assert_eq!(r.context.resource_app_id.as_deref(), Some("r, }"), "commas inside strings are kept");
+    assert_eq!(
+        r.context.resource_app_id.as_deref(),
+        Some("r, }"),
+        "commas inside strings are kept"
+    );
     assert_eq!(r.tenant_id.as_deref(), Some("t"));
 }
 
@@ -204,9 +233,14 @@ fn provide_claims_for_token() {
     let r = decode(&envelope(EntraEvent::TokenIssuanceStart, json!({})));
     let claims = BTreeMap::from([
         ("DateOfBirth".to_owned(), TokenClaim::from("01/01/2000")),
-        ("Roles".to_owned(), TokenClaim::from(vec!["a".to_owned(), "b".to_owned()])),
+        (
+            "Roles".to_owned(),
+            TokenClaim::from(vec!["a".to_owned(), "b".to_owned()]),
+        ),
     ]);
-    let w = EntraReply::ProvideClaimsForToken(claims).encode(&r, None).unwrap();
+    let w = EntraReply::ProvideClaimsForToken(claims)
+        .encode(&r, None)
+        .unwrap();
     assert_eq!(
         w.body,
         json!({"data": {"@odata.type": "microsoft.graph.onTokenIssuanceStartResponseData",
@@ -219,7 +253,10 @@ fn provide_claims_for_token() {
 #[test]
 fn token_claims_limit_is_3_kb() {
     let fits = BTreeMap::from([("c".to_owned(), TokenClaim::One("x".repeat(2990)))]);
-    assert!(token_claims(&fits).is_ok(), "{{\"c\":\"...\"}} of 2998 bytes fits");
+    assert!(
+        token_claims(&fits).is_ok(),
+        "{{\"c\":\"...\"}} of 2998 bytes fits"
+    );
     let over = BTreeMap::from([("c".to_owned(), TokenClaim::One("x".repeat(2993)))]);
     let e = token_claims(&over).unwrap_err();
     assert_eq!(e.kind, CallerErrorKind::TooLarge);
@@ -227,9 +264,15 @@ fn token_claims_limit_is_3_kb() {
     let many: BTreeMap<String, TokenClaim> = (0..200)
         .map(|i| (format!("claim{i}"), TokenClaim::One("v".repeat(10))))
         .collect();
-    assert_eq!(token_claims(&many).unwrap_err().kind, CallerErrorKind::TooLarge);
+    assert_eq!(
+        token_claims(&many).unwrap_err().kind,
+        CallerErrorKind::TooLarge
+    );
     let empty_name = BTreeMap::from([(" ".to_owned(), TokenClaim::from("v"))]);
-    assert_eq!(token_claims(&empty_name).unwrap_err().kind, CallerErrorKind::BadReply);
+    assert_eq!(
+        token_claims(&empty_name).unwrap_err().kind,
+        CallerErrorKind::BadReply
+    );
 }
 
 #[test]
@@ -241,7 +284,9 @@ fn attribute_collection_start_actions() {
             "city": {"@odata.type": "microsoft.graph.stringDirectoryAttributeValue"}
         }}}),
     ));
-    let w = EntraReply::ContinueWithDefaultBehavior.encode(&r, None).unwrap();
+    let w = EntraReply::ContinueWithDefaultBehavior
+        .encode(&r, None)
+        .unwrap();
     assert_eq!(
         w.body,
         json!({"data": {"@odata.type": "microsoft.graph.onAttributeCollectionStartResponseData",
@@ -260,16 +305,22 @@ fn attribute_collection_start_actions() {
         &json!({"@odata.type": "microsoft.graph.attributeCollectionStart.setPrefillValues",
                 "inputs": {"extension_0123456789abcdef0123456789abcdef_Age": 42, "city": "Oslo", "unknown": "x"}})
     );
-    let w = EntraReply::ShowBlockPage { title: None, message: Some("Closed.".into()) }
-        .encode(&r, None)
-        .unwrap();
+    let w = EntraReply::ShowBlockPage {
+        title: None,
+        message: Some("Closed.".into()),
+    }
+    .encode(&r, None)
+    .unwrap();
     assert_eq!(
         only_action(&w),
         &json!({"@odata.type": "microsoft.graph.attributeCollectionStart.showBlockPage", "message": "Closed."})
     );
-    let e = EntraReply::SetPrefillValues(BTreeMap::from([("Age".to_owned(), AttributeValue::from("old"))]))
-        .encode(&r, None)
-        .unwrap_err();
+    let e = EntraReply::SetPrefillValues(BTreeMap::from([(
+        "Age".to_owned(),
+        AttributeValue::from("old"),
+    )]))
+    .encode(&r, None)
+    .unwrap_err();
     assert_eq!(e.kind, CallerErrorKind::BadReply);
     assert!(e.message.contains("integer"), "{e}");
 }
@@ -307,36 +358,49 @@ fn attribute_collection_submit_actions() {
                 "message": "Please fix the fields.",
                 "attributeErrors": {"extension_0123456789abcdef0123456789abcdef_Age": "Too young."}}]}})
     );
-    let w = EntraReply::ShowBlockPage { title: Some("Sorry".into()), message: Some("No.".into()) }
-        .encode(&r, None)
-        .unwrap();
+    let w = EntraReply::ShowBlockPage {
+        title: Some("Sorry".into()),
+        message: Some("No.".into()),
+    }
+    .encode(&r, None)
+    .unwrap();
     assert_eq!(
         only_action(&w),
         &json!({"@odata.type": "microsoft.graph.attributeCollectionSubmit.showBlockPage", "title": "Sorry", "message": "No."})
     );
-    let w = EntraReply::ContinueWithDefaultBehavior.encode(&r, None).unwrap();
+    let w = EntraReply::ContinueWithDefaultBehavior
+        .encode(&r, None)
+        .unwrap();
     assert_eq!(
         only_action(&w)["@odata.type"],
         "microsoft.graph.attributeCollectionSubmit.continueWithDefaultBehavior"
     );
-    let e = EntraReply::ModifyAttributeValues(BTreeMap::from([("Newsletter".to_owned(), AttributeValue::Int(3))]))
-        .encode(&r, None)
-        .unwrap_err();
+    let e = EntraReply::ModifyAttributeValues(BTreeMap::from([(
+        "Newsletter".to_owned(),
+        AttributeValue::Int(3),
+    )]))
+    .encode(&r, None)
+    .unwrap_err();
     assert!(e.message.contains("boolean"), "{e}");
 }
 
 #[test]
 fn otp_send_only_continues() {
     let r = decode(&envelope(EntraEvent::OtpSend, json!({})));
-    let w = EntraReply::ContinueWithDefaultBehavior.encode(&r, None).unwrap();
+    let w = EntraReply::ContinueWithDefaultBehavior
+        .encode(&r, None)
+        .unwrap();
     assert_eq!(
         w.body,
         json!({"data": {"@odata.type": "microsoft.graph.OnOtpSendResponseData",
             "actions": [{"@odata.type": "microsoft.graph.OtpSend.continueWithDefaultBehavior"}]}})
     );
-    let e = EntraReply::ShowBlockPage { title: None, message: None }
-        .encode(&r, None)
-        .unwrap_err();
+    let e = EntraReply::ShowBlockPage {
+        title: None,
+        message: None,
+    }
+    .encode(&r, None)
+    .unwrap_err();
     assert_eq!(e.kind, CallerErrorKind::ActionNotAllowed);
     assert!(e.message.contains("continueWithDefaultBehavior"), "{e}");
 }
@@ -348,10 +412,19 @@ fn password_submit_actions_echo_the_nonce() {
         (EntraReply::MigratePassword, "MigratePassword"),
         (EntraReply::UpdatePassword, "UpdatePassword"),
         (EntraReply::Retry, "Retry"),
-        (EntraReply::Block { title: Some("Locked".into()), message: Some("Call us.".into()) }, "Block"),
+        (
+            EntraReply::Block {
+                title: Some("Locked".into()),
+                message: Some("Call us.".into()),
+            },
+            "Block",
+        ),
     ] {
         let w = reply.encode(&r, Some("n-1")).unwrap();
-        assert_eq!(w.body["data"]["@odata.type"], "microsoft.graph.onPasswordSubmitResponseData");
+        assert_eq!(
+            w.body["data"]["@odata.type"],
+            "microsoft.graph.onPasswordSubmitResponseData"
+        );
         assert_eq!(w.body["data"]["nonce"], "n-1");
         assert_eq!(
             only_action(&w)["@odata.type"],
@@ -361,11 +434,18 @@ fn password_submit_actions_echo_the_nonce() {
         assert_eq!(e.kind, CallerErrorKind::BadReply);
         assert!(e.message.contains("nonce"), "{e}");
     }
-    let w = EntraReply::Block { title: Some("Locked".into()), message: None }.encode(&r, Some("n")).unwrap();
+    let w = EntraReply::Block {
+        title: Some("Locked".into()),
+        message: None,
+    }
+    .encode(&r, Some("n"))
+    .unwrap();
     assert_eq!(only_action(&w)["title"], "Locked");
     // Other events never get a nonce.
     let tis = decode(&envelope(EntraEvent::TokenIssuanceStart, json!({})));
-    let w = EntraReply::ProvideClaimsForToken(BTreeMap::new()).encode(&tis, Some("n")).unwrap();
+    let w = EntraReply::ProvideClaimsForToken(BTreeMap::new())
+        .encode(&tis, Some("n"))
+        .unwrap();
     assert!(w.body["data"].get("nonce").is_none());
 }
 
@@ -376,17 +456,31 @@ fn actions_of_other_events_are_refused() {
         EntraReply::ContinueWithDefaultBehavior,
         EntraReply::SetPrefillValues(BTreeMap::new()),
         EntraReply::ModifyAttributeValues(BTreeMap::new()),
-        EntraReply::ShowBlockPage { title: None, message: None },
-        EntraReply::ShowValidationError { message: "m".into(), attribute_errors: BTreeMap::new() },
+        EntraReply::ShowBlockPage {
+            title: None,
+            message: None,
+        },
+        EntraReply::ShowValidationError {
+            message: "m".into(),
+            attribute_errors: BTreeMap::new(),
+        },
         EntraReply::MigratePassword,
         EntraReply::UpdatePassword,
         EntraReply::Retry,
-        EntraReply::Block { title: None, message: None },
+        EntraReply::Block {
+            title: None,
+            message: None,
+        },
     ];
     for event in EntraEvent::ALL {
         for reply in &all {
             let result = reply.encode_for(event, None, Some("n"));
-            assert_eq!(result.is_ok(), event.allows(reply.action()), "{event} {:?}", reply.action());
+            assert_eq!(
+                result.is_ok(),
+                event.allows(reply.action()),
+                "{event} {:?}",
+                reply.action()
+            );
             if let Err(e) = result {
                 assert_eq!(e.kind, CallerErrorKind::ActionNotAllowed);
             }

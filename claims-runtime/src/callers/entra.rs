@@ -146,7 +146,10 @@ impl std::fmt::Debug for OtpContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OtpContext")
             .field("identifier", &self.identifier.as_ref().map(|_| "<set>"))
-            .field("one_time_code", &self.one_time_code.as_ref().map(|_| "<redacted>"))
+            .field(
+                "one_time_code",
+                &self.one_time_code.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -158,9 +161,8 @@ impl EntraRequest {
         let v: Value = match serde_json::from_slice(body) {
             Ok(v) => v,
             Err(first) => {
-                let text = std::str::from_utf8(body).map_err(|_| {
-                    CallerError::bad_request("the Entra request is not UTF-8 JSON")
-                })?;
+                let text = std::str::from_utf8(body)
+                    .map_err(|_| CallerError::bad_request("the Entra request is not UTF-8 JSON"))?;
                 serde_json::from_str(&strip_trailing_commas(text)).map_err(|_| {
                     CallerError::bad_request(format!("the Entra request is not JSON: {first}"))
                 })?
@@ -174,12 +176,16 @@ impl EntraRequest {
         let o = v
             .as_object()
             .ok_or_else(|| CallerError::bad_request("the Entra request is not a JSON object"))?;
-        let data = field(o, "data").and_then(Value::as_object).ok_or_else(|| {
-            CallerError::bad_request("the Entra request has no `data` object")
-        })?;
+        let data = field(o, "data")
+            .and_then(Value::as_object)
+            .ok_or_else(|| CallerError::bad_request("the Entra request has no `data` object"))?;
         let event = odata_type(data)
             .and_then(EntraEvent::from_callout_data_type)
-            .or_else(|| str_field(o, "type").as_deref().and_then(EntraEvent::from_event_type))
+            .or_else(|| {
+                str_field(o, "type")
+                    .as_deref()
+                    .and_then(EntraEvent::from_event_type)
+            })
             .ok_or_else(|| {
                 CallerError::bad_request(format!(
                     "the Entra request names no known event (data.@odata.type {:?}, type {:?})",

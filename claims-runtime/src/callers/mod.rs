@@ -268,7 +268,10 @@ pub(crate) fn field<'a>(
 }
 
 /// A string member (numbers and booleans as text); `null` and empty strings are absent.
-pub(crate) fn str_field(o: &serde_json::Map<String, serde_json::Value>, name: &str) -> Option<String> {
+pub(crate) fn str_field(
+    o: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<String> {
     match field(o, name)? {
         serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
@@ -288,7 +291,11 @@ where
     keys.clone()
         .into_iter()
         .find(|k| k.as_str() == name)
-        .or_else(|| keys.clone().into_iter().find(|k| k.eq_ignore_ascii_case(name)))
+        .or_else(|| {
+            keys.clone()
+                .into_iter()
+                .find(|k| k.eq_ignore_ascii_case(name))
+        })
         .or_else(|| {
             keys.into_iter()
                 .find(|k| attribute_short_name(k).eq_ignore_ascii_case(wanted))

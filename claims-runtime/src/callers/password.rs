@@ -61,7 +61,9 @@ impl PasswordDecryptor {
         let key = RsaPrivateKey::from_pkcs8_pem(pem)
             .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
             .map_err(|_| {
-                decrypt_error("the PasswordSubmit key is not an RSA private key in PKCS#8 or PKCS#1 PEM")
+                decrypt_error(
+                    "the PasswordSubmit key is not an RSA private key in PKCS#8 or PKCS#1 PEM",
+                )
             })?;
         Ok(PasswordDecryptor { key })
     }
@@ -175,8 +177,8 @@ fn parse_context(plaintext: &[u8]) -> Result<PasswordContext, CallerError> {
             _ => None,
         })
         .ok_or_else(|| decrypt_error("the password context has no user-password"))?;
-    let nonce = str_field(o, "nonce")
-        .ok_or_else(|| decrypt_error("the password context has no nonce"))?;
+    let nonce =
+        str_field(o, "nonce").ok_or_else(|| decrypt_error("the password context has no nonce"))?;
     Ok(PasswordContext {
         username: str_field(o, "username").or_else(|| str_field(o, "user-name")),
         password,

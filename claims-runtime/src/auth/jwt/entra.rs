@@ -182,7 +182,8 @@ impl EntraTokenValidator {
             .and_then(|b| serde_json::from_slice::<VersionClaims>(&b).ok())
             .ok_or_else(|| invalid("unreadable token claims").into_error())?;
         let s = &self.settings;
-        let same = |a: &Option<String>, b: &str| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b));
+        let same =
+            |a: &Option<String>, b: &str| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b));
         let aud_is = |wanted: &str| match &payload.aud {
             Some(serde_json::Value::String(a)) => a.eq_ignore_ascii_case(wanted),
             Some(serde_json::Value::Array(a)) => a
@@ -199,12 +200,18 @@ impl EntraTokenValidator {
                     )
                     .into_error());
                 }
-                if !s.v2_issuers().iter().any(|i| payload.iss.as_deref() == Some(i)) {
+                if !s
+                    .v2_issuers()
+                    .iter()
+                    .any(|i| payload.iss.as_deref() == Some(i))
+                {
                     return Err(invalid("a v2.0 token with a v1.0 issuer").into_error());
                 }
                 if !aud_is(&s.extension_app_id) {
-                    return Err(invalid("a v2.0 token must have the extension's app id as audience")
-                        .into_error());
+                    return Err(invalid(
+                        "a v2.0 token must have the extension's app id as audience",
+                    )
+                    .into_error());
                 }
                 Ok(TokenVersion::V2)
             }
