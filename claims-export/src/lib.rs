@@ -5,6 +5,8 @@
 //! - [`b2c`]: the Azure AD B2C custom-policy XML (ClaimsSchema, ClaimsTransformations,
 //!   ClaimsProvider with RESTful TechnicalProfiles, Localization), its lint, and a reader for
 //!   policy files (round trips and the emulator).
+//! - [`graph`]: Microsoft Graph registration documents for B2C user-flow API connectors and Entra
+//!   custom authentication extensions.
 //!
 //! Most users reach this through `claims_runtime::App::policy` or the `policy` subcommand, which
 //! fill the options from the running app's own settings.
@@ -13,3 +15,4 @@
 #![warn(missing_docs)]
 
 pub mod b2c;
+pub mod graph;
