@@ -79,19 +79,23 @@
 //! | Metadata key case | exact key first, then case-insensitive; values case-insensitive | `docs/b2c-wire-contract.md` §2, §9 (question 8) |
 //! | Client certificates | not presented (plain HTTP); the trace notes which one B2C would use | `docs/b2c-wire-contract.md` §3.1 |
 
+pub mod api_connector;
 mod bag;
 mod context;
 mod emulator;
+pub mod entra;
 mod outcome;
 mod transport;
 mod values;
 
+pub use api_connector::{ApiConnectorEmulator, ConnectorCall, ConnectorOutcome};
 pub use bag::{ClaimBag, ClaimValue};
 pub use context::ResolverContext;
 pub use emulator::{
     ChainOutcome, Emulator, EmulatorBuilder, EmulatorError, EmulatorOptions, TestKeys,
     ValidationStep,
 };
+pub use entra::{EntraCall, EntraEmulator, EntraInput, EntraOutcome};
 pub use outcome::{
     Attempt, DebugFields, Outcome, OutcomeKind, Step, Trace, TracedRequest, TracedResponse,
     UserView,
