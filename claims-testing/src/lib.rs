@@ -30,6 +30,11 @@
 //! says in [`Outcome::user_view`] which B2C-side message the user would see. [`Emulator::validate`]
 //! runs a chain of validation profiles with a shared claim bag.
 //!
+//! Two more emulators cover the other callers, driven by the Graph document of
+//! [`claims_export::graph`]: [`ApiConnectorEmulator`] (B2C user-flow API connectors) and
+//! [`EntraEmulator`] (Entra custom authentication extensions); their rules are listed in
+//! [`api_connector`] and [`entra`].
+//!
 //! # B2C rules implemented
 //!
 //! | Rule | Where documented |
