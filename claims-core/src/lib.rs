@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod callers;
 pub mod culture;
 pub mod grammar;
 pub mod metadata;

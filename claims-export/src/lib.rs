@@ -6,6 +6,8 @@
 //!   ClaimsProvider with RESTful TechnicalProfiles, Localization), its lint, and a reader for
 //!   policy files (round trips and the emulator).
 //! - [`openapi`]: an OpenAPI 3.1 document describing the handlers' HTTP interface.
+//! - [`graph`]: Microsoft Graph registration documents for B2C user-flow API connectors and Entra
+//!   custom authentication extensions.
 //!
 //! Most users reach this through `claims_runtime::App::policy` or the `policy` subcommand, which
 //! fill the options from the running app's own settings.
@@ -15,3 +17,4 @@
 
 pub mod b2c;
 pub mod openapi;
+pub mod graph;

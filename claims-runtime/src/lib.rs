@@ -36,6 +36,8 @@
 
 mod app;
 pub mod auth;
+#[doc(hidden)]
+pub mod callers;
 #[cfg(feature = "cli")]
 mod cli;
 #[doc(hidden)]

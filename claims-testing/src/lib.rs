@@ -30,6 +30,11 @@
 //! says in [`Outcome::user_view`] which B2C-side message the user would see. [`Emulator::validate`]
 //! runs a chain of validation profiles with a shared claim bag.
 //!
+//! Two more emulators cover the other callers, driven by the Graph document of
+//! [`claims_export::graph`]: [`ApiConnectorEmulator`] (B2C user-flow API connectors) and
+//! [`EntraEmulator`] (Entra custom authentication extensions); their rules are listed in
+//! [`api_connector`] and [`entra`].
+//!
 //! # B2C rules implemented
 //!
 //! | Rule | Where documented |
@@ -79,19 +84,23 @@
 //! | Metadata key case | exact key first, then case-insensitive; values case-insensitive | `docs/b2c-wire-contract.md` §2, §9 (question 8) |
 //! | Client certificates | not presented (plain HTTP); the trace notes which one B2C would use | `docs/b2c-wire-contract.md` §3.1 |
 
+pub mod api_connector;
 mod bag;
 mod context;
 mod emulator;
+pub mod entra;
 mod outcome;
 mod transport;
 mod values;
 
+pub use api_connector::{ApiConnectorEmulator, ConnectorCall, ConnectorOutcome};
 pub use bag::{ClaimBag, ClaimValue};
 pub use context::ResolverContext;
 pub use emulator::{
     ChainOutcome, Emulator, EmulatorBuilder, EmulatorError, EmulatorOptions, TestKeys,
     ValidationStep,
 };
+pub use entra::{EntraCall, EntraEmulator, EntraInput, EntraOutcome};
 pub use outcome::{
     Attempt, DebugFields, Outcome, OutcomeKind, Step, Trace, TracedRequest, TracedResponse,
     UserView,

@@ -395,39 +395,6 @@ pub(crate) fn service_url(base_url: &str, path: &str) -> String {
     url
 }
 
-#[cfg(test)]
-mod tests {
-    use super::service_url;
-
-    #[test]
-    fn the_base_urls_query_follows_the_handler_path() {
-        let fun = "https://fn.azurewebsites.net/api?code=KEY";
-        assert_eq!(
-            service_url(fun, "/capitalize"),
-            "https://fn.azurewebsites.net/api/capitalize?code=KEY"
-        );
-        assert_eq!(
-            service_url(
-                "https://fn.azurewebsites.net/api/?code=KEY&x=1",
-                "/members?v=1"
-            ),
-            "https://fn.azurewebsites.net/api/members?code=KEY&x=1&v=1"
-        );
-        assert_eq!(
-            service_url("https://api.contoso.com/", "/members/{id}?v=1"),
-            "https://api.contoso.com/members/{id}?v=1"
-        );
-        assert_eq!(
-            service_url("https://api.contoso.com", "members"),
-            "https://api.contoso.com/members"
-        );
-        assert_eq!(
-            service_url("https://api.contoso.com?", "/m"),
-            "https://api.contoso.com/m"
-        );
-    }
-}
-
 fn metadata(spec: &HandlerSpec, auth: AuthSpec, opts: &PolicyOptions) -> Vec<(String, String)> {
     use claims_core::metadata as k;
     let mut m = vec![
@@ -528,5 +495,38 @@ fn generate_json(p: &PayloadSpec) -> ClaimsTransformationDecl {
             claim_type: p.claim_id.to_owned(),
             transformation_claim_type: "outputClaim".to_owned(),
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service_url;
+
+    #[test]
+    fn the_base_urls_query_follows_the_handler_path() {
+        let fun = "https://fn.azurewebsites.net/api?code=KEY";
+        assert_eq!(
+            service_url(fun, "/capitalize"),
+            "https://fn.azurewebsites.net/api/capitalize?code=KEY"
+        );
+        assert_eq!(
+            service_url(
+                "https://fn.azurewebsites.net/api/?code=KEY&x=1",
+                "/members?v=1"
+            ),
+            "https://fn.azurewebsites.net/api/members?code=KEY&x=1&v=1"
+        );
+        assert_eq!(
+            service_url("https://api.contoso.com/", "/members/{id}?v=1"),
+            "https://api.contoso.com/members/{id}?v=1"
+        );
+        assert_eq!(
+            service_url("https://api.contoso.com", "members"),
+            "https://api.contoso.com/members"
+        );
+        assert_eq!(
+            service_url("https://api.contoso.com?", "/m"),
+            "https://api.contoso.com/m"
+        );
     }
 }

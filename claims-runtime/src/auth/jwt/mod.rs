@@ -10,6 +10,7 @@
 //! on their own thread, one at a time; no lock is held while one runs, and a request waiting for
 //! keys waits without blocking its worker.
 
+pub mod entra;
 mod source;
 
 use std::collections::HashMap;
