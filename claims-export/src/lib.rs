@@ -16,5 +16,5 @@
 #![warn(missing_docs)]
 
 pub mod b2c;
-pub mod openapi;
 pub mod graph;
+pub mod openapi;
