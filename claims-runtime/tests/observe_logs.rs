@@ -375,6 +375,7 @@ async fn claim_values_are_logged_only_when_asked() {
     capture_logs();
     let (server, addrs) = App::empty()
         .handler(obs_echo::SPEC)
+        .messages("en", "member-not-found = No membership for { $email }.")
         .log_claim_values(true)
         .server("127.0.0.1:0")
         .unwrap();
@@ -399,6 +400,7 @@ async fn claim_values_are_logged_only_when_asked() {
 
     let refused = App::empty()
         .handler(obs_echo::SPEC)
+        .messages("en", "member-not-found = No membership for { $email }.")
         .log_claim_values(true)
         .production(true)
         .allow_insecure(true)
