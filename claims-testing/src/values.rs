@@ -261,27 +261,43 @@ fn is_phone(s: &str) -> bool {
 /// (`contacts.0.person`) are property names, as in Json.NET's `SelectToken`, so they do not index
 /// arrays.
 pub(crate) fn select_path<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
-    let mut cur = doc;
+    path_steps(path)?
+        .into_iter()
+        .try_fold(doc, |cur, step| match step {
+            PathStep::Key(name) => cur.as_object()?.get(name),
+            PathStep::Index(i) => cur.as_array()?.get(i),
+        })
+}
+
+/// One step of a bracket path: an object key or an array index.
+enum PathStep<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+/// `a.b[0][1].c` as steps; `None` for a malformed index. The emulator's own reading of B2C's
+/// paths, shared by [`select_path`] and [`raw_at`].
+fn path_steps(path: &str) -> Option<Vec<PathStep<'_>>> {
+    let mut steps = Vec::new();
     for part in path.split('.') {
         let (name, indexes) = match part.find('[') {
             Some(i) => (&part[..i], &part[i..]),
             None => (part, ""),
         };
         if !name.is_empty() {
-            cur = cur.as_object()?.get(name)?;
+            steps.push(PathStep::Key(name));
         }
         let mut rest = indexes;
         while let Some(r) = rest.strip_prefix('[') {
             let end = r.find(']')?;
-            let idx: usize = r[..end].trim().parse().ok()?;
-            cur = cur.as_array()?.get(idx)?;
+            steps.push(PathStep::Index(r[..end].trim().parse().ok()?));
             rest = &r[end + 1..];
         }
         if !rest.is_empty() {
             return None;
         }
     }
-    Some(cur)
+    Some(steps)
 }
 
 /// An output `DefaultValue` as the value B2C would store: like an input `DefaultValue`, the
@@ -307,28 +323,16 @@ pub(crate) fn raw_at(body: &str, path: &str, as_path: bool) -> Option<String> {
         let list: Vec<&RawValue> = serde_json::from_str(raw.get()).ok()?;
         list.get(idx).copied()
     }
-    let mut cur: &RawValue = serde_json::from_str(body).ok()?;
+    let root: &RawValue = serde_json::from_str(body).ok()?;
     if !as_path {
-        return member(cur, path).map(|r| r.get().trim().to_owned());
+        return member(root, path).map(|r| r.get().trim().to_owned());
     }
-    for part in path.split('.') {
-        let (name, indexes) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if !name.is_empty() {
-            cur = member(cur, name)?;
-        }
-        let mut rest = indexes;
-        while let Some(r) = rest.strip_prefix('[') {
-            let end = r.find(']')?;
-            cur = item(cur, r[..end].trim().parse().ok()?)?;
-            rest = &r[end + 1..];
-        }
-        if !rest.is_empty() {
-            return None;
-        }
-    }
+    let cur = path_steps(path)?
+        .into_iter()
+        .try_fold(root, |cur, step| match step {
+            PathStep::Key(name) => member(cur, name),
+            PathStep::Index(i) => item(cur, i),
+        })?;
     Some(cur.get().trim().to_owned())
 }
 
