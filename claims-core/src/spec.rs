@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::callers::{ApiConnectorStep, Caller, EntraEvent};
 use crate::grammar::Segment;
 use crate::resolvers;
 
@@ -563,10 +564,72 @@ pub struct HandlerSpec {
     /// `ClaimsError::user` / `ClaimsError::bad_request` in its body, plus the ids declared with
     /// `messages = [..]`. The app refuses to start when the default language lacks one.
     pub messages: &'static [&'static str],
+    /// The callers the handler answers, each on its own route (default: the B2C technical
+    /// profile alone, on `route`).
+    pub callers: &'static [CallerRoute],
     /// The Rust function name.
     pub rust_fn: &'static str,
     /// `module_path!()` of the function.
     pub module: &'static str,
+}
+
+/// One caller a handler answers, and the route that caller posts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallerRoute {
+    /// A B2C custom policy's RESTful technical profile, on the handler's own `route`.
+    B2c,
+    /// A B2C user flow's API connector attached at `step`.
+    ApiConnector {
+        /// The user-flow step the connector is attached to.
+        step: ApiConnectorStep,
+        /// The route (a plain path: no placeholders, no query).
+        path: &'static str,
+    },
+    /// A Microsoft Entra custom authentication extension for `event`.
+    Entra {
+        /// The authentication event.
+        event: EntraEvent,
+        /// The route (a plain path: no placeholders, no query).
+        path: &'static str,
+    },
+}
+
+impl CallerRoute {
+    /// Which product this is.
+    pub const fn caller(&self) -> Caller {
+        match self {
+            CallerRoute::B2c => Caller::B2cTechnicalProfile,
+            CallerRoute::ApiConnector { .. } => Caller::ApiConnector,
+            CallerRoute::Entra { .. } => Caller::EntraExtension,
+        }
+    }
+
+    /// The route this caller posts to, given the handler's B2C route.
+    pub const fn path(&self, b2c_route: &'static str) -> &'static str {
+        match self {
+            CallerRoute::B2c => b2c_route,
+            CallerRoute::ApiConnector { path, .. } | CallerRoute::Entra { path, .. } => path,
+        }
+    }
+}
+
+/// Only B2C: the default of every handler.
+pub const B2C_ONLY: &[CallerRoute] = &[CallerRoute::B2c];
+
+/// Panics (at compile time, in a const) when an output claim cannot be a TokenIssuanceStart
+/// token claim: Entra accepts only strings and string arrays there.
+pub const fn assert_token_claims(outputs: &[OutputClaimSpec]) {
+    let mut i = 0;
+    while i < outputs.len() {
+        match outputs[i].data_type {
+            DataType::String | DataType::StringCollection => {}
+            _ => panic!(
+                "entra(event = TokenIssuanceStart) sends output claims as token claims, which Entra accepts only as strings or string arrays: make every output field String, Option<String> or Vec<String> (or convert it to text)"
+            ),
+        }
+        i += 1;
+    }
 }
 
 /// Which input claims carry the user's culture, by resolver (indexes into the inputs).
@@ -610,6 +673,7 @@ impl HandlerSpec {
             deadline_ms: None,
             idempotent: false,
             messages: &[],
+            callers: B2C_ONLY,
             rust_fn: "",
             module: "",
         }
@@ -716,6 +780,17 @@ impl HandlerSpec {
     pub const fn with_messages(mut self, ids: &'static [&'static str]) -> Self {
         self.messages = ids;
         self
+    }
+
+    /// The callers the handler answers (see [`CallerRoute`]).
+    pub const fn with_callers(mut self, callers: &'static [CallerRoute]) -> Self {
+        self.callers = callers;
+        self
+    }
+
+    /// `true` when the handler answers `caller`.
+    pub fn serves(&self, caller: Caller) -> bool {
+        self.callers.iter().any(|c| c.caller() == caller)
     }
 
     /// The Rust function and its module (diagnostics).

@@ -188,6 +188,7 @@ pub const HANDLER_KEYS: &[&str] = &[
     "deadline_ms",
     "idempotent",
     "messages",
+    "callers",
 ];
 
 const AUTH_FORMS: &str = "None, Basic, Bearer, Bearer(claim = \"<input claim id>\"), ApiKeyHeader(\"<header name>\"), ClientCertificate";
@@ -203,6 +204,8 @@ pub struct HandlerArgs {
     pub idempotent: bool,
     /// `messages = ["id", ..]`: message ids rendered outside the body (helpers, constants).
     pub messages: Vec<LitStr>,
+    /// `callers(...)`, with the span of the key.
+    pub callers: Option<crate::callers::CallersArg>,
 }
 
 pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
@@ -214,6 +217,7 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
     let mut deadline_ms = Slot::new("deadline_ms");
     let mut idempotent = Slot::new("idempotent");
     let mut messages = Slot::new("messages");
+    let mut callers = Slot::new("callers");
 
     let parser = syn::meta::parser(|meta| {
         let p = meta.path.clone();
@@ -275,6 +279,13 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
                     skip_rest(meta.input);
                 }
             }
+        } else if meta.path.is_ident("callers") {
+            let at = meta
+                .path
+                .get_ident()
+                .map_or_else(Span::call_site, |i| i.span());
+            let (list, empty) = crate::callers::parse_callers(cx, &meta);
+            callers.set(cx, p, (list, empty, at));
         } else {
             unknown_key(cx, &meta, "#[claims_handler]", HANDLER_KEYS);
         }
@@ -292,6 +303,7 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
         deadline_ms: deadline_ms.get(),
         idempotent: idempotent.get().unwrap_or(false),
         messages: messages.get().unwrap_or_default(),
+        callers: callers.get(),
     }
 }
 

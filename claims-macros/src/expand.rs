@@ -228,6 +228,21 @@ pub fn handler(h: &Handler) -> TokenStream {
         let ids = &h.messages;
         spec_chain.extend(quote!(.with_messages(&[#(#ids),*])));
     }
+    let mut caller_asserts = TokenStream::new();
+    if let Some(callers) = &h.callers {
+        let routes = callers.iter().map(crate::callers::Resolved::tokens);
+        spec_chain.extend(quote!(.with_callers(&[#(#routes),*])));
+        if callers.iter().any(|c| {
+            c.kind
+                == crate::callers::Kind::Entra(
+                    ::claims_core::callers::EntraEvent::TokenIssuanceStart,
+                )
+        }) {
+            caller_asserts.extend(quote_spanned! {ret_span=>
+                const _: () = ::claims_runtime::__private::assert_token_claims(#outputs);
+            });
+        }
+    }
 
     // Compile-time checks of parameter types.
     let mut asserts = TokenStream::new();
@@ -374,6 +389,7 @@ pub fn handler(h: &Handler) -> TokenStream {
                 .with_rust_fn(#name, ::core::module_path!());
 
         #asserts
+        #caller_asserts
 
         impl #fn_ident {
             /// The handler's descriptor.

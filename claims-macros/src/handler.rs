@@ -255,6 +255,11 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
     };
 
     let messages = crate::messages::collect(cx, args.messages, &func.block);
+    let route = path.value.split('?').next().unwrap_or_default().to_owned();
+    let callers = args
+        .callers
+        .as_ref()
+        .map(|(list, empty, at)| crate::callers::resolve(cx, list, *empty, &route, *at));
 
     Some(Handler {
         func: func.clone(),
@@ -268,6 +273,7 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
         idempotent: args.idempotent,
         params,
         messages,
+        callers,
     })
 }
 

@@ -8,6 +8,7 @@
 extern crate proc_macro;
 
 mod attr;
+mod callers;
 mod check;
 mod claim_syntax;
 mod derive_output;
@@ -38,6 +39,8 @@ use proc_macro::TokenStream;
 ///     display_name = "Get membership",           // default: first doc line, else the fn name
 ///     deadline_ms = 5000,                        // 1..=60000; default: the app's deadline
 ///     idempotent,                                // or idempotent = true / false
+///     callers(b2c, api_connector(step = PostAttributeCollection),
+///             entra(event = AttributeCollectionSubmit)),   // default: callers(b2c)
 /// )]
 /// async fn name(#[claim(...)] #[validate(...)] p: Type, extractor: web::Data<S>) -> Ret { .. }
 /// ```
@@ -54,6 +57,7 @@ use proc_macro::TokenStream;
 /// | `deadline_ms = N` | server-side deadline, 1..=60000 ms | the app default |
 /// | `idempotent` | replay the first answer to a retry with the same correlation id | `false` |
 /// | `messages = ["…", …]` | catalog message ids the handler renders that are not literals in its body (see below) | none |
+/// | `callers(…)` | the callers the handler answers, each on its own route: `b2c` (a custom policy's technical profile, on `path`), `api_connector(step = PostFederationSignup \| PostAttributeCollection \| PreTokenIssuance)` (a user flow's API connector, default route `/api-connector` + `path`), `entra(event = TokenIssuanceStart \| AttributeCollectionStart \| AttributeCollectionSubmit \| OtpSend \| PasswordSubmit)` (an Entra custom authentication extension, default route `/entra` + `path`); each of the last two takes `path = "/route"` | `callers(b2c)` |
 ///
 /// The doc comment (lines trimmed, joined with `\n`) becomes `description`.
 ///

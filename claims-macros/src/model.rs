@@ -181,6 +181,8 @@ pub struct Handler {
     pub params: Vec<Param>,
     /// Message ids the handler renders: declared (`messages = [..]`), then found in the body.
     pub messages: Vec<LitStr>,
+    /// `callers(...)` resolved to routes; `None` is the default (B2C only).
+    pub callers: Option<Vec<crate::callers::Resolved>>,
 }
 
 impl Handler {

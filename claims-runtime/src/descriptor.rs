@@ -2,9 +2,12 @@
 //! the exporter and the emulator read the same types.
 
 pub use claims_core::spec::{
-    AuthSpec, CultureClaims, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, PayloadSpec,
-    SendClaimsIn, UserInputType,
+    AuthSpec, CallerRoute, CultureClaims, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec,
+    PayloadSpec, SendClaimsIn, UserInputType,
 };
+
+/// The API-connector steps and Entra events a [`CallerRoute`] names.
+pub use claims_core::callers::{ApiConnectorStep, Caller, EntraEvent};
 
 /// Claim resolvers B2C substitutes in RESTful technical profiles (the one table).
 pub use claims_core::resolvers;

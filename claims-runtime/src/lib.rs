@@ -68,8 +68,8 @@ pub use app::{Registration, registered};
 pub use claims_macros::{ClaimsPayload, OutputClaims, claims_handler};
 pub use config::ClaimsConfig;
 pub use descriptor::{
-    AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, PayloadSpec, SendClaimsIn,
-    UserInputType,
+    ApiConnectorStep, AuthSpec, Caller, CallerRoute, DataType, EntraEvent, HandlerSpec,
+    InputClaimSpec, OutputClaimSpec, PayloadSpec, SendClaimsIn, UserInputType,
 };
 pub use error::{ClaimsError, ErrorBody, ErrorKind, MessageArg};
 #[doc(hidden)]
@@ -112,6 +112,7 @@ pub mod __private {
     pub use crate::rules;
     pub use actix_web;
     pub use claims_core::grammar::Segment;
+    pub use claims_core::spec::assert_token_claims;
     pub use inventory;
     pub use validator;
 
