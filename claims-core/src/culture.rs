@@ -1,10 +1,16 @@
-//! Cultures: Windows LCIDs (`{Culture:LCID}`) and language tags, one table for the runtime's
-//! language negotiation and the emulator's resolvers.
+//! Cultures: Windows LCIDs (`{Culture:LCID}`), language tags and English language names, one
+//! table for the runtime's language negotiation and the emulator's resolvers.
+//!
+//! [`to_language_tag`] reads a culture claim whatever its resolver: B2C's exact output for each
+//! resolver is not fully documented (a neutral culture's LCID, the form of `LanguageName`), and a
+//! profile imported from an existing policy may map any of them to any claim.
 //!
 //! Values from Microsoft's MS-LCID tables. The table covers every language of B2C's language
 //! list with its neutral LCID and its main specific LCIDs, plus a few common regional variants.
 //! `4096` (`LOCALE_CUSTOM_UNSPECIFIED`), `127` (invariant culture) and the `LOCALE_*_DEFAULT`
 //! pseudo ids map to nothing, so negotiation moves on to the next source.
+
+use std::borrow::Cow;
 
 /// `(lcid, tag)`, sorted by lcid for binary search.
 pub static LCIDS: &[(u32, &str)] = &[
@@ -177,6 +183,106 @@ pub fn tag_to_lcid(tag: &str) -> Option<u32> {
         .map(|(id, _)| *id)
 }
 
+/// English language names (as .NET's `CultureInfo.EnglishName` starts them) to neutral tags.
+static NAMES: &[(&str, &str)] = &[
+    ("arabic", "ar"),
+    ("bangla", "bn"),
+    ("basque", "eu"),
+    ("bengali", "bn"),
+    ("bulgarian", "bg"),
+    ("catalan", "ca"),
+    ("chinese", "zh"),
+    ("croatian", "hr"),
+    ("czech", "cs"),
+    ("danish", "da"),
+    ("dutch", "nl"),
+    ("english", "en"),
+    ("estonian", "et"),
+    ("finnish", "fi"),
+    ("french", "fr"),
+    ("galician", "gl"),
+    ("german", "de"),
+    ("greek", "el"),
+    ("gujarati", "gu"),
+    ("hebrew", "he"),
+    ("hindi", "hi"),
+    ("hungarian", "hu"),
+    ("indonesian", "id"),
+    ("italian", "it"),
+    ("japanese", "ja"),
+    ("kannada", "kn"),
+    ("kazakh", "kk"),
+    ("korean", "ko"),
+    ("latvian", "lv"),
+    ("lithuanian", "lt"),
+    ("malay", "ms"),
+    ("malayalam", "ml"),
+    ("marathi", "mr"),
+    ("norwegian", "no"),
+    ("norwegian bokmål", "nb"),
+    ("norwegian nynorsk", "nn"),
+    ("polish", "pl"),
+    ("portuguese", "pt"),
+    ("punjabi", "pa"),
+    ("romanian", "ro"),
+    ("russian", "ru"),
+    ("serbian", "sr"),
+    ("slovak", "sk"),
+    ("slovenian", "sl"),
+    ("spanish", "es"),
+    ("swedish", "sv"),
+    ("tamil", "ta"),
+    ("telugu", "te"),
+    ("thai", "th"),
+    ("turkish", "tr"),
+    ("ukrainian", "uk"),
+    ("vietnamese", "vi"),
+    ("welsh", "cy"),
+];
+
+/// Whether `s` has the shape of a language tag: a 2-3 letter language, then `-` (or `_`)
+/// separated subtags of 1-8 letters or digits.
+fn is_tag_shaped(s: &str) -> bool {
+    let mut parts = s.split(['-', '_']);
+    let lang = parts.next().unwrap_or("");
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The language tag a culture claim stands for, whatever resolver filled it: a Windows LCID
+/// (`1036`, `0x040C`), an RFC 5646 tag in any case (`de-AT`, `zh_hant`: `_` read as `-`), or an
+/// English language name (`French`, `English (United States)`, which gives the language only).
+///
+/// `None` for empty text, an unknown or unspecified LCID (`4096`), an unresolved resolver
+/// (`{Culture:LCID}`) and anything else; negotiation then moves on to its next source.
+pub fn to_language_tag(raw: &str) -> Option<Cow<'_, str>> {
+    let s = raw.trim();
+    if s.is_empty() || s.starts_with('{') {
+        return None;
+    }
+    let numeric = s.bytes().all(|b| b.is_ascii_digit())
+        || s.strip_prefix("0x")
+            .or_else(|| s.strip_prefix("0X"))
+            .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if numeric {
+        return lcid_to_tag(s).map(Cow::Borrowed);
+    }
+    if is_tag_shaped(s) {
+        return Some(if s.contains('_') {
+            Cow::Owned(s.replace('_', "-"))
+        } else {
+            Cow::Borrowed(s)
+        });
+    }
+    // "English (United States)": the language part.
+    let name = s.split('(').next().unwrap_or("").trim().to_lowercase();
+    NAMES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, tag)| Cow::Borrowed(*tag))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +301,41 @@ mod tests {
         assert_eq!(tag_to_lcid("pt_BR"), Some(1046));
         assert_eq!(tag_to_lcid("zh-hant"), Some(31748));
         assert_eq!(tag_to_lcid("xx-YY"), None);
+    }
+
+    #[test]
+    fn a_culture_claim_is_read_whatever_its_resolver() {
+        let tag = |s| to_language_tag(s).map(Cow::into_owned);
+        // LCIDs, decimal or hex (a `{Culture:RFC5646}` claim carrying 1036 included).
+        assert_eq!(tag("1036").as_deref(), Some("fr-FR"));
+        assert_eq!(tag(" 3079 ").as_deref(), Some("de-AT"));
+        assert_eq!(tag("0x0407").as_deref(), Some("de-DE"));
+        assert_eq!(tag("9").as_deref(), Some("en"));
+        // Tags in any case, `_` read as `-` (a `{Culture:LCID}` claim carrying de-AT included).
+        assert_eq!(tag("de-AT").as_deref(), Some("de-AT"));
+        assert_eq!(tag("zh_hant").as_deref(), Some("zh-hant"));
+        assert_eq!(tag("FR").as_deref(), Some("FR"));
+        assert_eq!(tag("sr-Latn-RS").as_deref(), Some("sr-Latn-RS"));
+        // English names, with or without the region part.
+        assert_eq!(tag("French").as_deref(), Some("fr"));
+        assert_eq!(tag("english (United States)").as_deref(), Some("en"));
+        assert_eq!(tag("Norwegian Bokmål (Norway)").as_deref(), Some("nb"));
+        // Nothing usable.
+        for bad in [
+            "",
+            "  ",
+            "4096",
+            "0x",
+            "99999",
+            "{Culture:LCID}",
+            "Klingon",
+            "e",
+            "en--US",
+            "de-AT-toolongsubtag",
+        ] {
+            assert_eq!(tag(bad), None, "{bad:?}");
+        }
+        // A tag needs no allocation.
+        assert!(matches!(to_language_tag("de-AT"), Some(Cow::Borrowed(_))));
     }
 }

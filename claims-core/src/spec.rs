@@ -250,9 +250,41 @@ pub struct InputClaimSpec {
     pub input_type: Option<UserInputType>,
     /// The Rust parameter name (diagnostics only).
     pub rust_name: &'static str,
+    /// Added by `#[claims_handler]`, not declared by the handler: the culture and correlation
+    /// claims every profile sends by default ([`InputClaimSpec::IMPLICIT_CULTURE`],
+    /// [`InputClaimSpec::IMPLICIT_CORRELATION`]). Never passed to the function.
+    pub implicit: bool,
 }
 
+/// The prefix of the claim type ids the framework declares itself; a handler's own claims may
+/// not use it, so the implicit claims never clash with a declared one.
+pub const RESERVED_CLAIM_PREFIX: &str = "claimsRuntime";
+
+/// ClaimType id of the implicit culture claim (`{Culture:RFC5646}`).
+pub const IMPLICIT_CULTURE_ID: &str = "claimsRuntimeCulture";
+
+/// ClaimType id of the implicit correlation claim (`{Context:CorrelationId}`).
+pub const IMPLICIT_CORRELATION_ID: &str = "claimsRuntimeCorrelationId";
+
 impl InputClaimSpec {
+    /// The culture claim `#[claims_handler]` appends to a handler that declares none: the UI
+    /// culture as an RFC 5646 tag, read by the runtime's language negotiation.
+    pub const IMPLICIT_CULTURE: InputClaimSpec =
+        InputClaimSpec::new(IMPLICIT_CULTURE_ID, DataType::String)
+            .with_resolver(resolvers::CULTURE_RFC5646)
+            .with_display_name("UI culture")
+            .with_rust_name("(implicit culture)")
+            .mark_implicit();
+
+    /// The correlation claim `#[claims_handler]` appends to a handler that declares none: B2C's
+    /// correlation id, echoed as `requestId` and used by idempotent handlers.
+    pub const IMPLICIT_CORRELATION: InputClaimSpec =
+        InputClaimSpec::new(IMPLICIT_CORRELATION_ID, DataType::String)
+            .with_resolver(resolvers::CORRELATION_ID)
+            .with_display_name("Correlation id")
+            .with_rust_name("(implicit correlation id)")
+            .mark_implicit();
+
     /// A required input claim with every optional part unset.
     pub const fn new(id: &'static str, data_type: DataType) -> Self {
         InputClaimSpec {
@@ -267,12 +299,19 @@ impl InputClaimSpec {
             help: None,
             input_type: None,
             rust_name: id,
+            implicit: false,
         }
     }
 
     /// Sets `PartnerClaimType` (the wire name).
     pub const fn with_partner(mut self, partner: &'static str) -> Self {
         self.partner = Some(partner);
+        self
+    }
+
+    /// Marks a claim the framework adds, not the handler (the `implicit` field).
+    pub const fn mark_implicit(mut self) -> Self {
+        self.implicit = true;
         self
     }
 

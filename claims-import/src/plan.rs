@@ -25,6 +25,10 @@ pub(crate) struct Handler {
     pub inputs: Vec<Claim>,
     pub outputs: Vec<Claim>,
     pub payload: Option<Payload>,
+    /// `send_culture = false`: the profile sends no culture claim of its own.
+    pub no_culture: bool,
+    /// `send_correlation = false`: the profile sends no correlation claim of its own.
+    pub no_correlation: bool,
 }
 
 /// A parameter, output field or payload field.
@@ -512,6 +516,27 @@ pub(crate) fn plan(
         );
     }
 
+    // The macro adds a culture and a correlation claim to a profile that declares none (not in
+    // payload mode): turn them off where the original sends none.
+    let resolver_in = |names: &[&str]| {
+        inputs.iter().any(|c| {
+            c.resolver
+                .as_deref()
+                .is_some_and(|r| names.iter().any(|n| n.eq_ignore_ascii_case(r)))
+        })
+    };
+    let no_culture = payload.is_none()
+        && !resolver_in(&[
+            resolvers::CULTURE_RFC5646,
+            resolvers::CULTURE_LCID,
+            resolvers::CULTURE_LANGUAGE_NAME,
+        ]);
+    let no_correlation = payload.is_none()
+        && !resolver_in(&[resolvers::CORRELATION_ID])
+        && !inputs
+            .iter()
+            .any(|c| c.id.eq_ignore_ascii_case("correlationId"));
+
     if reasons.is_empty() {
         Ok(Handler {
             tp: tp.to_owned(),
@@ -523,6 +548,8 @@ pub(crate) fn plan(
             inputs,
             outputs,
             payload,
+            no_culture,
+            no_correlation,
         })
     } else {
         Err(reasons)

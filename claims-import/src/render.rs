@@ -231,13 +231,20 @@ fn handler(o: &mut String, function: &str, h: &Handler, notes: &[String]) {
     o.push_str("///\n");
     let _ = writeln!(o, "/// Imported from the technical profile `{}`.", h.tp);
     o.push_str("#[::claims_runtime::claims_handler(\n");
-    let args = [
+    let mut args = vec![
         format!("technical_profile = {}", lit(&h.tp)),
         format!("path = {}", lit(&h.path)),
         format!("send_claims_in = {}", h.send.as_str()),
         format!("auth = {}", h.auth),
         format!("display_name = {}", lit(&h.display_name)),
+        "messages = [\"not-implemented\"]".to_owned(),
     ];
+    if h.no_culture {
+        args.push("send_culture = false".to_owned());
+    }
+    if h.no_correlation {
+        args.push("send_correlation = false".to_owned());
+    }
     let _ = writeln!(o, "    {}", args.join(",\n    "));
     o.push_str(")]\n");
     let _ = writeln!(o, "pub async fn {function}(");

@@ -189,6 +189,8 @@ pub const HANDLER_KEYS: &[&str] = &[
     "idempotent",
     "messages",
     "callers",
+    "send_culture",
+    "send_correlation",
 ];
 
 const AUTH_FORMS: &str = "None, Basic, Bearer, Bearer(claim = \"<input claim id>\"), ApiKeyHeader(\"<header name>\"), ClientCertificate";
@@ -206,6 +208,10 @@ pub struct HandlerArgs {
     pub messages: Vec<LitStr>,
     /// `callers(...)`, with the span of the key.
     pub callers: Option<crate::callers::CallersArg>,
+    /// `send_culture = false`: no implicit `{Culture:RFC5646}` claim.
+    pub send_culture: bool,
+    /// `send_correlation = false`: no implicit `{Context:CorrelationId}` claim.
+    pub send_correlation: bool,
 }
 
 pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
@@ -218,6 +224,8 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
     let mut idempotent = Slot::new("idempotent");
     let mut messages = Slot::new("messages");
     let mut callers = Slot::new("callers");
+    let mut send_culture = Slot::new("send_culture");
+    let mut send_correlation = Slot::new("send_correlation");
 
     let parser = syn::meta::parser(|meta| {
         let p = meta.path.clone();
@@ -279,6 +287,14 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
                     skip_rest(meta.input);
                 }
             }
+        } else if meta.path.is_ident("send_culture") {
+            if let Some(v) = flag(cx, &meta) {
+                send_culture.set(cx, p, v);
+            }
+        } else if meta.path.is_ident("send_correlation") {
+            if let Some(v) = flag(cx, &meta) {
+                send_correlation.set(cx, p, v);
+            }
         } else if meta.path.is_ident("callers") {
             let at = meta
                 .path
@@ -304,6 +320,8 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
         idempotent: idempotent.get().unwrap_or(false),
         messages: messages.get().unwrap_or_default(),
         callers: callers.get(),
+        send_culture: send_culture.get().unwrap_or(true),
+        send_correlation: send_correlation.get().unwrap_or(true),
     }
 }
 

@@ -12,6 +12,14 @@ use claims_core::grammar::{
     render_bracket as render,
 };
 use claims_core::resolvers;
+use claims_core::spec::{IMPLICIT_CORRELATION_ID, IMPLICIT_CULTURE_ID, RESERVED_CLAIM_PREFIX};
+
+/// Whether a claim name is in the framework's reserved namespace (case-insensitive).
+fn starts_with_reserved(name: &str) -> bool {
+    name.len() >= RESERVED_CLAIM_PREFIX.len()
+        && name.is_char_boundary(RESERVED_CLAIM_PREFIX.len())
+        && name[..RESERVED_CLAIM_PREFIX.len()].eq_ignore_ascii_case(RESERVED_CLAIM_PREFIX)
+}
 
 /// Checks a set of paths: no duplicates, no path that is a prefix of another, no node that is
 /// both an object and an array; with `dense`, arrays filled from 0 without gaps.
@@ -156,6 +164,18 @@ pub fn check_handler(cx: &Ctxt, h: &Handler) {
     let claims: Vec<_> = h.claims().collect();
     for c in &claims {
         check_meta(cx, &c.id, &c.meta);
+        for name in [&c.id, c.wire()] {
+            if starts_with_reserved(&name.value) {
+                cx.error_at(
+                    name.span,
+                    format!(
+                        "`{}` starts with `{RESERVED_CLAIM_PREFIX}`, which is reserved for the claims the framework adds itself ({IMPLICIT_CULTURE_ID}, {IMPLICIT_CORRELATION_ID}); choose another name",
+                        name.value
+                    ),
+                );
+                break;
+            }
+        }
     }
 
     // Duplicate ids and wire names.

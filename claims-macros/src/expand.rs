@@ -169,7 +169,7 @@ pub fn handler(h: &Handler) -> TokenStream {
     // Descriptor.
     let technical_profile = &h.technical_profile.value;
     let display_name = &h.display_name;
-    let path = &h.path.value;
+    let path = h.spec_path();
     let send = Ident::new(send_name(h.send), Span::call_site());
     let auth = match &h.auth {
         Auth::Inherit => quote!(::claims_runtime::AuthSpec::Inherit),
@@ -195,6 +195,15 @@ pub fn handler(h: &Handler) -> TokenStream {
             &unraw(&c.ident),
         )
     });
+    let implicit = h.implicit_claims().into_iter().map(|i| match i {
+        crate::model::Implicit::Culture => {
+            quote!(::claims_runtime::InputClaimSpec::IMPLICIT_CULTURE)
+        }
+        crate::model::Implicit::Correlation => {
+            quote!(::claims_runtime::InputClaimSpec::IMPLICIT_CORRELATION)
+        }
+    });
+    let inputs = inputs.chain(implicit);
     let ret = return_type(func);
     let ret_span = match &func.sig.output {
         syn::ReturnType::Default => fn_ident.span(),

@@ -274,6 +274,8 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
         params,
         messages,
         callers,
+        send_culture: args.send_culture,
+        send_correlation: args.send_correlation,
     })
 }
 

@@ -183,6 +183,27 @@ pub struct Handler {
     pub messages: Vec<LitStr>,
     /// `callers(...)` resolved to routes; `None` is the default (B2C only).
     pub callers: Option<Vec<crate::callers::Resolved>>,
+    /// Append the implicit culture claim (unless a culture claim is declared).
+    pub send_culture: bool,
+    /// Append the implicit correlation claim (unless a correlation claim is declared).
+    pub send_correlation: bool,
+}
+
+/// A claim the macro appends after the parameters (never passed to the function).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Implicit {
+    Culture,
+    Correlation,
+}
+
+impl Implicit {
+    /// The claim type id (also its wire name).
+    pub fn id(self) -> &'static str {
+        match self {
+            Implicit::Culture => claims_core::spec::IMPLICIT_CULTURE_ID,
+            Implicit::Correlation => claims_core::spec::IMPLICIT_CORRELATION_ID,
+        }
+    }
 }
 
 impl Handler {
@@ -191,6 +212,64 @@ impl Handler {
             Param::Claim(c) => Some(&**c),
             _ => None,
         })
+    }
+
+    /// The implicit claims, in order: B2C technical profiles only (not in payload mode, where
+    /// B2C sends the payload alone), each unless turned off or declared by the handler.
+    pub fn implicit_claims(&self) -> Vec<Implicit> {
+        use claims_core::resolvers as r;
+        let b2c = self.callers.as_ref().is_none_or(|list| {
+            list.iter()
+                .any(|c| matches!(c.kind, crate::callers::Kind::B2c))
+        });
+        if !b2c
+            || self
+                .params
+                .iter()
+                .any(|p| matches!(p, Param::Payload { .. }))
+        {
+            return Vec::new();
+        }
+        let resolver_is = |names: &[&str]| {
+            self.claims().any(|c| {
+                c.meta
+                    .resolver
+                    .as_ref()
+                    .is_some_and(|v| names.iter().any(|n| n.eq_ignore_ascii_case(&v.value)))
+            })
+        };
+        let mut out = Vec::new();
+        if self.send_culture
+            && !resolver_is(&[
+                r::CULTURE_RFC5646,
+                r::CULTURE_LCID,
+                r::CULTURE_LANGUAGE_NAME,
+            ])
+        {
+            out.push(Implicit::Culture);
+        }
+        if self.send_correlation
+            && !resolver_is(&[r::CORRELATION_ID])
+            && !self
+                .claims()
+                .any(|c| c.id.value.eq_ignore_ascii_case("correlationId"))
+        {
+            out.push(Implicit::Correlation);
+        }
+        out
+    }
+
+    /// The path the descriptor holds: in Url mode the implicit claims join the query template
+    /// (B2C sends Url-mode claims only through placeholders).
+    pub fn spec_path(&self) -> String {
+        let mut path = self.path.value.clone();
+        if self.send == SendMode::Url {
+            for i in self.implicit_claims() {
+                path.push(if path.contains('?') { '&' } else { '?' });
+                path.push_str(&format!("{0}={{{0}}}", i.id()));
+            }
+        }
+        path
     }
 }
 

@@ -1,0 +1,228 @@
+//! Issue 12: RESTful profiles real policies use, written with `#[claims_handler]`, exported by
+//! the app, validated against the B2C schema, and called through the emulator and the pipeline.
+
+use claims_runtime::policy::PolicyOptions;
+use claims_runtime::prelude::*;
+use claims_runtime::{App, AuthSpec, HandlerSpec, InputClaimSpec};
+use claims_testing::{Emulator, OutcomeKind, ResolverContext, claims};
+
+#[derive(OutputClaims)]
+struct Greeting {
+    #[claim(id = "greeting")]
+    text: String,
+}
+
+/// Declares neither culture nor correlation: both are sent anyway.
+#[claims_handler(path = "/greet", auth = None)]
+async fn greet(#[claim] email: String) -> Result<Greeting, ClaimsError> {
+    Err(ClaimsError::user("member-not-found").arg("email", email))
+}
+
+/// Url mode: the implicit claims join the query template.
+#[claims_handler(path = "/members/{memberId}", send_claims_in = Url, auth = None)]
+async fn member(#[claim] member_id: String) -> Result<Greeting, ClaimsError> {
+    Err(ClaimsError::user("member-not-found").arg("email", member_id))
+}
+
+/// Header mode.
+#[claims_handler(path = "/by-header", send_claims_in = Header, auth = None)]
+async fn by_header(#[claim(partner = "x-email")] email: String) -> Result<Greeting, ClaimsError> {
+    Err(ClaimsError::user("member-not-found").arg("email", email))
+}
+
+/// Opts out of both.
+#[claims_handler(path = "/quiet", auth = None, send_culture = false, send_correlation = false)]
+async fn quiet(#[claim] email: String) -> Greeting {
+    Greeting { text: email }
+}
+
+/// Declares its own culture claim (an LCID): no implicit culture, still an implicit correlation.
+#[claims_handler(path = "/own-lcid", auth = None)]
+async fn own_lcid(
+    #[claim] email: String,
+    #[claim(id = "lcid", resolver = "{Culture:LCID}")] _lcid: Option<String>,
+) -> Greeting {
+    Greeting { text: email }
+}
+
+const SPECS: [&HandlerSpec; 5] = [
+    greet::SPEC,
+    member::SPEC,
+    by_header::SPEC,
+    quiet::SPEC,
+    own_lcid::SPEC,
+];
+
+fn app() -> App {
+    let mut app = App::empty().default_auth(AuthSpec::None);
+    for s in SPECS {
+        app = app.handler(s);
+    }
+    app.messages("en", "member-not-found = No membership for { $email }.")
+        .messages("fr", "member-not-found = Aucune adhésion pour { $email }.")
+        .messages(
+            "de",
+            "member-not-found = Keine Mitgliedschaft für { $email }.",
+        )
+}
+
+fn policy() -> String {
+    let xml = app()
+        .policy(PolicyOptions {
+            base_url: "https://api.contoso.com".into(),
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            ..PolicyOptions::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    validate_with_xsd("emulator_gaps", &xml);
+    xml
+}
+
+/// The `<TechnicalProfile Id="id">` element of `xml`.
+fn profile<'a>(xml: &'a str, id: &str) -> &'a str {
+    let start = xml
+        .find(&format!(r#"<TechnicalProfile Id="{id}">"#))
+        .unwrap_or_else(|| panic!("{id} not exported:\n{xml}"));
+    let end = start + xml[start..].find("</TechnicalProfile>").unwrap();
+    &xml[start..end]
+}
+
+/// Validates a whole policy with `xmllint` against the official schema (shared/b2c, or
+/// `CLAIMS_B2C_SHARED`).
+fn validate_with_xsd(name: &str, xml: &str) {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::var_os("CLAIMS_B2C_SHARED")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            manifest
+                .ancestors()
+                .map(|a| a.join("shared/b2c"))
+                .find(|p| p.is_dir())
+        })
+        .expect("shared/b2c not found: set CLAIMS_B2C_SHARED to the folder holding the XSD");
+    let schema = dir.join("TrustFrameworkPolicy_0.3.0.0.xmllint.xsd");
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.xml"));
+    std::fs::write(&file, xml).unwrap();
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("xmllint did not run ({e}); install it with `apt-get install -y libxml2-utils`")
+        });
+    assert!(
+        out.status.success(),
+        "{name}: the policy does not validate:\n{}\n{xml}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn emulator(xml: &str) -> Emulator {
+    Emulator::from_policy(xml)
+        .expect("the exported policy parses")
+        .in_process(app())
+        .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gap 7: culture and correlation by default
+
+#[test]
+fn every_profile_sends_culture_and_correlation_unless_it_opts_out() {
+    let culture = InputClaimSpec::IMPLICIT_CULTURE;
+    let correlation = InputClaimSpec::IMPLICIT_CORRELATION;
+    assert_eq!(
+        greet::SPEC.inputs,
+        &[greet::SPEC.inputs[0], culture, correlation]
+    );
+    assert_eq!(greet::SPEC.culture.rfc5646, Some(1));
+    assert_eq!(greet::SPEC.correlation, Some(2));
+    assert!(!greet::SPEC.inputs[0].implicit && greet::SPEC.inputs[1].implicit);
+    assert_eq!(quiet::SPEC.inputs.len(), 1);
+    assert_eq!(quiet::SPEC.correlation, None);
+    assert_eq!(own_lcid::SPEC.inputs.len(), 3, "email, lcid, correlation");
+    assert_eq!(own_lcid::SPEC.culture.lcid, Some(1));
+    assert_eq!(own_lcid::SPEC.culture.rfc5646, None);
+    assert_eq!(own_lcid::SPEC.correlation, Some(2));
+
+    let xml = policy();
+    let greet = profile(&xml, "REST-Greet");
+    assert!(
+        greet.contains(r#"<InputClaim ClaimTypeReferenceId="claimsRuntimeCulture" DefaultValue="{Culture:RFC5646}" AlwaysUseDefaultValue="true"/>"#),
+        "{greet}"
+    );
+    assert!(
+        greet.contains(r#"<InputClaim ClaimTypeReferenceId="claimsRuntimeCorrelationId" DefaultValue="{Context:CorrelationId}" AlwaysUseDefaultValue="true"/>"#),
+        "{greet}"
+    );
+    assert!(
+        greet.contains(r#"<Item Key="IncludeClaimResolvingInClaimsHandling">true</Item>"#),
+        "{greet}"
+    );
+    assert!(
+        profile(&xml, "REST-Member").contains(
+            "/members/{memberId}?claimsRuntimeCulture={claimsRuntimeCulture}&amp;claimsRuntimeCorrelationId={claimsRuntimeCorrelationId}</Item>"
+        ),
+        "{xml}"
+    );
+    let quiet = profile(&xml, "REST-Quiet");
+    assert!(!quiet.contains("claimsRuntime"), "{quiet}");
+    assert!(
+        !quiet.contains("IncludeClaimResolvingInClaimsHandling"),
+        "{quiet}"
+    );
+    assert!(!profile(&xml, "REST-OwnLcid").contains("claimsRuntimeCulture"));
+    // Declared once in the schema, whatever the number of profiles.
+    assert_eq!(
+        xml.matches(r#"<ClaimType Id="claimsRuntimeCulture">"#)
+            .count(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn the_users_language_and_correlation_id_reach_every_send_mode() {
+    let emu = emulator(&policy()).await;
+    let cases = [
+        ("REST-Greet", claims! {"email" => "a@contoso.com"}),
+        ("REST-Member", claims! {"memberId" => "a@contoso.com"}),
+        ("REST-ByHeader", claims! {"email" => "a@contoso.com"}),
+    ];
+    for (tp, bag) in cases {
+        for (culture, text) in [
+            ("fr-FR", "Aucune adhésion pour a@contoso.com."),
+            ("de-AT", "Keine Mitgliedschaft für a@contoso.com."),
+            ("en-US", "No membership for a@contoso.com."),
+        ] {
+            let ctx = ResolverContext::new()
+                .culture(culture)
+                .correlation_id("6c1e8d2a-0000-4000-8000-00000000abcd");
+            let o = emu.call_with(tp, bag.clone(), &ctx).await;
+            assert!(
+                matches!(
+                    o.kind,
+                    OutcomeKind::UserError {
+                        http_status: 409,
+                        ..
+                    }
+                ),
+                "{tp} {culture}: {o}\n{}",
+                o.trace
+            );
+            assert_eq!(o.user_message(), Some(text), "{tp} {culture}");
+            let body: serde_json::Value =
+                serde_json::from_str(&o.trace.response().unwrap().body_text()).unwrap();
+            assert_eq!(
+                body["requestId"], "6c1e8d2a-0000-4000-8000-00000000abcd",
+                "{tp}: the correlation id is echoed"
+            );
+            assert!(
+                !o.warnings.iter().any(|w| w.contains("claimsRuntime")),
+                "{tp}: {:?}",
+                o.warnings
+            );
+        }
+    }
+}
