@@ -183,6 +183,25 @@ pub fn is_path_key(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'-'))
 }
 
+/// The characters a key of an output bracket path may hold: anything but the path syntax
+/// (`.`, `[`, `]`), parentheses and quotes (which JSON-path readers treat as syntax too),
+/// whitespace and control characters. Real APIs use keys such as LinkedIn's `handle~` or
+/// `@odata.type`'s `@`.
+pub fn is_output_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(c, '.' | '[' | ']' | '(' | ')' | '\'' | '"')
+        })
+}
+
+/// Whether `s` can be a literal (flat) output key, read without JSON-path resolution: any
+/// non-empty text without control characters, dots included (`user.name`).
+pub fn is_flat_output_key(s: &str) -> bool {
+    !s.is_empty() && !s.chars().any(char::is_control)
+}
+
 /// Whether an output wire name is a nested path (needs `ResolveJsonPathsInJsonTokens`).
 pub fn is_nested_output(wire: &str) -> bool {
     wire.contains(['.', '['])
@@ -213,9 +232,9 @@ pub fn parse_bracket_path(path: &str) -> Result<Vec<Segment<'_>>, String> {
                 "`{path}`: an index must follow a key, e.g. `items[0]`"
             ));
         }
-        if !is_path_key(key) {
+        if !is_output_key(key) {
             return Err(format!(
-                "`{path}`: invalid key `{key}`; keys may hold letters, digits, `_`, `$` and `-`"
+                "`{path}`: invalid key `{key}`; a key may hold any character but `.`, `[`, `]`, parentheses, quotes, whitespace and control characters (for a literal key with a `.`, declare it as a flat key)"
             ));
         }
         segs.push(Segment::Key(key));
@@ -345,10 +364,19 @@ mod tests {
         );
         assert_eq!(parse_bracket_path("m[0][1]").unwrap(), [K("m"), I(0), I(1)]);
         for bad in [
-            "a.0.b", "a..b", ".a", "a.", "[0]", "a[x]", "a[0]b", "a[0", "a b",
+            "a.0.b", "a..b", ".a", "a.", "[0]", "a[x]", "a[0]b", "a[0", "a b", "a'b", "a\tb",
         ] {
             assert!(parse_bracket_path(bad).is_err(), "{bad}");
         }
+        // Keys real APIs use: LinkedIn's `handle~`, OData's `@odata.context`-style `@`.
+        assert_eq!(
+            parse_bracket_path("elements[0].handle~.emailAddress").unwrap(),
+            [K("elements"), I(0), K("handle~"), K("emailAddress")]
+        );
+        assert_eq!(parse_bracket_path("handle~").unwrap(), [K("handle~")]);
+        assert_eq!(parse_bracket_path("@count").unwrap(), [K("@count")]);
+        assert!(is_flat_output_key("user.name") && is_flat_output_key("a [b] ~"));
+        assert!(!is_flat_output_key("") && !is_flat_output_key("a\nb"));
         let segs = parse_bracket_path("a.b[0].c").unwrap();
         assert_eq!(render_bracket(&segs), "a.b[0].c");
         assert!(is_nested_output("a.b") && is_nested_output("a[0]") && !is_nested_output("a"));

@@ -409,6 +409,9 @@ pub struct OutputClaimSpec {
     /// The wire name parsed once as a bracket path (set by the derive macro; `None` for a flat
     /// key or a hand-built descriptor, which the runtime parses itself).
     pub path: Option<&'static [Segment<'static>]>,
+    /// The wire name is one literal top-level key, never a JSON path, even with a `.` or `[`
+    /// (`user.name`): B2C reads it so without `ResolveJsonPathsInJsonTokens`.
+    pub flat_key: bool,
     /// DataType of the claim, from the Rust type.
     pub data_type: DataType,
     /// `false` for `Option<_>` and `Vec<_>` fields, which may be omitted from the reply.
@@ -434,6 +437,7 @@ impl OutputClaimSpec {
             id,
             partner: None,
             path: None,
+            flat_key: false,
             data_type,
             always_present: true,
             default: None,
@@ -448,6 +452,14 @@ impl OutputClaimSpec {
     /// Sets `PartnerClaimType` (the JSON key or bracket path).
     pub const fn with_partner(mut self, partner: &'static str) -> Self {
         self.partner = Some(partner);
+        self
+    }
+
+    /// A literal top-level key as the wire name (`PartnerClaimType`), never read as a JSON path.
+    pub const fn with_flat_key(mut self, key: &'static str) -> Self {
+        self.partner = Some(key);
+        self.flat_key = true;
+        self.path = None;
         self
     }
 
@@ -511,9 +523,16 @@ impl OutputClaimSpec {
         crate::grammar::wire_name(self.id, self.partner)
     }
 
-    /// `true` when the wire name is a nested path (needs `ResolveJsonPathsInJsonTokens`).
+    /// `true` when the wire name is a nested path (needs `ResolveJsonPathsInJsonTokens`); never
+    /// for a [flat key](Self::with_flat_key).
     pub fn is_nested(&self) -> bool {
-        crate::grammar::is_nested_output(self.wire())
+        !self.flat_key && crate::grammar::is_nested_output(self.wire())
+    }
+
+    /// `true` for a flat key that a JSON-path reader would take for a path (`user.name`): it
+    /// cannot share a profile with `ResolveJsonPathsInJsonTokens=true`.
+    pub fn is_dotted_flat_key(&self) -> bool {
+        self.flat_key && crate::grammar::is_nested_output(self.wire())
     }
 }
 

@@ -42,6 +42,8 @@ pub(crate) struct Claim {
     pub resolver: Option<String>,
     pub display_name: Option<String>,
     pub ty: String,
+    /// Outputs: the wire name is one literal key (`key = ".."`), not a JSON path.
+    pub flat: bool,
 }
 
 /// A `#[derive(ClaimsPayload)]` struct.
@@ -468,24 +470,28 @@ pub(crate) fn plan(
         }
         let dt = data_type(policy, &c.claim_type, &mut reasons, notes);
         let wire = c.wire();
-        match grammar::parse_bracket_path(wire) {
-            Ok(segs) => {
-                if grammar::is_nested_output(wire) {
-                    nested = true;
-                    if !json_paths {
-                        reasons.push(format!(
-                            "output claim `{}` reads `{wire}` without ResolveJsonPathsInJsonTokens: \
-                             B2C reads a literal key, the framework a JSON path",
-                            c.claim_type
-                        ));
-                    }
-                }
-                paths.push((segs.iter().map(seg_key).collect(), wire.to_owned()));
+        // Without ResolveJsonPathsInJsonTokens B2C reads every key literally: a flat key.
+        let flat = !json_paths && grammar::is_nested_output(wire);
+        if flat {
+            if grammar::is_flat_output_key(wire) {
+                paths.push((vec![format!("k:{wire}")], wire.to_owned()));
+            } else {
+                reasons.push(format!(
+                    "output claim `{}`: the key {wire:?} holds control characters",
+                    c.claim_type
+                ));
             }
-            Err(msg) => reasons.push(format!(
-                "output claim `{}`: {msg} (the framework's JSON paths cannot express this key)",
-                c.claim_type
-            )),
+        } else {
+            match grammar::parse_bracket_path(wire) {
+                Ok(segs) => {
+                    nested |= grammar::is_nested_output(wire);
+                    paths.push((segs.iter().map(seg_key).collect(), wire.to_owned()));
+                }
+                Err(msg) => reasons.push(format!(
+                    "output claim `{}`: {msg} (the framework's JSON paths cannot express this key)",
+                    c.claim_type
+                )),
+            }
         }
         if c.always_use_default && c.default_value.is_none() {
             reasons.push(format!(
@@ -499,12 +505,17 @@ pub(crate) fn plan(
         outputs.push(Claim {
             name: ident(&c.claim_type, &mut names),
             id: c.claim_type.clone(),
-            partner: c.partner.clone().filter(|p| *p != c.claim_type),
+            partner: if flat {
+                Some(wire.to_owned())
+            } else {
+                c.partner.clone().filter(|p| *p != c.claim_type)
+            },
             default: c.default_value.clone(),
             always_default: c.always_use_default,
             resolver: None,
             display_name: display_name(policy, &c.claim_type),
             ty: rust_type(dt, dt != DataType::StringCollection),
+            flat,
         });
     }
     check_tree(&paths, false, "output", &mut reasons);
@@ -622,6 +633,7 @@ fn plan_input(
         display_name: display_name(policy, id),
         // Only a claim B2C must send (Required, no default) is required by the service.
         ty: rust_type(dt, !(c.required && c.default_value.is_none())),
+        flat: false,
     })
 }
 
@@ -727,6 +739,7 @@ fn plan_payload(
             resolver: None,
             display_name: display_name(policy, id),
             ty: rust_type(dt, true),
+            flat: false,
         });
     }
     for (path, dt, value) in &t.input_parameters {
@@ -774,6 +787,7 @@ fn plan_payload(
             resolver,
             display_name: None,
             ty: rust_type(dt, true),
+            flat: false,
         });
     }
     let mut trees = Vec::new();

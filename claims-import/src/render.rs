@@ -167,7 +167,8 @@ pub(crate) fn module(
 fn claim_attr(c: &Claim, path_key: &str) -> String {
     let mut keys = vec![format!("id = {}", lit(&c.id))];
     if let Some(p) = &c.partner {
-        keys.push(format!("{path_key} = {}", lit(p)));
+        let key = if c.flat { "key" } else { path_key };
+        keys.push(format!("{key} = {}", lit(p)));
     }
     if let Some(d) = &c.default {
         keys.push(format!("default = {}", lit(d)));

@@ -435,6 +435,7 @@ impl ClaimSite {
             ClaimSite::Output => &[
                 "id",
                 "partner",
+                "key",
                 "default",
                 "always_default",
                 "display_name",
@@ -506,6 +507,7 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
     } else {
         "partner"
     });
+    let mut key_slot = Slot::new("key");
     let mut default = Slot::new("default");
     let mut always_default = Slot::new("always_default");
     let mut resolver = Slot::new("resolver");
@@ -548,6 +550,11 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
                 "partner" | "path" => {
                     if let Some(v) = lit_str(cx, &meta) {
                         partner.set(cx, p, Spanned::from_lit(&v));
+                    }
+                }
+                "key" => {
+                    if let Some(v) = lit_str(cx, &meta) {
+                        key_slot.set(cx, p, Spanned::from_lit(&v));
                     }
                 }
                 "default" => {
@@ -607,6 +614,7 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
         meta: ClaimMeta {
             id: id.get(),
             partner: partner.get(),
+            key: key_slot.get(),
             default: default.get(),
             always_default: always_default.get(),
             resolver: resolver.get(),

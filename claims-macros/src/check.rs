@@ -328,12 +328,37 @@ pub fn check_outputs(cx: &Ctxt, fields: &[OutputField]) {
             );
         }
         let wire = f.wire();
+        if f.flat {
+            paths.push((vec![Seg::Key(&wire.value)], wire));
+            continue;
+        }
         match parse_bracket_path(&wire.value) {
             Ok(segs) => paths.push((segs, wire)),
             Err(msg) => cx.error_at(wire.span, format!("invalid output path {msg}")),
         }
     }
     check_tree(cx, &paths, false);
+    // B2C reads every PartnerClaimType of a profile as a JSON path or none of them.
+    let nested = fields
+        .iter()
+        .find(|f| !f.flat && claims_core::grammar::is_nested_output(&f.wire().value));
+    if let Some(n) = nested {
+        for f in fields
+            .iter()
+            .filter(|f| f.flat && claims_core::grammar::is_nested_output(&f.wire().value))
+        {
+            cx.error_at(
+                f.wire().span,
+                format!(
+                    "the flat key `{}` holds `.` or `[`, but `{}` (field `{}`) is a nested path, which turns on ResolveJsonPathsInJsonTokens: B2C would then read `{}` as a path. Return one of them from another handler, or make the nested claim flat",
+                    f.wire().value,
+                    n.wire().value,
+                    n.ident,
+                    f.wire().value
+                ),
+            );
+        }
+    }
 }
 
 /// Cross-field checks of `#[derive(ClaimsPayload)]`.

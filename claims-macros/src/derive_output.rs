@@ -41,7 +41,24 @@ pub fn expand(input: TokenStream) -> TokenStream {
             .clone()
             .unwrap_or_else(|| Spanned::new(lower_camel_case(&unraw(&ident)), ident.span()));
         let mut meta = meta;
-        if meta.partner.as_ref().is_some_and(|p| p.value == id.value) {
+        let mut flat = false;
+        if let Some(key) = meta.key.take() {
+            if meta.partner.is_some() {
+                cx.error_at(
+                    key.span,
+                    "`key` and `partner` exclude each other: `key = \"...\"` is one literal JSON key, `partner = \"...\"` a key or a bracket path",
+                );
+            } else if !claims_core::grammar::is_flat_output_key(&key.value) {
+                cx.error_at(
+                    key.span,
+                    "`key` must be non-empty text without control characters",
+                );
+            } else {
+                meta.partner = Some(key);
+                flat = true;
+            }
+        }
+        if !flat && meta.partner.as_ref().is_some_and(|p| p.value == id.value) {
             meta.partner = None;
         }
         if let Some(r) = &meta.resolver {
@@ -52,6 +69,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
             ty: f.ty.clone(),
             id,
             meta,
+            flat,
         });
     }
     check::check_outputs(&cx, &model);
@@ -79,7 +97,10 @@ pub fn expand(input: TokenStream) -> TokenStream {
                 !#opt && !::core::matches!(#data_type, ::claims_runtime::DataType::StringCollection)
             )
         };
-        if let Some(p) = &f.meta.partner {
+        if let Some(p) = f.meta.partner.as_ref().filter(|_| f.flat) {
+            let wire = &p.value;
+            chain.extend(quote!(.with_flat_key(#wire)));
+        } else if let Some(p) = &f.meta.partner {
             let wire = &p.value;
             chain.extend(quote!(.with_partner(#wire)));
             // Nested paths are parsed here, once, with the grammar the runtime would use.

@@ -85,6 +85,8 @@ pub struct ClaimMeta {
     pub id: Option<Spanned<String>>,
     /// `PartnerClaimType` (handler inputs and outputs) or the GenerateJson path (payload fields).
     pub partner: Option<Spanned<String>>,
+    /// `key = "..."` (outputs): a literal top-level key, never a JSON path.
+    pub key: Option<Spanned<String>>,
     pub default: Option<Spanned<String>>,
     pub always_default: Option<Span>,
     pub resolver: Option<Spanned<String>>,
@@ -279,6 +281,8 @@ pub struct OutputField {
     pub ty: Type,
     pub id: Spanned<String>,
     pub meta: ClaimMeta,
+    /// The wire name (in `meta.partner`) came from `key`: one literal key.
+    pub flat: bool,
 }
 
 impl OutputField {

@@ -226,3 +226,100 @@ async fn the_users_language_and_correlation_id_reach_every_send_mode() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gap 6: output keys B2C accepts that a JSON path grammar would refuse
+
+#[derive(OutputClaims)]
+struct Flat {
+    /// LinkedIn's `handle~`.
+    #[claim(id = "handle", partner = "handle~")]
+    handle: String,
+    /// A literal key with a dot, read without JSON-path resolution.
+    #[claim(id = "userName", key = "user.name")]
+    user_name: String,
+}
+
+/// Flat keys only: no JSON-path resolution.
+#[claims_handler(path = "/flat", auth = None)]
+async fn flat_keys(#[claim] email: String) -> Flat {
+    Flat {
+        handle: format!("{email}~"),
+        user_name: "Emily".into(),
+    }
+}
+
+#[derive(OutputClaims)]
+struct LinkedIn {
+    #[claim(id = "email", partner = "elements[0].handle~.emailAddress")]
+    email: String,
+}
+
+/// A `~` inside a nested path.
+#[claims_handler(path = "/linkedin", auth = None)]
+async fn linked_in(#[claim] member: String) -> LinkedIn {
+    LinkedIn {
+        email: format!("{member}@linkedin.example"),
+    }
+}
+
+#[actix_web::test]
+async fn keys_with_tilde_and_dotted_flat_keys_round_trip() {
+    let flat = flat_keys::SPEC.outputs;
+    assert!(flat[1].flat_key && !flat[1].is_nested() && !flat[0].is_nested());
+    let xml = App::empty()
+        .default_auth(AuthSpec::None)
+        .handler(flat_keys::SPEC)
+        .handler(linked_in::SPEC)
+        .policy(PolicyOptions {
+            base_url: "https://api.contoso.com".into(),
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            ..PolicyOptions::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    validate_with_xsd("gap6", &xml);
+    let p = profile(&xml, "REST-FlatKeys");
+    assert!(
+        p.contains(r#"<OutputClaim ClaimTypeReferenceId="handle" PartnerClaimType="handle~"/>"#),
+        "{p}"
+    );
+    assert!(
+        p.contains(
+            r#"<OutputClaim ClaimTypeReferenceId="userName" PartnerClaimType="user.name"/>"#
+        ),
+        "{p}"
+    );
+    assert!(!p.contains(r#"Key="ResolveJsonPathsInJsonTokens""#), "{p}");
+    assert!(
+        profile(&xml, "REST-LinkedIn")
+            .contains(r#"<Item Key="ResolveJsonPathsInJsonTokens">true</Item>"#)
+    );
+
+    let app = App::empty()
+        .default_auth(AuthSpec::None)
+        .handler(flat_keys::SPEC)
+        .handler(linked_in::SPEC);
+    let emu = Emulator::from_policy(&xml).unwrap().in_process(app).await;
+    let o = emu
+        .call("REST-FlatKeys", claims! {"email" => "emily"})
+        .await;
+    assert!(o.is_success(), "{o}\n{}", o.trace);
+    assert_eq!(
+        o.trace.response().unwrap().body_text(),
+        r#"{"handle~":"emily~","user.name":"Emily"}"#
+    );
+    assert_eq!(o.claim("handle").as_deref(), Some("emily~"));
+    assert_eq!(o.claim("userName").as_deref(), Some("Emily"));
+    assert!(o.warnings.is_empty(), "{:?}", o.warnings);
+
+    let o = emu
+        .call("REST-LinkedIn", claims! {"member" => "emily"})
+        .await;
+    assert!(o.is_success(), "{o}\n{}", o.trace);
+    assert_eq!(
+        o.claim("email").as_deref(),
+        Some("emily@linkedin.example"),
+        "{}",
+        o.trace
+    );
+}

@@ -266,10 +266,24 @@ pub(crate) fn build(
             .map(|o| claim_ref(o.id, o.partner, o.default, o.always_default))
             .collect();
 
+        let metadata = metadata(spec, auth, opts);
+        let resolves_paths = metadata
+            .iter()
+            .any(|(k, v)| k == claims_core::metadata::RESOLVE_JSON_PATHS && v == "true");
+        if resolves_paths {
+            for o in spec.outputs.iter().filter(|o| o.is_dotted_flat_key()) {
+                problems.push(format!(
+                    "{tp}: output `{}` is the flat key `{}`, but the profile sets \
+                     ResolveJsonPathsInJsonTokens=true, so B2C would read it as a JSON path",
+                    o.rust_name,
+                    o.wire()
+                ));
+            }
+        }
         profiles.push(TechnicalProfileDecl {
             id: tp.to_owned(),
             display_name: spec.display_name.to_owned(),
-            metadata: metadata(spec, auth, opts),
+            metadata,
             keys: keys(auth, opts),
             input_claims_transformations,
             input_claims,
@@ -501,6 +515,34 @@ fn generate_json(p: &PayloadSpec) -> ClaimsTransformationDecl {
 #[cfg(test)]
 mod tests {
     use super::service_url;
+    use claims_core::spec::{AuthSpec, DataType, HandlerSpec, OutputClaimSpec, SendClaimsIn};
+
+    #[test]
+    fn a_dotted_flat_key_refuses_json_path_resolution() {
+        static FLAT: [OutputClaimSpec; 1] =
+            [OutputClaimSpec::new("userName", DataType::String).with_flat_key("user.name")];
+        static MIXED: [OutputClaimSpec; 2] = [
+            OutputClaimSpec::new("userName", DataType::String).with_flat_key("user.name"),
+            OutputClaimSpec::new("email", DataType::String).with_partner("contacts[0].email"),
+        ];
+        static OK: HandlerSpec = HandlerSpec::new("REST-Flat", "/flat", SendClaimsIn::Body)
+            .with_auth(AuthSpec::None)
+            .with_outputs(&FLAT);
+        static BAD: HandlerSpec = HandlerSpec::new("REST-Mixed", "/mixed", SendClaimsIn::Body)
+            .with_auth(AuthSpec::None)
+            .with_outputs(&MIXED);
+        let (doc, problems) = super::build(&[&OK], &Default::default());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            doc.technical_profiles[0].metadata("ResolveJsonPathsInJsonTokens"),
+            None
+        );
+        let (_, problems) = super::build(&[&BAD], &Default::default());
+        assert!(
+            problems.iter().any(|p| p.contains("flat key `user.name`")),
+            "{problems:?}"
+        );
+    }
 
     #[test]
     fn the_base_urls_query_follows_the_handler_path() {
