@@ -45,6 +45,70 @@ pub const KNOWN: &[&str] = &[
     USER_MESSAGE_IF_REQUEST_TIMEOUT,
 ];
 
+/// What value a metadata key a handler may set explicitly takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// `true` / `false`.
+    Flag,
+    /// Text shown to the user.
+    Message,
+}
+
+/// The metadata keys a handler may set explicitly (`metadata(..)` on `#[claims_handler]`), with
+/// the kind of value each takes. The exporter derives the others from the descriptor.
+pub const EXPLICIT: &[(&str, ValueKind)] = &[
+    (INCLUDE_CLAIM_RESOLVING, ValueKind::Flag),
+    (RESOLVE_JSON_PATHS, ValueKind::Flag),
+    (DEBUG_MODE, ValueKind::Flag),
+    (ALLOW_INSECURE_AUTH_IN_PRODUCTION, ValueKind::Flag),
+    (DEFAULT_USER_MESSAGE_IF_REQUEST_FAILED, ValueKind::Message),
+    (USER_MESSAGE_IF_CIRCUIT_OPEN, ValueKind::Message),
+    (USER_MESSAGE_IF_DNS_RESOLUTION_FAILED, ValueKind::Message),
+    (USER_MESSAGE_IF_REQUEST_TIMEOUT, ValueKind::Message),
+];
+
+/// The kind of value an explicitly settable key takes; `None` for any other key.
+pub fn explicit_kind(key: &str) -> Option<ValueKind> {
+    EXPLICIT.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// One metadata item a handler sets explicitly; it replaces what the exporter would write
+/// (from the descriptor or the export options) for that key in this handler's profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Explicit {
+    /// A [`ValueKind::Flag`] key and its value.
+    Flag(&'static str, bool),
+    /// A [`ValueKind::Message`] key and its text.
+    Message(&'static str, &'static str),
+}
+
+impl Explicit {
+    /// The metadata key.
+    pub const fn key(&self) -> &'static str {
+        match self {
+            Explicit::Flag(k, _) | Explicit::Message(k, _) => k,
+        }
+    }
+
+    /// The value as written in the policy.
+    pub const fn value(&self) -> &'static str {
+        match self {
+            Explicit::Flag(_, true) => "true",
+            Explicit::Flag(_, false) => "false",
+            Explicit::Message(_, m) => m,
+        }
+    }
+
+    /// The flag value of `key` among `items`, if set there.
+    pub fn flag(items: &[Explicit], key: &str) -> Option<bool> {
+        items.iter().find_map(|i| match i {
+            Explicit::Flag(k, v) if *k == key => Some(*v),
+            _ => None,
+        })
+    }
+}
+
 /// The `RestfulProvider` protocol handler string of every RESTful technical profile.
 pub const RESTFUL_PROVIDER_HANDLER: &str = "Web.TPEngine.Providers.RestfulProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null";
 

@@ -625,6 +625,9 @@ pub struct HandlerSpec {
     /// The callers the handler answers, each on its own route (default: the B2C technical
     /// profile alone, on `route`).
     pub callers: &'static [CallerRoute],
+    /// Metadata set explicitly (`metadata(..)`), each replacing what the exporter would write
+    /// for that key.
+    pub metadata: &'static [crate::metadata::Explicit],
     /// The Rust function name.
     pub rust_fn: &'static str,
     /// `module_path!()` of the function.
@@ -732,6 +735,7 @@ impl HandlerSpec {
             idempotent: false,
             messages: &[],
             callers: B2C_ONLY,
+            metadata: &[],
             rust_fn: "",
             module: "",
         }
@@ -843,6 +847,26 @@ impl HandlerSpec {
     /// The callers the handler answers (see [`CallerRoute`]).
     pub const fn with_callers(mut self, callers: &'static [CallerRoute]) -> Self {
         self.callers = callers;
+        self
+    }
+
+    /// An explicit flag item for [`HandlerSpec::with_metadata`] (also reachable where only
+    /// `HandlerSpec` is re-exported, as in generated code).
+    pub const fn metadata_flag(key: &'static str, value: bool) -> crate::metadata::Explicit {
+        crate::metadata::Explicit::Flag(key, value)
+    }
+
+    /// An explicit message item for [`HandlerSpec::with_metadata`].
+    pub const fn metadata_message(
+        key: &'static str,
+        text: &'static str,
+    ) -> crate::metadata::Explicit {
+        crate::metadata::Explicit::Message(key, text)
+    }
+
+    /// Explicit metadata items (see [`HandlerSpec::metadata`]).
+    pub const fn with_metadata(mut self, items: &'static [crate::metadata::Explicit]) -> Self {
+        self.metadata = items;
         self
     }
 

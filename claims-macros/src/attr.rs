@@ -191,6 +191,7 @@ pub const HANDLER_KEYS: &[&str] = &[
     "callers",
     "send_culture",
     "send_correlation",
+    "metadata",
 ];
 
 const AUTH_FORMS: &str = "None, Basic, Bearer, Bearer(claim = \"<input claim id>\"), ApiKeyHeader(\"<header name>\"), ClientCertificate";
@@ -212,6 +213,109 @@ pub struct HandlerArgs {
     pub send_culture: bool,
     /// `send_correlation = false`: no implicit `{Context:CorrelationId}` claim.
     pub send_correlation: bool,
+    /// `metadata(Key = value, ..)`: explicit technical profile metadata.
+    pub metadata: Vec<MetadataItem>,
+}
+
+/// One `Key = value` of `metadata(..)`.
+#[derive(Clone, Debug)]
+pub struct MetadataItem {
+    /// The B2C key, from `claims_core::metadata::EXPLICIT`.
+    pub key: &'static str,
+    pub value: MetadataValue,
+    pub span: Span,
+}
+
+/// A typed metadata value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MetadataValue {
+    Flag(bool),
+    Message(String),
+}
+
+fn metadata_keys() -> String {
+    claims_core::metadata::EXPLICIT
+        .iter()
+        .map(|(k, kind)| match kind {
+            claims_core::metadata::ValueKind::Flag => format!("{k} = true|false"),
+            claims_core::metadata::ValueKind::Message => format!("{k} = \"...\""),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `metadata(IncludeClaimResolvingInClaimsHandling = true, UserMessageIfRequestTimeout = "..")`.
+fn parse_metadata(cx: &Ctxt, meta: &ParseNestedMeta) -> Vec<MetadataItem> {
+    use claims_core::metadata::{EXPLICIT, ValueKind};
+    let mut items: Vec<MetadataItem> = Vec::new();
+    let res = meta.parse_nested_meta(|inner| {
+        let name = key_name(&inner);
+        let span = inner.path.span();
+        let Some((key, kind)) = EXPLICIT.iter().find(|(k, _)| *k == name) else {
+            let hint = EXPLICIT
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&name))
+                .map(|(k, _)| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+            let derived = if claims_core::metadata::KNOWN.contains(&name.as_str()) {
+                " (this key is written from the handler itself: path, send_claims_in, auth, or a payload parameter)"
+            } else {
+                ""
+            };
+            cx.error_at(
+                span,
+                format!(
+                    "unknown metadata key `{name}`{hint}{derived}; accepted: {}",
+                    metadata_keys()
+                ),
+            );
+            skip_rest(inner.input);
+            return Ok(());
+        };
+        let value = match kind {
+            ValueKind::Flag => match inner.value().and_then(|v| v.parse::<LitBool>()) {
+                Ok(b) => MetadataValue::Flag(b.value),
+                Err(e) => {
+                    cx.error_at(e.span(), format!("expected `{key} = true` or `{key} = false`"));
+                    skip_rest(inner.input);
+                    return Ok(());
+                }
+            },
+            ValueKind::Message => match inner.value().and_then(|v| v.parse::<LitStr>()) {
+                Ok(s) if !s.value().trim().is_empty() => MetadataValue::Message(s.value()),
+                Ok(s) => {
+                    cx.error_spanned_by(&s, format!("`{key}` needs a message text"));
+                    return Ok(());
+                }
+                Err(e) => {
+                    cx.error_at(e.span(), format!("expected `{key} = \"<message>\"`"));
+                    skip_rest(inner.input);
+                    return Ok(());
+                }
+            },
+        };
+        if items.iter().any(|i| i.key == *key) {
+            cx.error_at(span, format!("duplicate metadata key `{key}`"));
+        } else {
+            items.push(MetadataItem {
+                key,
+                value,
+                span,
+            });
+        }
+        Ok(())
+    });
+    if let Err(e) = res {
+        cx.error_at(
+            e.span(),
+            format!(
+                "expected `metadata(<Key> = <value>, ...)`; accepted: {}",
+                metadata_keys()
+            ),
+        );
+        skip_rest(meta.input);
+    }
+    items
 }
 
 pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
@@ -226,6 +330,7 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
     let mut callers = Slot::new("callers");
     let mut send_culture = Slot::new("send_culture");
     let mut send_correlation = Slot::new("send_correlation");
+    let mut metadata = Slot::new("metadata");
 
     let parser = syn::meta::parser(|meta| {
         let p = meta.path.clone();
@@ -295,6 +400,9 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
             if let Some(v) = flag(cx, &meta) {
                 send_correlation.set(cx, p, v);
             }
+        } else if meta.path.is_ident("metadata") {
+            let items = parse_metadata(cx, &meta);
+            metadata.set(cx, p, items);
         } else if meta.path.is_ident("callers") {
             let at = meta
                 .path
@@ -322,6 +430,7 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
         callers: callers.get(),
         send_culture: send_culture.get().unwrap_or(true),
         send_correlation: send_correlation.get().unwrap_or(true),
+        metadata: metadata.get().unwrap_or_default(),
     }
 }
 

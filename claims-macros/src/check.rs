@@ -285,6 +285,22 @@ pub fn check_handler(cx: &Ctxt, h: &Handler) {
         );
     }
 
+    // Explicit metadata that contradicts the claims.
+    for m in &h.metadata {
+        if m.key == claims_core::metadata::INCLUDE_CLAIM_RESOLVING
+            && m.value == crate::attr::MetadataValue::Flag(false)
+            && let Some(c) = claims.iter().find(|c| c.meta.resolver.is_some())
+        {
+            cx.error_at(
+                m.span,
+                format!(
+                    "IncludeClaimResolvingInClaimsHandling = false, but claim `{}` uses a resolver, which B2C would then send as its literal text; drop the resolver (a literal `{{..}}` default is `default = \"..\", literal`) or the key",
+                    c.id.value
+                ),
+            );
+        }
+    }
+
     // Auth.
     match &h.auth {
         Auth::BearerFromClaim(lit) => {

@@ -233,6 +233,20 @@ pub fn handler(h: &Handler) -> TokenStream {
     if h.idempotent {
         spec_chain.extend(quote!(.idempotent()));
     }
+    if !h.metadata.is_empty() {
+        let items = h.metadata.iter().map(|m| {
+            let key = m.key;
+            match &m.value {
+                crate::attr::MetadataValue::Flag(b) => {
+                    quote!(::claims_runtime::HandlerSpec::metadata_flag(#key, #b))
+                }
+                crate::attr::MetadataValue::Message(t) => {
+                    quote!(::claims_runtime::HandlerSpec::metadata_message(#key, #t))
+                }
+            }
+        });
+        spec_chain.extend(quote!(.with_metadata(&[#(#items),*])));
+    }
     if !h.messages.is_empty() {
         let ids = &h.messages;
         spec_chain.extend(quote!(.with_messages(&[#(#ids),*])));

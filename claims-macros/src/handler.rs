@@ -276,6 +276,7 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
         callers,
         send_culture: args.send_culture,
         send_correlation: args.send_correlation,
+        metadata: args.metadata,
     })
 }
 

@@ -189,6 +189,8 @@ pub struct Handler {
     pub send_culture: bool,
     /// Append the implicit correlation claim (unless a correlation claim is declared).
     pub send_correlation: bool,
+    /// `metadata(..)`.
+    pub metadata: Vec<crate::attr::MetadataItem>,
 }
 
 /// A claim the macro appends after the parameters (never passed to the function).

@@ -323,3 +323,146 @@ async fn keys_with_tilde_and_dotted_flat_keys_round_trip() {
         o.trace
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gap 4: explicit metadata per handler
+
+/// Every explicit key at once.
+#[claims_handler(
+    path = "/explicit",
+    auth = None,
+    send_culture = false,
+    send_correlation = false,
+    metadata(
+        IncludeClaimResolvingInClaimsHandling = true,
+        ResolveJsonPathsInJsonTokens = true,
+        DebugMode = true,
+        AllowInsecureAuthInProduction = true,
+        DefaultUserMessageIfRequestFailed = "Contoso is down.",
+        UserMessageIfCircuitOpen = "Contoso is resting.",
+        UserMessageIfDnsResolutionFailed = "Contoso is lost.",
+        UserMessageIfRequestTimeout = "Contoso is slow.",
+    )
+)]
+async fn explicit(#[claim] email: String) -> Result<Greeting, ClaimsError> {
+    Err(ClaimsError::user("member-not-found").arg("email", email))
+}
+
+/// The same handler without explicit metadata: the defaults.
+#[claims_handler(path = "/implied", auth = None, send_culture = false, send_correlation = false)]
+async fn implied(#[claim] email: String) -> Result<Greeting, ClaimsError> {
+    Err(ClaimsError::user("member-not-found").arg("email", email))
+}
+
+/// Explicitly off (the exporter would leave it out).
+#[claims_handler(path = "/off", auth = Basic, metadata(AllowInsecureAuthInProduction = false))]
+async fn off(#[claim] email: String) -> Greeting {
+    Greeting { text: email }
+}
+
+fn metadata_items(profile: &str) -> Vec<(String, String)> {
+    profile
+        .match_indices(r#"<Item Key=""#)
+        .map(|(i, m)| {
+            let rest = &profile[i + m.len()..];
+            let (key, rest) = rest.split_once(r#"">"#).unwrap();
+            (key.to_owned(), rest[..rest.find('<').unwrap()].to_owned())
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn explicit_metadata_is_written_and_obeyed() {
+    let xml = App::empty()
+        .default_auth(AuthSpec::None)
+        .handler(explicit::SPEC)
+        .handler(implied::SPEC)
+        .handler(off::SPEC)
+        .policy(PolicyOptions {
+            base_url: "https://api.contoso.com".into(),
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            ..PolicyOptions::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    validate_with_xsd("gap4", &xml);
+    let items = metadata_items(profile(&xml, "REST-Explicit"));
+    let get = |k: &str| {
+        items
+            .iter()
+            .filter(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+    };
+    for (k, v) in [
+        ("IncludeClaimResolvingInClaimsHandling", "true"),
+        ("ResolveJsonPathsInJsonTokens", "true"),
+        ("DebugMode", "true"),
+        ("AllowInsecureAuthInProduction", "true"),
+        ("DefaultUserMessageIfRequestFailed", "Contoso is down."),
+        ("UserMessageIfCircuitOpen", "Contoso is resting."),
+        ("UserMessageIfDnsResolutionFailed", "Contoso is lost."),
+        ("UserMessageIfRequestTimeout", "Contoso is slow."),
+    ] {
+        assert_eq!(
+            get(k),
+            [v],
+            "{k} written once with the handler's value: {items:?}"
+        );
+    }
+    let implied_items = metadata_items(profile(&xml, "REST-Implied"));
+    for k in [
+        "IncludeClaimResolvingInClaimsHandling",
+        "ResolveJsonPathsInJsonTokens",
+        "DebugMode",
+    ] {
+        assert!(
+            implied_items.iter().all(|(key, _)| key != k),
+            "{k}: {implied_items:?}"
+        );
+    }
+    assert!(
+        metadata_items(profile(&xml, "REST-Off"))
+            .contains(&("AllowInsecureAuthInProduction".into(), "false".into()))
+    );
+
+    // DebugMode: B2C shows the developer fields of the error body.
+    let app = App::empty()
+        .default_auth(AuthSpec::None)
+        .handler(explicit::SPEC)
+        .handler(implied::SPEC)
+        .handler(off::SPEC)
+        .messages("en", "member-not-found = No membership for { $email }.");
+    let emu = Emulator::from_policy(&xml).unwrap().in_process(app).await;
+    let o = emu
+        .call("REST-Explicit", claims! {"email" => "a@contoso.com"})
+        .await;
+    match &o.kind {
+        OutcomeKind::UserError {
+            debug: Some(d),
+            http_status: 409,
+            ..
+        } => assert!(d.request_id.is_some(), "{o}"),
+        other => panic!("expected a 409 with debug fields: {other:?}\n{}", o.trace),
+    }
+    let o = emu
+        .call("REST-Implied", claims! {"email" => "a@contoso.com"})
+        .await;
+    assert!(
+        matches!(o.kind, OutcomeKind::UserError { debug: None, .. }),
+        "{o}"
+    );
+
+    // The handler's own transport message, when the service cannot be reached.
+    let down = Emulator::from_policy(&xml)
+        .unwrap()
+        .http("http://127.0.0.1:1")
+        .unwrap();
+    let o = down
+        .call("REST-Explicit", claims! {"email" => "a@contoso.com"})
+        .await;
+    assert!(
+        matches!(o.kind, OutcomeKind::ConnectionFailed { .. }),
+        "{o}"
+    );
+    assert_eq!(o.message_seen(), Some("Contoso is down."), "{o}");
+}

@@ -270,6 +270,14 @@ pub(crate) fn build(
         let resolves_paths = metadata
             .iter()
             .any(|(k, v)| k == claims_core::metadata::RESOLVE_JSON_PATHS && v == "true");
+        if !resolves_paths && let Some(o) = spec.outputs.iter().find(|o| o.is_nested()) {
+            problems.push(format!(
+                "{tp}: output `{}` is the JSON path `{}`, but the handler sets \
+                 ResolveJsonPathsInJsonTokens=false, so B2C would look for a key of that name",
+                o.rust_name,
+                o.wire()
+            ));
+        }
         if resolves_paths {
             for o in spec.outputs.iter().filter(|o| o.is_dotted_flat_key()) {
                 problems.push(format!(
@@ -457,6 +465,13 @@ fn metadata(spec: &HandlerSpec, auth: AuthSpec, opts: &PolicyOptions) -> Vec<(St
     ));
     for (k, v) in &opts.extra_metadata {
         m.push((k.clone(), v.clone()));
+    }
+    // What the handler sets explicitly replaces what the descriptor or the options imply.
+    for e in spec.metadata {
+        match m.iter_mut().find(|(key, _)| key == e.key()) {
+            Some(slot) => slot.1 = e.value().to_owned(),
+            None => m.push(item(e.key(), e.value())),
+        }
     }
     m
 }
