@@ -240,6 +240,9 @@ pub struct InputClaimSpec {
     pub default: Option<&'static str>,
     /// `AlwaysUseDefaultValue="true"`.
     pub always_default: bool,
+    /// The `default` is literal text that B2C must send as-is although it looks like a claim
+    /// resolver (`{Culture:LCID}`): the profile then resolves no claims.
+    pub literal_default: bool,
     /// A claim resolver such as `{Culture:RFC5646}`, sent as `DefaultValue` with `AlwaysUseDefaultValue`.
     pub resolver: Option<&'static str>,
     /// ClaimType `DisplayName`.
@@ -294,6 +297,7 @@ impl InputClaimSpec {
             required: true,
             default: None,
             always_default: false,
+            literal_default: false,
             resolver: None,
             display_name: None,
             help: None,
@@ -338,6 +342,20 @@ impl InputClaimSpec {
     pub const fn always_default(mut self) -> Self {
         self.always_default = true;
         self
+    }
+
+    /// A literal `DefaultValue` sent as-is even when it looks like a claim resolver; the claim
+    /// is then not required.
+    pub const fn with_literal_default(mut self, text: &'static str) -> Self {
+        self.default = Some(text);
+        self.literal_default = true;
+        self.required = false;
+        self
+    }
+
+    /// `true` for a literal default B2C would resolve if the profile resolved claims.
+    pub fn has_resolver_like_literal(&self) -> bool {
+        self.literal_default && self.default.is_some_and(resolvers::looks_unresolved)
     }
 
     /// A claim resolver sent as the `DefaultValue`; the claim is then not required.

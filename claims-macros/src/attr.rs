@@ -534,6 +534,7 @@ impl ClaimSite {
                 "id",
                 "partner",
                 "default",
+                "literal_default",
                 "always_default",
                 "resolver",
                 "display_name",
@@ -556,6 +557,7 @@ impl ClaimSite {
                 "id",
                 "path",
                 "default",
+                "literal_default",
                 "always_default",
                 "resolver",
                 "display_name",
@@ -617,6 +619,7 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
         "partner"
     });
     let mut key_slot = Slot::new("key");
+    let mut literal_default: Slot<Spanned<String>> = Slot::new("literal_default");
     let mut default = Slot::new("default");
     let mut always_default = Slot::new("always_default");
     let mut resolver = Slot::new("resolver");
@@ -659,6 +662,11 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
                 "partner" | "path" => {
                     if let Some(v) = lit_str(cx, &meta) {
                         partner.set(cx, p, Spanned::from_lit(&v));
+                    }
+                }
+                "literal_default" => {
+                    if let Some(v) = lit_str(cx, &meta) {
+                        literal_default.set(cx, p, Spanned::from_lit(&v));
                     }
                 }
                 "key" => {
@@ -719,12 +727,24 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
         }
     }
 
+    let (default, literal) = match (default.get(), literal_default.get()) {
+        (Some(d), Some(l)) => {
+            cx.error_at(
+                l.span,
+                "`default` and `literal_default` exclude each other: `literal_default` is a default sent as-is",
+            );
+            (Some(d), false)
+        }
+        (d, None) => (d, false),
+        (None, l) => (l, true),
+    };
     Some(ClaimAttr {
         meta: ClaimMeta {
             id: id.get(),
             partner: partner.get(),
             key: key_slot.get(),
-            default: default.get(),
+            default,
+            literal,
             always_default: always_default.get(),
             resolver: resolver.get(),
             display_name: display_name.get(),

@@ -120,6 +120,18 @@ pub fn check_meta(cx: &Ctxt, id: &Spanned<String>, meta: &ClaimMeta) {
             );
         }
     }
+    if let Some(d) = &meta.default
+        && !meta.literal
+        && resolvers::looks_unresolved(&d.value)
+    {
+        cx.error_at(
+            d.span,
+            format!(
+                "`default = \"{0}\"` looks like a claim resolver: write `resolver = \"{0}\"` to have B2C resolve it, or `literal_default = \"{0}\"` to send the text as-is",
+                d.value
+            ),
+        );
+    }
     if let Some(span) = meta.always_default
         && meta.default.is_none()
     {
@@ -285,6 +297,44 @@ pub fn check_handler(cx: &Ctxt, h: &Handler) {
         );
     }
 
+    // A literal `{..}` default is sent as-is only by a profile that resolves no claims.
+    let literal = claims.iter().find(|c| {
+        c.meta.literal
+            && c.meta
+                .default
+                .as_ref()
+                .is_some_and(|d| resolvers::looks_unresolved(&d.value))
+    });
+    if let Some(l) = literal {
+        let d = l
+            .meta
+            .default
+            .as_ref()
+            .map(|d| d.value.as_str())
+            .unwrap_or("");
+        if let Some(c) = claims.iter().find(|c| c.meta.resolver.is_some()) {
+            cx.error_at(
+                l.meta.default.as_ref().map_or(l.id.span, |d| d.span),
+                format!(
+                    "`literal_default = \"{d}\"` is sent as-is only when the profile resolves no claims, but claim `{}` uses a resolver (IncludeClaimResolvingInClaimsHandling would make B2C resolve both)",
+                    c.id.value
+                ),
+            );
+        }
+        if let Some(m) = h.metadata.iter().find(|m| {
+            m.key == claims_core::metadata::INCLUDE_CLAIM_RESOLVING
+                && m.value == crate::attr::MetadataValue::Flag(true)
+        }) {
+            cx.error_at(
+                m.span,
+                format!(
+                    "IncludeClaimResolvingInClaimsHandling = true would make B2C resolve claim `{}`'s `literal_default = \"{d}\"`",
+                    l.id.value
+                ),
+            );
+        }
+    }
+
     // Explicit metadata that contradicts the claims.
     for m in &h.metadata {
         if m.key == claims_core::metadata::INCLUDE_CLAIM_RESOLVING
@@ -294,7 +344,7 @@ pub fn check_handler(cx: &Ctxt, h: &Handler) {
             cx.error_at(
                 m.span,
                 format!(
-                    "IncludeClaimResolvingInClaimsHandling = false, but claim `{}` uses a resolver, which B2C would then send as its literal text; drop the resolver (a literal `{{..}}` default is `default = \"..\", literal`) or the key",
+                    "IncludeClaimResolvingInClaimsHandling = false, but claim `{}` uses a resolver, which B2C would then send as its literal text; drop the resolver (a default sent as-is is `literal_default = \"..\"`) or the key",
                     c.id.value
                 ),
             );

@@ -37,7 +37,11 @@ pub fn input_claim_spec(
     }
     if let Some(d) = &meta.default {
         let d = &d.value;
-        chain.extend(quote!(.with_default(#d)));
+        if meta.literal {
+            chain.extend(quote!(.with_literal_default(#d)));
+        } else {
+            chain.extend(quote!(.with_default(#d)));
+        }
     }
     if meta.always_default.is_some() {
         chain.extend(quote!(.always_default()));

@@ -88,6 +88,8 @@ pub struct ClaimMeta {
     /// `key = "..."` (outputs): a literal top-level key, never a JSON path.
     pub key: Option<Spanned<String>>,
     pub default: Option<Spanned<String>>,
+    /// The default came from `literal_default`: sent as-is even if it looks like a resolver.
+    pub literal: bool,
     pub always_default: Option<Span>,
     pub resolver: Option<Spanned<String>>,
     pub display_name: Option<String>,
@@ -242,6 +244,16 @@ impl Handler {
                     .is_some_and(|v| names.iter().any(|n| n.eq_ignore_ascii_case(&v.value)))
             })
         };
+        // A literal `{..}` default needs a profile that resolves nothing.
+        if self.claims().any(|c| {
+            c.meta.literal
+                && c.meta
+                    .default
+                    .as_ref()
+                    .is_some_and(|d| r::looks_unresolved(&d.value))
+        }) {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         if self.send_culture
             && !resolver_is(&[

@@ -466,3 +466,70 @@ async fn explicit_metadata_is_written_and_obeyed() {
     );
     assert_eq!(o.message_seen(), Some("Contoso is down."), "{o}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gap 5: a literal default that looks like a resolver
+
+#[derive(OutputClaims)]
+struct Echo {
+    #[claim(id = "echoed")]
+    echoed: String,
+}
+
+/// Sends the text `{Culture:LCID}` itself (a template placeholder of the downstream API).
+#[claims_handler(path = "/template", auth = None)]
+async fn template(
+    #[claim] email: String,
+    #[claim(id = "template", literal_default = "{Culture:LCID}", always_default)] template: String,
+) -> Echo {
+    Echo {
+        echoed: format!("{email} {template}"),
+    }
+}
+
+#[actix_web::test]
+async fn a_literal_default_is_sent_as_is() {
+    let spec = template::SPEC;
+    assert!(spec.inputs[1].literal_default);
+    assert_eq!(spec.inputs[1].default, Some("{Culture:LCID}"));
+    assert_eq!(
+        spec.inputs.len(),
+        2,
+        "no implicit claims: the profile resolves nothing"
+    );
+    let app = || {
+        App::empty()
+            .default_auth(AuthSpec::None)
+            .handler(template::SPEC)
+    };
+    let xml = app()
+        .policy(PolicyOptions {
+            base_url: "https://api.contoso.com".into(),
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            ..PolicyOptions::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    validate_with_xsd("gap5", &xml);
+    let p = profile(&xml, "REST-Template");
+    assert!(
+        p.contains(r#"<InputClaim ClaimTypeReferenceId="template" DefaultValue="{Culture:LCID}" AlwaysUseDefaultValue="true"/>"#),
+        "{p}"
+    );
+    assert!(
+        !p.contains(r#"Key="IncludeClaimResolvingInClaimsHandling""#),
+        "{p}"
+    );
+
+    let emu = Emulator::from_policy(&xml).unwrap().in_process(app()).await;
+    let ctx = ResolverContext::new().lcid("1036");
+    let o = emu
+        .call_with("REST-Template", claims! {"email" => "a@contoso.com"}, &ctx)
+        .await;
+    assert!(o.is_success(), "{o}\n{}", o.trace);
+    let sent = o.trace.request.as_ref().unwrap().body_json().unwrap();
+    assert_eq!(sent["template"], "{Culture:LCID}", "sent as-is, not 1036");
+    assert_eq!(
+        o.claim("echoed").as_deref(),
+        Some("a@contoso.com {Culture:LCID}")
+    );
+}

@@ -235,12 +235,10 @@ pub(crate) fn build(
             }
         } else {
             for c in spec.inputs {
-                input_claims.push(claim_ref(
-                    c.id,
-                    c.partner,
-                    c.default_value(),
-                    c.always_use_default(),
-                ));
+                input_claims.push(ClaimRef {
+                    literal_default: c.literal_default,
+                    ..claim_ref(c.id, c.partner, c.default_value(), c.always_use_default())
+                });
             }
         }
         if let AuthSpec::BearerFromClaim(claim) = auth {
@@ -381,6 +379,7 @@ fn claim_ref(
         partner: partner.filter(|p| *p != id).map(str::to_owned),
         default_value: default_value.map(str::to_owned),
         always_use_default,
+        literal_default: false,
     }
 }
 

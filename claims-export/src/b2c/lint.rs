@@ -194,8 +194,23 @@ fn check_profile(tp: &TechnicalProfileDecl, p: &mut Vec<String>) {
     let resolving = tp
         .metadata(md::INCLUDE_CLAIM_RESOLVING)
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    for c in tp
+        .input_claims
+        .iter()
+        .filter(|c| c.literal_default && resolving)
+    {
+        if let Some(v) = c.default_value.as_deref()
+            && resolvers::looks_unresolved(v)
+        {
+            p.push(format!(
+                "{id}: input claim `{}` sends the literal text `{v}`, but the profile sets \
+                 IncludeClaimResolvingInClaimsHandling=true, so B2C would resolve it",
+                c.claim_type
+            ));
+        }
+    }
     if !resolving {
-        for c in &tp.input_claims {
+        for c in tp.input_claims.iter().filter(|c| !c.literal_default) {
             if let Some(v) = c.default_value.as_deref()
                 && resolvers::looks_unresolved(v)
             {

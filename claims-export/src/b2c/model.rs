@@ -149,6 +149,9 @@ pub struct ClaimRef {
     pub default_value: Option<String>,
     /// `AlwaysUseDefaultValue="true"`.
     pub always_use_default: bool,
+    /// The `DefaultValue` is literal text to send as-is, even if it looks like a claim
+    /// resolver (not written: it only tells the lint the text is meant).
+    pub literal_default: bool,
 }
 
 impl ClaimRef {
