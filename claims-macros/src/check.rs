@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::attr::Ctxt;
-use crate::model::{Auth, ClaimMeta, Handler, OutputField, PayloadField, SendMode, Spanned};
+use crate::model::{Auth, ClaimMeta, Handler, OutputField, Param, PayloadField, SendMode, Spanned};
 
 use claims_core::grammar::{
     Segment as Seg, is_http_token, is_valid_claim_id, is_valid_technical_profile,
@@ -231,13 +231,45 @@ pub fn check_handler(cx: &Ctxt, h: &Handler) {
         }
     }
 
-    // Url templates.
+    // Url templates. The bearer-token claim travels in the Authorization header only, in every
+    // mode; beside a JSON payload the other claims fill `{placeholders}` of the path.
+    let bearer = match &h.auth {
+        Auth::BearerFromClaim(lit) => Some(lit.value()),
+        _ => None,
+    };
+    let payload = h.params.iter().any(|p| matches!(p, Param::Payload { .. }));
+    let url_claims: Vec<_> = claims
+        .iter()
+        .filter(|c| bearer.as_deref() != Some(c.id.value.as_str()))
+        .collect();
+    if let Some(b) = &bearer
+        && let Some(c) = claims.iter().find(|c| &c.id.value == b)
+        && path.value.contains(&format!("{{{}}}", c.wire().value))
+    {
+        cx.error_at(
+            path.span,
+            format!(
+                "`{{{}}}` is the bearer-token claim (auth = Bearer(claim = \"{b}\")), which B2C sends only as the Authorization header, never in the URL; remove the placeholder",
+                c.wire().value
+            ),
+        );
+    }
     let has_template = path.value.contains(['{', '}', '?']);
-    if h.send == SendMode::Url {
-        match parse_template(&path.value) {
+    if h.send == SendMode::Url || (payload && has_template) {
+        let parsed = parse_template(&path.value).and_then(|ph| {
+            if payload && path.value.contains('?') {
+                Err(format!(
+                    "a `?query` template in `{}` needs send_claims_in = Url; beside a JSON payload only `{{placeholders}}` of the path are filled",
+                    path.value
+                ))
+            } else {
+                Ok(ph)
+            }
+        });
+        match parsed {
             Err(msg) => cx.error_at(path.span, msg),
             Ok(placeholders) => {
-                let wires: Vec<&str> = claims.iter().map(|c| c.wire().value.as_str()).collect();
+                let wires: Vec<&str> = url_claims.iter().map(|c| c.wire().value.as_str()).collect();
                 let declared = if wires.is_empty() {
                     "none".to_owned()
                 } else {
@@ -254,7 +286,7 @@ pub fn check_handler(cx: &Ctxt, h: &Handler) {
                             format!("placeholder `{{{}}}` appears twice in the path", p.name),
                         );
                     } else if !wires.contains(&p.name) {
-                        match claims.iter().find(|c| c.id.value == p.name) {
+                        match url_claims.iter().find(|c| c.id.value == p.name) {
                             Some(c) => cx.error_at(
                                 path.span,
                                 format!(
@@ -262,6 +294,7 @@ pub fn check_handler(cx: &Ctxt, h: &Handler) {
                                     p.name, c.id.value, c.wire().value
                                 ),
                             ),
+                            None if bearer.is_some() && claims.iter().any(|c| c.wire().value == p.name) => {}
                             None => cx.error_at(
                                 path.span,
                                 format!(
@@ -272,20 +305,36 @@ pub fn check_handler(cx: &Ctxt, h: &Handler) {
                         }
                     }
                 }
-                for c in &claims {
+                for c in &url_claims {
                     if !placeholders.iter().any(|p| p.name == c.wire().value) {
-                        cx.error_at(
-                            c.wire().span,
+                        let msg = if payload {
+                            format!(
+                                "claim `{}` is declared beside the JSON payload but is not a `{{{}}}` placeholder of the path: beside a payload B2C sends only the payload, the bearer-token claim (as the Authorization header) and the path's placeholders; put it in the payload struct",
+                                c.id.value,
+                                c.wire().value
+                            )
+                        } else {
                             format!(
                                 "claim `{}` is not in the path: with send_claims_in = Url every claim must appear as a `{{{}}}` placeholder in the path or its `?key={{{}}}` query template",
                                 c.id.value,
                                 c.wire().value,
                                 c.wire().value
-                            ),
-                        );
+                            )
+                        };
+                        cx.error_at(c.wire().span, msg);
                     }
                 }
             }
+        }
+    } else if payload {
+        for c in &url_claims {
+            cx.error_at(
+                c.wire().span,
+                format!(
+                    "claim `{}` is declared beside the JSON payload: B2C sends only the payload, the bearer-token claim (auth = Bearer(claim = ..), as the Authorization header) and `{{placeholders}}` of the path; put it in the payload struct or make it a placeholder",
+                    c.id.value
+                ),
+            );
         }
     } else if has_template {
         cx.error_at(

@@ -2,7 +2,6 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
-use syn::spanned::Spanned as _;
 use syn::{FnArg, ItemFn, Pat, ReturnType};
 
 use crate::attr::{self, ClaimSite, Ctxt};
@@ -70,7 +69,6 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
 
     let mut params = Vec::new();
     let mut payload_span: Option<Span> = None;
-    let mut claim_spans: Vec<Span> = Vec::new();
     for arg in func.sig.inputs.iter_mut() {
         let pt = match arg {
             FnArg::Receiver(r) => {
@@ -186,7 +184,6 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
                 continue;
             }
         };
-        claim_spans.push(pt.pat.span());
         let id = claim
             .meta
             .id
@@ -215,12 +212,6 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
         None => SendMode::Body,
     };
     if let Some(span) = payload_span {
-        for s in &claim_spans {
-            cx.error_at(
-                *s,
-                "a handler with a `#[claim(payload)]` parameter takes no other input claims: put them in the payload struct",
-            );
-        }
         if send != SendMode::Body {
             let at = args.send.as_ref().map(|i| i.span()).unwrap_or(span);
             cx.error_at(

@@ -817,6 +817,14 @@ impl Emulator {
             })
             .collect();
         let payload_claim = meta(md::CLAIM_USED_FOR_REQUEST_PAYLOAD);
+        // The bearer-token claim travels only as the Authorization header, in every mode.
+        let bearer_claim = (auth.eq_ignore_ascii_case("bearer"))
+            .then(|| meta(md::USE_CLAIM_AS_BEARER_TOKEN))
+            .flatten();
+        let inputs: Vec<(&ParsedClaim, ClaimValue, String)> = inputs
+            .into_iter()
+            .filter(|(c, _, _)| Some(c.claim_type.as_str()) != bearer_claim)
+            .collect();
         let mut url = service_url.to_owned();
         let mut body = Vec::new();
         let method;
@@ -830,6 +838,16 @@ impl Emulator {
                         None => warnings.push(format!(
                             "payload claim '{pc}' has no value: the body is empty"
                         )),
+                    }
+                    // Other input claims beside the payload fill `{placeholders}` of the
+                    // ServiceUrl (B2C's behaviour [UNCONFIRMED]); the payload claim is the body.
+                    let others: Vec<(&ParsedClaim, ClaimValue, String)> = inputs
+                        .iter()
+                        .filter(|(c, _, _)| c.claim_type != pc)
+                        .cloned()
+                        .collect();
+                    if !claims_core::grammar::scan_placeholders(&url).is_empty() {
+                        url = substitute_url(&url, &others, warnings);
                     }
                 } else {
                     let mut obj = serde_json::Map::new();

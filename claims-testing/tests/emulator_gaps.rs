@@ -533,3 +533,181 @@ async fn a_literal_default_is_sent_as_is() {
         Some("a@contoso.com {Culture:LCID}")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gap 2: the bearer token from a claim, in Url and payload mode (and Body)
+
+#[derive(OutputClaims)]
+struct Me {
+    #[claim(id = "displayName")]
+    display_name: Option<String>,
+}
+
+/// Microsoft Graph `/me`: the token claim is the only input, and travels as the header.
+#[claims_handler(path = "/me", send_claims_in = Url, auth = Bearer(claim = "graphToken"))]
+async fn graph_me(#[claim] graph_token: String) -> Me {
+    Me {
+        display_name: Some(graph_token),
+    }
+}
+
+/// Url mode with a placeholder beside the token.
+#[claims_handler(
+    path = "/users/{objectId}",
+    send_claims_in = Url,
+    auth = Bearer(claim = "graphToken")
+)]
+async fn graph_user(#[claim] object_id: String, #[claim] graph_token: String) -> Me {
+    Me {
+        display_name: Some(format!("{object_id}{graph_token}")),
+    }
+}
+
+/// Body mode: the token is not in the body.
+#[claims_handler(path = "/check", auth = Bearer(claim = "graphToken"))]
+async fn check_with_token(#[claim] email: String, #[claim] graph_token: String) -> Me {
+    Me {
+        display_name: Some(format!("{email}{graph_token}")),
+    }
+}
+
+/// The Fraud Protection body.
+#[derive(ClaimsPayload)]
+#[claims_payload(claim = "dfpRequest", transformation = "GenerateDfpRequest")]
+struct DfpRequest {
+    #[claim(path = "metadata.email")]
+    email: String,
+}
+
+/// Payload mode: the token beside the payload, and a path placeholder (gap 3).
+#[claims_handler(path = "/v1.0/action/{objectId}", auth = Bearer(claim = "dfpToken"))]
+async fn dfp(
+    #[claim(payload)] body: DfpRequest,
+    #[claim] dfp_token: String,
+    #[claim] object_id: String,
+) -> Me {
+    Me {
+        display_name: Some(format!("{}{dfp_token}{object_id}", body.email)),
+    }
+}
+
+/// Answers `{}` to everything: the test reads the request the emulator built.
+async fn accept_all() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body("{}")
+}
+
+#[actix_web::test]
+async fn the_bearer_claim_travels_only_as_the_authorization_header() {
+    let specs = [
+        graph_me::SPEC,
+        graph_user::SPEC,
+        check_with_token::SPEC,
+        dfp::SPEC,
+    ];
+    assert_eq!(
+        dfp::SPEC.inputs.len(),
+        2,
+        "token and objectId beside the payload"
+    );
+    let xml = claims_runtime::policy::export(
+        &specs,
+        &PolicyOptions {
+            base_url: "https://graph.contoso.com".into(),
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            ..PolicyOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    validate_with_xsd("gap2", &xml);
+    for tp in [
+        "REST-GraphMe",
+        "REST-GraphUser",
+        "REST-CheckWithToken",
+        "REST-Dfp",
+    ] {
+        let p = profile(&xml, tp);
+        assert!(
+            p.contains(r#"<Item Key="AuthenticationType">Bearer</Item>"#),
+            "{p}"
+        );
+        assert!(p.contains(r#"<Item Key="UseClaimAsBearerToken">"#), "{p}");
+    }
+    let me = profile(&xml, "REST-GraphMe");
+    assert!(
+        me.contains(r#"<InputClaim ClaimTypeReferenceId="graphToken"/>"#),
+        "B2C needs the token claim listed (AADB2C90194): {me}"
+    );
+    let dfp_profile = profile(&xml, "REST-Dfp");
+    assert!(
+        dfp_profile.contains(r#"<Item Key="ClaimUsedForRequestPayload">dfpRequest</Item>"#)
+            && dfp_profile.contains("/v1.0/action/{objectId}</Item>")
+            && dfp_profile.contains(r#"<InputClaim ClaimTypeReferenceId="dfpToken"/>"#)
+            && dfp_profile.contains(r#"<InputClaim ClaimTypeReferenceId="objectId"/>"#),
+        "{dfp_profile}"
+    );
+
+    let emu = Emulator::from_policy(&xml)
+        .unwrap()
+        .actix(actix_web::App::new().default_service(actix_web::web::to(accept_all)))
+        .await;
+    let token = "eyJhbGciOiJSUzI1NiJ9.e30.c2ln";
+    let cases = [
+        (
+            "REST-GraphMe",
+            claims! {"graphToken" => token},
+            "GET",
+            "/me?",
+            "",
+        ),
+        (
+            "REST-GraphUser",
+            claims! {"graphToken" => token, "objectId" => "42"},
+            "GET",
+            "/users/42?",
+            "",
+        ),
+        (
+            "REST-CheckWithToken",
+            claims! {"graphToken" => token, "email" => "a@contoso.com"},
+            "POST",
+            "/check",
+            r#""email":"a@contoso.com""#,
+        ),
+        (
+            "REST-Dfp",
+            claims! {"dfpToken" => token, "email" => "a@contoso.com", "objectId" => "42"},
+            "POST",
+            "/v1.0/action/42",
+            r#"{"metadata":{"email":"a@contoso.com"}}"#,
+        ),
+    ];
+    for (tp, bag, method, path, body) in cases {
+        let o = emu.call(tp, bag).await;
+        assert!(o.is_success(), "{tp}: {o}\n{}", o.trace);
+        let req = o.trace.request.as_ref().unwrap();
+        assert_eq!(req.method, method, "{tp}");
+        assert!(req.url.contains(path), "{tp}: {}", req.url);
+        let auth: Vec<&str> = req
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(auth, [format!("Bearer {token}")], "{tp}");
+        let text = req.body_text();
+        assert!(text.contains(body), "{tp}: {text}");
+        assert!(
+            !req.url.contains(token) && !text.contains(token),
+            "{tp}: the token is only in the header: {} {text}",
+            req.url
+        );
+        assert!(
+            !req.headers
+                .iter()
+                .any(|(k, v)| v.contains(token) && !k.eq_ignore_ascii_case("authorization")),
+            "{tp}"
+        );
+    }
+}

@@ -209,6 +209,15 @@ pub(crate) fn build(
         let mut input_claims_transformations = Vec::new();
         if let Some(p) = spec.payload {
             input_claims.push(claim_ref(p.claim_id, None, None, false));
+            // Beside the payload: the bearer-token claim and `{placeholders}` of the path.
+            for c in spec.inputs {
+                input_claims.push(claim_ref(
+                    c.id,
+                    c.partner,
+                    c.default_value(),
+                    c.always_use_default(),
+                ));
+            }
             input_claims_transformations.push(p.transformation_id.to_owned());
             claims.add_string(p.claim_id, format!("payload claim of {tp}"), &mut problems);
             for f in p.fields {
@@ -242,19 +251,10 @@ pub(crate) fn build(
             }
         }
         if let AuthSpec::BearerFromClaim(claim) = auth {
-            let declared = spec.inputs.iter().find(|c| c.id == claim);
-            match (declared, spec.payload) {
-                (Some(c), Some(_)) => input_claims.push(claim_ref(
-                    c.id,
-                    c.partner,
-                    c.default_value(),
-                    c.always_use_default(),
-                )),
-                (Some(_), None) => {}
-                (None, _) => {
-                    input_claims.push(claim_ref(claim, None, None, false));
-                    claims.add_string(claim, format!("bearer token claim of {tp}"), &mut problems);
-                }
+            // B2C needs the token claim among the input claims (else AADB2C90194).
+            if !spec.inputs.iter().any(|c| c.id == claim) {
+                input_claims.push(claim_ref(claim, None, None, false));
+                claims.add_string(claim, format!("bearer token claim of {tp}"), &mut problems);
             }
         }
 
@@ -358,10 +358,16 @@ fn check_descriptor(spec: &HandlerSpec, problems: &mut Vec<String>) {
             AuthSpec::BearerFromClaim(c) => Some(c),
             _ => None,
         };
-        for c in spec.inputs.iter().filter(|c| Some(c.id) != bearer) {
+        let placeholders = claims_core::grammar::scan_placeholders(spec.path);
+        for c in spec
+            .inputs
+            .iter()
+            .filter(|c| Some(c.id) != bearer && !placeholders.iter().any(|(_, n)| *n == c.wire()))
+        {
             problems.push(format!(
                 "{tp}: input `{}` is declared beside the JSON payload `{}`; in payload mode B2C \
-                 sends only the payload claim, so move it into the payload",
+                 sends only the payload claim, the bearer-token claim and the path's \
+                 placeholders, so move it into the payload",
                 c.rust_name, p.claim_id
             ));
         }

@@ -283,7 +283,9 @@ fn check_profile(tp: &TechnicalProfileDecl, p: &mut Vec<String>) {
     // Url placeholders.
     if let Some(url) = tp.metadata(md::SERVICE_URL) {
         let placeholders = url_placeholders(url);
-        let url_mode = tp.metadata(md::SEND_CLAIMS_IN) == Some("Url");
+        // Beside a JSON payload the other input claims fill the path's placeholders.
+        let url_mode = tp.metadata(md::SEND_CLAIMS_IN) == Some("Url")
+            || tp.metadata(md::CLAIM_USED_FOR_REQUEST_PAYLOAD).is_some();
         for ph in placeholders {
             if !url_mode {
                 p.push(format!(
