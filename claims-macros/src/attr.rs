@@ -556,6 +556,7 @@ impl ClaimSite {
             ClaimSite::Payload => &[
                 "id",
                 "path",
+                "paths",
                 "default",
                 "literal_default",
                 "always_default",
@@ -576,6 +577,8 @@ pub struct ClaimAttr {
     pub payload: Option<Span>,
     /// `skip` (outputs).
     pub skip: bool,
+    /// `paths = ["..", ..]` (payload fields): one claim at several GenerateJson paths.
+    pub paths: Vec<Spanned<String>>,
 }
 
 pub fn is_claim_attr(attr: &Attribute) -> bool {
@@ -628,6 +631,7 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
     let mut input_type = Slot::new("input_type");
     let mut payload = Slot::new("payload");
     let mut skip = Slot::new("skip");
+    let mut paths: Slot<Vec<Spanned<String>>> = Slot::new("paths");
     let keys = site.keys();
     let accepts = |k: &str| keys.contains(&k);
 
@@ -662,6 +666,29 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
                 "partner" | "path" => {
                     if let Some(v) = lit_str(cx, &meta) {
                         partner.set(cx, p, Spanned::from_lit(&v));
+                    }
+                }
+                "paths" => {
+                    let list = meta.value().and_then(|v| {
+                        let content;
+                        syn::bracketed!(content in v);
+                        content.parse_terminated(|i| i.parse::<LitStr>(), Token![,])
+                    });
+                    match list {
+                        Ok(l) if l.len() >= 2 => {
+                            paths.set(cx, p, l.iter().map(Spanned::from_lit).collect())
+                        }
+                        Ok(_) => cx.error_spanned_by(
+                            &p,
+                            "`paths` lists two or more GenerateJson paths; for one, write `path = \"..\"`",
+                        ),
+                        Err(e) => {
+                            cx.error_at(
+                                e.span(),
+                                "expected `paths = [\"a.b\", \"c.d\"]` (string literals)",
+                            );
+                            skip_rest(meta.input);
+                        }
                     }
                 }
                 "literal_default" => {
@@ -753,6 +780,7 @@ pub fn parse_claim_attrs(cx: &Ctxt, attrs: &[Attribute], site: ClaimSite) -> Opt
         },
         payload: payload.get(),
         skip: skip.get().unwrap_or(false),
+        paths: paths.get().unwrap_or_default(),
     })
 }
 

@@ -490,9 +490,11 @@ pub fn check_payload(cx: &Ctxt, fields: &[PayloadField]) {
                 ),
             );
         }
-        match parse_dot_path(&f.path.value) {
-            Ok(segs) => paths.push((segs, &f.path)),
-            Err(msg) => cx.error_at(f.path.span, format!("invalid payload path {msg}")),
+        for path in std::iter::once(&f.path).chain(&f.extra_paths) {
+            match parse_dot_path(&path.value) {
+                Ok(segs) => paths.push((segs, path)),
+                Err(msg) => cx.error_at(path.span, format!("invalid payload path {msg}")),
+            }
         }
     }
     check_tree(cx, &paths, true);

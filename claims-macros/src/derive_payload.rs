@@ -57,9 +57,18 @@ pub fn expand(input: TokenStream) -> TokenStream {
                 "#[validate] is not supported on payload fields yet; validate inside the handler and return ClaimsError::user(..)",
             );
         }
-        let meta = attr::parse_claim_attrs(&cx, &f.attrs, ClaimSite::Payload)
-            .map(|c| c.meta)
+        let (mut meta, mut paths) = attr::parse_claim_attrs(&cx, &f.attrs, ClaimSite::Payload)
+            .map(|c| (c.meta, c.paths))
             .unwrap_or_default();
+        if !paths.is_empty() {
+            if let Some(p) = &meta.partner {
+                cx.error_at(
+                    p.span,
+                    "`path` and `paths` exclude each other: list every path in `paths = [..]`",
+                );
+            }
+            meta.partner = Some(paths.remove(0));
+        }
         let id = meta
             .id
             .clone()
@@ -71,6 +80,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
             id,
             meta,
             path,
+            extra_paths: paths,
         });
     }
     check::check_payload(&cx, &model);
@@ -95,15 +105,24 @@ pub fn expand(input: TokenStream) -> TokenStream {
         return out;
     }
 
-    let specs = model.iter().map(|f| {
-        input_claim_spec(
-            &f.ty,
-            &f.id.value,
-            Some(&f.path.value),
-            &f.meta,
-            &unraw(&f.ident),
-        )
-    });
+    // One descriptor per field (decoded by index), then one per extra path (written only).
+    let extra = model
+        .iter()
+        .flat_map(|f| f.extra_paths.iter().map(move |p| (f, p)));
+    let specs = model
+        .iter()
+        .map(|f| (f, &f.path))
+        .chain(extra)
+        .map(|(f, path)| {
+            input_claim_spec(
+                &f.ty,
+                &f.id.value,
+                Some(&path.value),
+                &f.meta,
+                &unraw(&f.ident),
+            )
+        })
+        .collect::<Vec<_>>();
     let vars: Vec<_> = (0..model.len())
         .map(|i| quote::format_ident!("__f{}", i))
         .collect();

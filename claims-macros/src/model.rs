@@ -311,8 +311,10 @@ pub struct PayloadField {
     pub ty: Type,
     pub id: Spanned<String>,
     pub meta: ClaimMeta,
-    /// The GenerateJson dot path (explicit `path`, else the id).
+    /// The GenerateJson dot path (explicit `path`, the first of `paths`, else the id).
     pub path: Spanned<String>,
+    /// The other paths of `paths = [..]`: the same claim, written again.
+    pub extra_paths: Vec<Spanned<String>>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -711,3 +711,86 @@ async fn the_bearer_claim_travels_only_as_the_authorization_header() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gap 3: GenerateJson sending one claim to several paths
+
+/// A SendGrid-style body: the address at two places.
+#[derive(ClaimsPayload)]
+#[claims_payload(claim = "mailRequest", transformation = "GenerateMailRequest")]
+struct MailRequest {
+    #[claim(paths = ["personalizations.0.to.0.email", "from.email"])]
+    email: String,
+    #[claim(path = "subject")]
+    subject: Option<String>,
+}
+
+/// Sends the mail request.
+#[claims_handler(path = "/mail", auth = None)]
+async fn send_mail(#[claim(payload)] mail: MailRequest) -> Seen2 {
+    Seen2 {
+        seen: format!("{} {}", mail.email, mail.subject.unwrap_or_default()),
+    }
+}
+
+#[derive(OutputClaims)]
+struct Seen2 {
+    #[claim(id = "seen")]
+    seen: String,
+}
+
+#[actix_web::test]
+async fn one_claim_at_several_payload_paths() {
+    let fields = <MailRequest as ClaimsPayload>::PAYLOAD.fields;
+    let paths: Vec<_> = fields.iter().map(|f| (f.id, f.wire())).collect();
+    assert_eq!(
+        paths,
+        [
+            ("email", "personalizations.0.to.0.email"),
+            ("subject", "subject"),
+            ("email", "from.email"),
+        ]
+    );
+    let app = || {
+        App::empty()
+            .default_auth(AuthSpec::None)
+            .handler(send_mail::SPEC)
+    };
+    let xml = app()
+        .policy(PolicyOptions {
+            base_url: "https://api.contoso.com".into(),
+            tenant_id: "contoso.onmicrosoft.com".into(),
+            ..PolicyOptions::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    validate_with_xsd("gap3", &xml);
+    let t = &xml[xml
+        .find(r#"<ClaimsTransformation Id="GenerateMailRequest""#)
+        .unwrap()..];
+    let t = &t[..t.find("</ClaimsTransformation>").unwrap()];
+    assert!(
+        t.contains(r#"<InputClaim ClaimTypeReferenceId="email" TransformationClaimType="personalizations.0.to.0.email"/>"#)
+            && t.contains(r#"<InputClaim ClaimTypeReferenceId="email" TransformationClaimType="from.email"/>"#),
+        "{t}"
+    );
+    assert_eq!(xml.matches(r#"<ClaimType Id="email">"#).count(), 1);
+
+    let emu = Emulator::from_policy(&xml).unwrap().in_process(app()).await;
+    let o = emu
+        .call(
+            "REST-SendMail",
+            claims! {"email" => "a@contoso.com", "subject" => "Hi"},
+        )
+        .await;
+    assert!(o.is_success(), "{o}\n{}", o.trace);
+    let sent = o.trace.request.as_ref().unwrap().body_json().unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({
+            "personalizations": [{"to": [{"email": "a@contoso.com"}]}],
+            "from": {"email": "a@contoso.com"},
+            "subject": "Hi",
+        })
+    );
+    assert_eq!(o.claim("seen").as_deref(), Some("a@contoso.com Hi"));
+}
