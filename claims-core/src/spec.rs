@@ -646,10 +646,25 @@ pub struct HandlerSpec {
     /// Metadata set explicitly (`metadata(..)`), each replacing what the exporter would write
     /// for that key.
     pub metadata: &'static [crate::metadata::Explicit],
+    /// A base URL of its own (another host), replacing the export's base URL for this handler.
+    pub service_url: Option<&'static str>,
+    /// Static query parameters appended to the ServiceUrl in every send mode.
+    pub service_query: &'static [(&'static str, QueryValue)],
     /// The Rust function name.
     pub rust_fn: &'static str,
     /// `module_path!()` of the function.
     pub module: &'static str,
+}
+
+/// The value of a static ServiceUrl query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QueryValue {
+    /// Text from the source (already URL-encoded as written).
+    Literal(&'static str),
+    /// The value of a configuration setting (an environment variable, an App Service app
+    /// setting) of this name, read when the policy is exported: secrets never live in source.
+    Setting(&'static str),
 }
 
 /// One caller a handler answers, and the route that caller posts to.
@@ -754,6 +769,8 @@ impl HandlerSpec {
             messages: &[],
             callers: B2C_ONLY,
             metadata: &[],
+            service_url: None,
+            service_query: &[],
             rust_fn: "",
             module: "",
         }
@@ -866,6 +883,39 @@ impl HandlerSpec {
     pub const fn with_callers(mut self, callers: &'static [CallerRoute]) -> Self {
         self.callers = callers;
         self
+    }
+
+    /// A base URL of its own (see [`HandlerSpec::service_url`]).
+    pub const fn with_service_url(mut self, url: &'static str) -> Self {
+        self.service_url = Some(url);
+        self
+    }
+
+    /// Static query parameters (see [`HandlerSpec::service_query`]).
+    pub const fn with_service_query(
+        mut self,
+        query: &'static [(&'static str, QueryValue)],
+    ) -> Self {
+        self.service_query = query;
+        self
+    }
+
+    /// A literal static query parameter for [`HandlerSpec::with_service_query`] (reachable
+    /// where only `HandlerSpec` is re-exported, as in generated code).
+    pub const fn query_literal(
+        key: &'static str,
+        value: &'static str,
+    ) -> (&'static str, QueryValue) {
+        (key, QueryValue::Literal(value))
+    }
+
+    /// A static query parameter whose value is the setting `name`, read when the policy is
+    /// exported (for secrets such as an Azure Functions `code`).
+    pub const fn query_setting(
+        key: &'static str,
+        name: &'static str,
+    ) -> (&'static str, QueryValue) {
+        (key, QueryValue::Setting(name))
     }
 
     /// An explicit flag item for [`HandlerSpec::with_metadata`] (also reachable where only

@@ -192,6 +192,8 @@ pub const HANDLER_KEYS: &[&str] = &[
     "send_culture",
     "send_correlation",
     "metadata",
+    "service_url",
+    "query",
 ];
 
 const AUTH_FORMS: &str = "None, Basic, Bearer, Bearer(claim = \"<input claim id>\"), ApiKeyHeader(\"<header name>\"), ClientCertificate";
@@ -215,6 +217,10 @@ pub struct HandlerArgs {
     pub send_correlation: bool,
     /// `metadata(Key = value, ..)`: explicit technical profile metadata.
     pub metadata: Vec<MetadataItem>,
+    /// `service_url = "https://.."`: a base URL of the handler's own.
+    pub service_url: Option<LitStr>,
+    /// `query = "k=v&code={env:NAME}"`: static ServiceUrl query parameters.
+    pub query: Option<LitStr>,
 }
 
 /// One `Key = value` of `metadata(..)`.
@@ -331,6 +337,8 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
     let mut send_culture = Slot::new("send_culture");
     let mut send_correlation = Slot::new("send_correlation");
     let mut metadata = Slot::new("metadata");
+    let mut service_url = Slot::new("service_url");
+    let mut query = Slot::new("query");
 
     let parser = syn::meta::parser(|meta| {
         let p = meta.path.clone();
@@ -400,6 +408,14 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
             if let Some(v) = flag(cx, &meta) {
                 send_correlation.set(cx, p, v);
             }
+        } else if meta.path.is_ident("service_url") {
+            if let Some(v) = lit_str(cx, &meta) {
+                service_url.set(cx, p, v);
+            }
+        } else if meta.path.is_ident("query") {
+            if let Some(v) = lit_str(cx, &meta) {
+                query.set(cx, p, v);
+            }
         } else if meta.path.is_ident("metadata") {
             let items = parse_metadata(cx, &meta);
             metadata.set(cx, p, items);
@@ -431,6 +447,8 @@ pub fn parse_handler_args(cx: &Ctxt, args: TokenStream) -> HandlerArgs {
         send_culture: send_culture.get().unwrap_or(true),
         send_correlation: send_correlation.get().unwrap_or(true),
         metadata: metadata.get().unwrap_or_default(),
+        service_url: service_url.get(),
+        query: query.get(),
     }
 }
 

@@ -251,6 +251,21 @@ pub fn handler(h: &Handler) -> TokenStream {
         });
         spec_chain.extend(quote!(.with_metadata(&[#(#items),*])));
     }
+    if let Some(u) = &h.service_url {
+        let u = &u.value;
+        spec_chain.extend(quote!(.with_service_url(#u)));
+    }
+    if !h.query.is_empty() {
+        let items = h.query.iter().map(|(k, v)| match v {
+            crate::model::QueryPart::Literal(t) => {
+                quote!(::claims_runtime::HandlerSpec::query_literal(#k, #t))
+            }
+            crate::model::QueryPart::Setting(n) => {
+                quote!(::claims_runtime::HandlerSpec::query_setting(#k, #n))
+            }
+        });
+        spec_chain.extend(quote!(.with_service_query(&[#(#items),*])));
+    }
     if !h.messages.is_empty() {
         let ids = &h.messages;
         spec_chain.extend(quote!(.with_messages(&[#(#ids),*])));

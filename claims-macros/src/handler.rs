@@ -246,6 +246,28 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
     };
 
     let messages = crate::messages::collect(cx, args.messages, &func.block);
+    let query = match &args.query {
+        Some(lit) => crate::model::parse_query(&lit.value()).unwrap_or_else(|msg| {
+            cx.error_spanned_by(lit, msg);
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    if let Some(lit) = &args.service_url {
+        let v = lit.value();
+        let host = v
+            .strip_prefix("https://")
+            .or_else(|| v.strip_prefix("http://"))
+            .map(|r| r.split(['/', '?']).next().unwrap_or(""));
+        if host.is_none_or(str::is_empty)
+            || v.contains(|c: char| c.is_whitespace() || matches!(c, '{' | '}' | '#'))
+        {
+            cx.error_spanned_by(
+                lit,
+                "`service_url` is an absolute base URL such as \"https://other.example.com/api\" (no placeholders, whitespace or `#`); the handler's path is appended to it",
+            );
+        }
+    }
     let route = path.value.split('?').next().unwrap_or_default().to_owned();
     let callers = args
         .callers
@@ -268,6 +290,8 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
         send_culture: args.send_culture,
         send_correlation: args.send_correlation,
         metadata: args.metadata,
+        service_url: args.service_url.as_ref().map(Spanned::from_lit),
+        query,
     })
 }
 

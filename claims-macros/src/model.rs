@@ -193,6 +193,59 @@ pub struct Handler {
     pub send_correlation: bool,
     /// `metadata(..)`.
     pub metadata: Vec<crate::attr::MetadataItem>,
+    /// `service_url = ".."`.
+    pub service_url: Option<Spanned<String>>,
+    /// `query = ".."`, parsed: `(key, value)` with the value a literal or a setting name.
+    pub query: Vec<(String, QueryPart)>,
+}
+
+/// A static query value.
+#[derive(Clone, Debug)]
+pub enum QueryPart {
+    Literal(String),
+    /// `{env:NAME}`.
+    Setting(String),
+}
+
+/// Parses `api-version=2.0&code={env:FUNCTION_KEY}`.
+pub fn parse_query(q: &str) -> Result<Vec<(String, QueryPart)>, String> {
+    let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '#' | '{' | '}');
+    let mut out = Vec::new();
+    for pair in q.split('&') {
+        let Some((k, v)) = pair.split_once('=') else {
+            return Err(format!(
+                "`{pair}` is not `key=value`; accepted: `key=value` pairs joined by `&`, a value being literal text or `{{env:SETTING_NAME}}`"
+            ));
+        };
+        if k.is_empty() || k.contains(bad) {
+            return Err(format!(
+                "invalid query key `{k}`: a key is literal text without whitespace, `#`, `{{` or `}}`"
+            ));
+        }
+        if out.iter().any(|(prev, _)| prev == k) {
+            return Err(format!("query key `{k}` appears twice"));
+        }
+        let part = match v.strip_prefix("{env:").and_then(|n| n.strip_suffix('}')) {
+            Some(name) => {
+                let ok = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ok {
+                    return Err(format!(
+                        "invalid setting name `{name}` in `{v}`: expected `{{env:NAME}}` with NAME = [A-Za-z_][A-Za-z0-9_]*"
+                    ));
+                }
+                QueryPart::Setting(name.to_owned())
+            }
+            None if v.contains(bad) => {
+                return Err(format!(
+                    "invalid query value `{v}`: literal text without whitespace, `#`, `{{` or `}}`, or `{{env:SETTING_NAME}}` for a value read from the configuration when the policy is exported (secrets such as `code=` never go in the source)"
+                ));
+            }
+            None => QueryPart::Literal(v.to_owned()),
+        };
+        out.push((k.to_owned(), part));
+    }
+    Ok(out)
 }
 
 /// A claim the macro appends after the parameters (never passed to the function).

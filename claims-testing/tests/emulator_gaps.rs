@@ -794,3 +794,167 @@ async fn one_claim_at_several_payload_paths() {
     );
     assert_eq!(o.claim("seen").as_deref(), Some("a@contoso.com Hi"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Gap 1: a static query per handler (secrets from configuration) and a base URL of its own
+
+/// An Azure Function: `api-version` in the source, the function key from configuration.
+#[claims_handler(
+    path = "/capitalize",
+    auth = None,
+    query = "api-version=2.0&code={env:CLAIMS_TEST_FUNCTION_KEY}"
+)]
+async fn capitalize(#[claim] email: String) -> Seen2 {
+    Seen2 {
+        seen: email.to_uppercase(),
+    }
+}
+
+/// The same in Url mode, after the route's own query template.
+#[claims_handler(
+    path = "/members/{memberId}?tier={tier}",
+    send_claims_in = Url,
+    auth = None,
+    query = "api-version=2.0",
+    send_culture = false,
+    send_correlation = false
+)]
+async fn tiered(#[claim] member_id: String, #[claim] tier: String) -> Seen2 {
+    Seen2 {
+        seen: format!("{member_id}/{tier}"),
+    }
+}
+
+/// QueryString mode: the claims follow the static query.
+#[claims_handler(
+    path = "/lookup",
+    send_claims_in = QueryString,
+    auth = None,
+    query = "api-version=2.0",
+    send_culture = false,
+    send_correlation = false
+)]
+async fn lookup(#[claim] email: String) -> Seen2 {
+    Seen2 { seen: email }
+}
+
+/// Another host.
+#[claims_handler(path = "/elsewhere", auth = None, service_url = "https://other.contoso.net/api")]
+async fn elsewhere(#[claim] email: String) -> Seen2 {
+    Seen2 { seen: email }
+}
+
+fn gap1_app() -> App {
+    App::empty()
+        .default_auth(AuthSpec::None)
+        .handler(capitalize::SPEC)
+        .handler(tiered::SPEC)
+        .handler(lookup::SPEC)
+        .handler(elsewhere::SPEC)
+}
+
+fn gap1_options(settings: Vec<(String, String)>) -> PolicyOptions {
+    PolicyOptions {
+        base_url: "https://api.contoso.com/fn?x=1".into(),
+        tenant_id: "contoso.onmicrosoft.com".into(),
+        settings,
+        ..PolicyOptions::default()
+    }
+}
+
+fn service_url(xml: &str, tp: &str) -> String {
+    let p = profile(xml, tp);
+    let start = p.find(r#"<Item Key="ServiceUrl">"#).unwrap() + r#"<Item Key="ServiceUrl">"#.len();
+    p[start..start + p[start..].find('<').unwrap()].replace("&amp;", "&")
+}
+
+#[actix_web::test]
+async fn static_queries_and_own_hosts_in_every_mode() {
+    let secret = "s3cr/t+==";
+    let xml = gap1_app()
+        .policy(gap1_options(vec![(
+            "CLAIMS_TEST_FUNCTION_KEY".into(),
+            secret.into(),
+        )]))
+        .unwrap_or_else(|e| panic!("{e}"));
+    validate_with_xsd("gap1", &xml);
+    assert_eq!(
+        service_url(&xml, "REST-Capitalize"),
+        "https://api.contoso.com/fn/capitalize?x=1&api-version=2.0&code=s3cr%2Ft%2B%3D%3D"
+    );
+    assert_eq!(
+        service_url(&xml, "REST-Tiered"),
+        "https://api.contoso.com/fn/members/{memberId}?x=1&tier={tier}&api-version=2.0"
+    );
+    assert_eq!(
+        service_url(&xml, "REST-Lookup"),
+        "https://api.contoso.com/fn/lookup?x=1&api-version=2.0"
+    );
+    assert_eq!(
+        service_url(&xml, "REST-Elsewhere"),
+        "https://other.contoso.net/api/elsewhere"
+    );
+
+    let emu = Emulator::from_policy(&xml)
+        .unwrap()
+        .in_process(gap1_app())
+        .await
+        .with_options(claims_testing::EmulatorOptions {
+            strip_path_prefix: Some("/fn".into()),
+            ..claims_testing::EmulatorOptions::default()
+        });
+    let cases = [
+        (
+            "REST-Capitalize",
+            claims! {"email" => "a@contoso.com"},
+            "A@CONTOSO.COM",
+            "/capitalize?x=1&api-version=2.0&code=s3cr%2Ft%2B%3D%3D",
+        ),
+        (
+            "REST-Tiered",
+            claims! {"memberId" => "42", "tier" => "gold"},
+            "42/gold",
+            "/members/42?x=1&tier=gold&api-version=2.0",
+        ),
+        (
+            "REST-Lookup",
+            claims! {"email" => "a@contoso.com"},
+            "a@contoso.com",
+            "/lookup?x=1&api-version=2.0&email=a%40contoso.com",
+        ),
+    ];
+    for (tp, bag, seen, url_end) in cases {
+        let o = emu.call(tp, bag).await;
+        assert!(o.is_success(), "{tp}: {o}\n{}", o.trace);
+        assert_eq!(o.claim("seen").as_deref(), Some(seen), "{tp}");
+        let url = &o.trace.request.as_ref().unwrap().url;
+        assert!(url.ends_with(url_end), "{tp}: {url}");
+    }
+    let o = emu
+        .call("REST-Elsewhere", claims! {"email" => "a@contoso.com"})
+        .await;
+    assert!(
+        o.trace
+            .request
+            .as_ref()
+            .unwrap()
+            .url
+            .ends_with("/api/elsewhere"),
+        "{}",
+        o.trace
+    );
+}
+
+#[test]
+fn a_missing_setting_refuses_the_export_without_printing_values() {
+    // A name no environment sets.
+    let err = gap1_app()
+        .policy(gap1_options(Vec::new()))
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("REST-Capitalize: the ServiceUrl query parameter `code` takes its value from the setting CLAIMS_TEST_FUNCTION_KEY, which is not set"),
+        "{err}"
+    );
+}

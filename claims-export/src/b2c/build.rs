@@ -13,8 +13,8 @@ use super::model::{
 };
 use claims_core::resolvers;
 use claims_core::spec::{
-    AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, PayloadSpec, SendClaimsIn,
-    UserInputType,
+    AuthSpec, DataType, HandlerSpec, InputClaimSpec, OutputClaimSpec, PayloadSpec, QueryValue,
+    SendClaimsIn, UserInputType,
 };
 
 /// Session management profile referenced by every generated profile (starter-pack base).
@@ -264,7 +264,7 @@ pub(crate) fn build(
             .map(|o| claim_ref(o.id, o.partner, o.default, o.always_default))
             .collect();
 
-        let metadata = metadata(spec, auth, opts);
+        let metadata = metadata(spec, auth, opts, &mut problems);
         let resolves_paths = metadata
             .iter()
             .any(|(k, v)| k == claims_core::metadata::RESOLVE_JSON_PATHS && v == "true");
@@ -422,10 +422,70 @@ pub(crate) fn service_url(base_url: &str, path: &str) -> String {
     url
 }
 
-fn metadata(spec: &HandlerSpec, auth: AuthSpec, opts: &PolicyOptions) -> Vec<(String, String)> {
+/// The value of a configuration setting: [`PolicyOptions::settings`], then the environment.
+fn setting(opts: &PolicyOptions, name: &str) -> Option<String> {
+    opts.settings
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .or_else(|| std::env::var(name).ok())
+        .filter(|v| !v.is_empty())
+}
+
+/// The handler's ServiceUrl: its own base URL or the export's, the route, then the static
+/// query (settings read now; a missing one is a problem, its value never printed).
+fn handler_url(spec: &HandlerSpec, opts: &PolicyOptions, problems: &mut Vec<String>) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    // Everything but unreserved characters, so a secret cannot break the query.
+    const VALUE: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'&')
+        .add(b'+')
+        .add(b'/')
+        .add(b'<')
+        .add(b'=')
+        .add(b'>')
+        .add(b'?')
+        .add(b'{')
+        .add(b'}');
+    let mut url = service_url(spec.service_url.unwrap_or(&opts.base_url), spec.path);
+    for (key, value) in spec.service_query {
+        let value = match value {
+            QueryValue::Literal(v) => (*v).to_owned(),
+            QueryValue::Setting(name) => match setting(opts, name) {
+                Some(v) => utf8_percent_encode(&v, VALUE).to_string(),
+                None => {
+                    problems.push(format!(
+                        "{}: the ServiceUrl query parameter `{key}` takes its value from the \
+                         setting {name}, which is not set: set the environment variable (or app \
+                         setting) {name}, or PolicyOptions::settings, before exporting",
+                        spec.technical_profile
+                    ));
+                    format!("{{{name}}}")
+                }
+            },
+            _ => continue,
+        };
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(key);
+        url.push('=');
+        url.push_str(&value);
+    }
+    url
+}
+
+fn metadata(
+    spec: &HandlerSpec,
+    auth: AuthSpec,
+    opts: &PolicyOptions,
+    problems: &mut Vec<String>,
+) -> Vec<(String, String)> {
     use claims_core::metadata as k;
     let mut m = vec![
-        item(k::SERVICE_URL, service_url(&opts.base_url, spec.path)),
+        item(k::SERVICE_URL, handler_url(spec, opts, problems)),
         item(k::SEND_CLAIMS_IN, spec.send_claims_in.as_str()),
         item(
             k::AUTHENTICATION_TYPE,

@@ -140,6 +140,10 @@ pub struct PolicyOptions {
     pub localization: Vec<LanguageStrings>,
     /// Content definitions that get `LocalizedResourcesReferences` to the generated strings.
     pub localized_content_definitions: Vec<String>,
+    /// Configuration values by name for handlers' `query = "k={env:NAME}"` parameters (tests,
+    /// build scripts); a name not found here is read from the process environment. A name
+    /// found in neither refuses the export.
+    pub settings: Vec<(String, String)>,
 }
 
 impl Default for PolicyOptions {
@@ -165,6 +169,7 @@ impl Default for PolicyOptions {
                 "api.localaccountsignup".to_owned(),
                 "api.selfasserted".to_owned(),
             ],
+            settings: Vec::new(),
         }
     }
 }
