@@ -103,6 +103,13 @@ pub struct Import {
     pub code: String,
     /// One report per technical profile id, in document order.
     pub reports: Vec<ProfileReport>,
+    /// The settings the generated `query = "..{env:NAME}"` parameters read at export time, with
+    /// the original policy's values: give them to the export (environment, app settings or
+    /// `PolicyOptions::settings`); they are never written into [`Import::code`].
+    pub settings: Vec<(String, String)>,
+    /// The base URL most profiles call (`policy --base-url`); profiles calling another host get
+    /// `service_url = ".."`.
+    pub base_url: Option<String>,
 }
 
 impl Import {
@@ -238,11 +245,40 @@ pub fn import(sources: &[Source<'_>]) -> Result<Import, ImportError> {
             Err(reasons) => reports.push(report(Outcome::Refused, reasons, notes)),
         }
     }
+    // The most common host is the export's base URL; the others get one of their own.
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for (_, h) in &handlers {
+        match counts.iter_mut().find(|(b, _)| *b == h.base_url) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((h.base_url.clone(), 1)),
+        }
+    }
+    let base_url = counts
+        .iter()
+        .fold(None::<&(String, usize)>, |best, c| match best {
+            Some(b) if b.1 >= c.1 => Some(b),
+            _ => Some(c),
+        })
+        .map(|(b, _)| b.clone());
+    for (_, h) in &mut handlers {
+        if base_url.as_ref().is_some_and(|b| *b != h.base_url) {
+            h.service_url = Some(h.base_url.clone());
+        }
+    }
+    let settings = handlers
+        .iter()
+        .flat_map(|(_, h)| h.settings.iter().cloned())
+        .collect();
     let names: Vec<&str> = sources.iter().map(|s| s.name).collect();
-    let code = render::module(&names, &set, &handlers, &reports);
+    let code = render::module(&names, &set, &handlers, &reports, base_url.as_deref());
     // The generated text is ours: a parse failure is a bug in the importer, not in the input.
     if let Err(e) = syn::parse_file(&code) {
         panic!("claims-import generated invalid Rust ({e}); please report this with the input");
     }
-    Ok(Import { code, reports })
+    Ok(Import {
+        code,
+        reports,
+        settings,
+        base_url,
+    })
 }

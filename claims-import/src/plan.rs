@@ -29,6 +29,15 @@ pub(crate) struct Handler {
     pub no_culture: bool,
     /// `send_correlation = false`: the profile sends no correlation claim of its own.
     pub no_correlation: bool,
+    /// `metadata(Key = value, ..)`: explicit metadata, as written in `metadata(..)`.
+    pub metadata: Vec<String>,
+    /// `query = ".."`: the static query of a non-Url-mode ServiceUrl.
+    pub query: Option<String>,
+    /// The settings a `{env:..}` query value needs, with the original value (never written
+    /// into the code).
+    pub settings: Vec<(String, String)>,
+    /// `service_url = ".."`: set by the importer when the profile calls another host than most.
+    pub service_url: Option<String>,
 }
 
 /// A parameter, output field or payload field.
@@ -44,6 +53,10 @@ pub(crate) struct Claim {
     pub ty: String,
     /// Outputs: the wire name is one literal key (`key = ".."`), not a JSON path.
     pub flat: bool,
+    /// Inputs: the default is sent as-is although it looks like a resolver.
+    pub literal: bool,
+    /// Payload fields: further GenerateJson paths of the same claim.
+    pub more_paths: Vec<String>,
 }
 
 /// A `#[derive(ClaimsPayload)]` struct.
@@ -53,17 +66,6 @@ pub(crate) struct Payload {
     pub fields: Vec<Claim>,
 }
 
-/// Metadata the exporter writes from its options, for every profile: kept out of the handler and
-/// reported as a note when the original sets it.
-const EXPORT_OPTIONS: &[&str] = &[
-    k::ALLOW_INSECURE_AUTH_IN_PRODUCTION,
-    k::DEBUG_MODE,
-    k::DEFAULT_USER_MESSAGE_IF_REQUEST_FAILED,
-    k::USER_MESSAGE_IF_REQUEST_TIMEOUT,
-    k::USER_MESSAGE_IF_DNS_RESOLUTION_FAILED,
-    k::USER_MESSAGE_IF_CIRCUIT_OPEN,
-];
-
 /// Metadata read into the handler (or derived from its claims by the exporter).
 const HANDLED: &[&str] = &[
     k::SERVICE_URL,
@@ -71,8 +73,6 @@ const HANDLED: &[&str] = &[
     k::AUTHENTICATION_TYPE,
     k::USE_CLAIM_AS_BEARER_TOKEN,
     k::CLAIM_USED_FOR_REQUEST_PAYLOAD,
-    k::INCLUDE_CLAIM_RESOLVING,
-    k::RESOLVE_JSON_PATHS,
 ];
 
 /// Rust keywords (strict and reserved) that cannot name a parameter or field.
@@ -156,6 +156,15 @@ fn send_mode(v: &str) -> Option<SendClaimsIn> {
     .find(|m| m.as_str().eq_ignore_ascii_case(v))
 }
 
+/// Query keys whose value is a secret (an Azure Functions key, a SAS signature, an API key).
+fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    matches!(
+        k.as_str(),
+        "code" | "sig" | "key" | "apikey" | "api-key" | "api_key" | "subscription-key" | "token"
+    ) || k.ends_with("secret")
+}
+
 fn looks_like_resolver(v: &str) -> bool {
     v.starts_with('{') && v.ends_with('}') && v.contains(':')
 }
@@ -208,15 +217,22 @@ pub(crate) fn plan(
     }
 
     // Metadata.
+    let mut metadata = Vec::new();
     for (key, value) in &p.metadata {
         if HANDLED.contains(&key.as_str()) {
             continue;
         }
-        if EXPORT_OPTIONS.contains(&key.as_str()) {
-            notes.push(format!(
-                "metadata {key}={value:?} is an export option for every profile \
-                 (PolicyOptions), not part of the handler"
-            ));
+        if let Some(kind) = k::explicit_kind(key) {
+            match kind {
+                k::ValueKind::Flag => match value.to_ascii_lowercase().as_str() {
+                    v @ ("true" | "false") => metadata.push(format!("{key} = {v}")),
+                    _ => reasons.push(format!("metadata {key}={value:?} is not true or false")),
+                },
+                k::ValueKind::Message if value.trim().is_empty() => {
+                    notes.push(format!("metadata {key} is empty and dropped"))
+                }
+                k::ValueKind::Message => metadata.push(format!("{key} = {value:?}")),
+            }
         } else if key == "ClaimsFormat" {
             notes.push("metadata ClaimsFormat is documented as unused and dropped".to_owned());
         } else {
@@ -262,11 +278,52 @@ pub(crate) fn plan(
             "the ServiceUrl path `{path}` holds whitespace or `#`"
         ));
     }
-    if send != SendClaimsIn::Url && path.contains(['?', '{', '}']) {
+    // Outside Url mode a query is static: `query = ".."`, a function key read from a setting.
+    let mut query = None;
+    let mut settings = Vec::new();
+    let mut path = path;
+    if send != SendClaimsIn::Url
+        && let Some((route, q)) = path.clone().split_once('?')
+    {
+        path = route.to_owned();
+        let mut pairs = Vec::new();
+        for pair in q.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some((key, value)) if is_secret_key(key) => {
+                    let name = format!(
+                        "{}_{}",
+                        claims_core::names::words(tp)
+                            .iter()
+                            .map(|w| w.to_uppercase())
+                            .collect::<Vec<_>>()
+                            .join("_"),
+                        key.to_uppercase()
+                            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                    );
+                    notes.push(format!(
+                        "the ServiceUrl query parameter `{key}` is a secret: it is read from the \
+                         setting {name} when the policy is exported (set it to the original value)"
+                    ));
+                    pairs.push(format!("{key}={{env:{name}}}"));
+                    settings.push((name, value.to_owned()));
+                }
+                _ => pairs.push(pair.to_owned()),
+            }
+        }
+        query = Some(pairs.join("&"));
+    }
+    let payload_mode = p.metadata(k::CLAIM_USED_FOR_REQUEST_PAYLOAD).is_some();
+    if send != SendClaimsIn::Url && !payload_mode && path.contains(['{', '}']) {
         reasons.push(format!(
-            "the ServiceUrl path `{path}` has a query string or placeholders, which the \
-             framework accepts only with SendClaimsIn=Url"
+            "the ServiceUrl path `{path}` has placeholders, which the framework accepts only \
+             with SendClaimsIn=Url or beside a JSON payload"
         ));
+    }
+    if query
+        .as_deref()
+        .is_some_and(|q| q.contains(char::is_whitespace) || q.contains('#'))
+    {
+        reasons.push("the ServiceUrl query holds whitespace or `#`".to_owned());
     }
 
     // Payload mode.
@@ -306,19 +363,6 @@ pub(crate) fn plan(
         }
         "Bearer" => match bearer_claim {
             Some(c) => {
-                if send == SendClaimsIn::Url {
-                    reasons.push(format!(
-                        "UseClaimAsBearerToken `{c}` with SendClaimsIn=Url: the framework needs \
-                         every input claim, the token claim too, as a placeholder of the URL, \
-                         which would put the token in the URL"
-                    ));
-                }
-                if payload_claim.is_some() {
-                    reasons.push(format!(
-                        "UseClaimAsBearerToken `{c}` beside a JSON payload: a payload handler \
-                         takes no other input claim"
-                    ));
-                }
                 if !p.input_claims.iter().any(|i| i.claim_type == c) {
                     reasons.push(format!(
                         "UseClaimAsBearerToken `{c}` is not an input claim of the profile"
@@ -385,7 +429,6 @@ pub(crate) fn plan(
     // Input claims.
     let mut inputs = Vec::new();
     let mut payload = None;
-    let mut uses_resolver = false;
     match &payload_claim {
         Some(claim) => {
             if send != SendClaimsIn::Body {
@@ -394,23 +437,38 @@ pub(crate) fn plan(
                     send.as_str()
                 ));
             }
-            let others: Vec<&str> = p
-                .input_claims
-                .iter()
-                .map(|c| c.claim_type.as_str())
-                .filter(|c| c != claim)
+            // Beside the payload: the bearer-token claim and the path's placeholders.
+            let placeholders: Vec<&str> = grammar::scan_placeholders(&path)
+                .into_iter()
+                .map(|(_, n)| n)
                 .collect();
-            if !others.is_empty() {
-                reasons.push(format!(
-                    "input claims beside the payload claim `{claim}` ({}): in payload mode the \
-                     handler takes only the payload",
-                    others.join(", ")
-                ));
+            let mut names = BTreeSet::new();
+            for c in p.input_claims.iter().filter(|c| c.claim_type != *claim) {
+                if bearer_claim != Some(c.claim_type.as_str()) && !placeholders.contains(&c.wire())
+                {
+                    reasons.push(format!(
+                        "input claim `{}` beside the payload claim `{claim}` is neither the \
+                         bearer token nor a placeholder of the ServiceUrl: in payload mode B2C \
+                         sends only the payload",
+                        c.claim_type
+                    ));
+                } else if let Some(planned) =
+                    plan_input(policy, c, send, resolving, &mut reasons, notes)
+                {
+                    inputs.push(Claim {
+                        name: ident(&planned.id, &mut names),
+                        ..planned
+                    });
+                }
             }
-            if let Some((pl, resolver)) =
-                plan_payload(policy, p, claim, resolving, &mut reasons, notes)
-            {
-                uses_resolver |= resolver;
+            for n in placeholders {
+                if !p.input_claims.iter().any(|c| c.wire() == n) {
+                    reasons.push(format!(
+                        "the ServiceUrl placeholder `{{{n}}}` is not an input claim's wire name"
+                    ));
+                }
+            }
+            if let Some((pl, _)) = plan_payload(policy, p, claim, resolving, &mut reasons, notes) {
                 payload = Some(pl);
             }
         }
@@ -426,7 +484,6 @@ pub(crate) fn plan(
             let mut wires: BTreeSet<String> = BTreeSet::new();
             for c in &p.input_claims {
                 if let Some(claim) = plan_input(policy, c, send, resolving, &mut reasons, notes) {
-                    uses_resolver |= claim.resolver.is_some();
                     let wire = c.wire().to_owned();
                     let wire_key = if send == SendClaimsIn::Header {
                         wire.to_ascii_lowercase()
@@ -450,19 +507,11 @@ pub(crate) fn plan(
             }
         }
     }
-    if resolving && !uses_resolver {
-        notes.push(
-            "IncludeClaimResolvingInClaimsHandling is set but no claim uses a resolver: the \
-             export leaves it out"
-                .to_owned(),
-        );
-    }
 
     // Output claims.
     let mut outputs = Vec::new();
     let mut names = BTreeSet::new();
     let mut paths: Vec<(Vec<String>, String)> = Vec::new();
-    let mut nested = false;
     for c in &p.output_claims {
         if !grammar::is_valid_claim_id(&c.claim_type) {
             reasons.push(format!("invalid claim id `{}`", c.claim_type));
@@ -484,7 +533,6 @@ pub(crate) fn plan(
         } else {
             match grammar::parse_bracket_path(wire) {
                 Ok(segs) => {
-                    nested |= grammar::is_nested_output(wire);
                     paths.push((segs.iter().map(seg_key).collect(), wire.to_owned()));
                 }
                 Err(msg) => reasons.push(format!(
@@ -516,16 +564,11 @@ pub(crate) fn plan(
             display_name: display_name(policy, &c.claim_type),
             ty: rust_type(dt, dt != DataType::StringCollection),
             flat,
+            literal: false,
+            more_paths: Vec::new(),
         });
     }
     check_tree(&paths, false, "output", &mut reasons);
-    if json_paths && !nested {
-        notes.push(
-            "ResolveJsonPathsInJsonTokens is set but no output claim is a nested path: the \
-             export leaves it out"
-                .to_owned(),
-        );
-    }
 
     // The macro adds a culture and a correlation claim to a profile that declares none (not in
     // payload mode): turn them off where the original sends none.
@@ -561,6 +604,10 @@ pub(crate) fn plan(
             payload,
             no_culture,
             no_correlation,
+            metadata,
+            query,
+            settings,
+            service_url: None,
         })
     } else {
         Err(reasons)
@@ -596,15 +643,15 @@ fn plan_input(
         ));
     }
     let (mut default, mut resolver) = (None, None);
+    let mut literal = false;
     match c.default_value.as_deref() {
+        // Without claim resolving B2C sends the text itself.
+        Some(v) if looks_like_resolver(v) && !resolving => {
+            literal = resolvers::looks_unresolved(v);
+            default = Some(v.to_owned());
+        }
         Some(v) if looks_like_resolver(v) => {
-            if !resolving {
-                reasons.push(format!(
-                    "input claim `{id}` defaults to `{v}` without \
-                     IncludeClaimResolvingInClaimsHandling: B2C sends the text, the framework \
-                     would resolve it"
-                ));
-            } else if !c.always_use_default {
+            if !c.always_use_default {
                 reasons.push(format!(
                     "input claim `{id}` uses the resolver `{v}` without AlwaysUseDefaultValue; \
                      the framework always sends a resolver's value"
@@ -634,6 +681,8 @@ fn plan_input(
         // Only a claim B2C must send (Required, no default) is required by the service.
         ty: rust_type(dt, !(c.required && c.default_value.is_none())),
         flat: false,
+        literal,
+        more_paths: Vec::new(),
     })
 }
 
@@ -710,17 +759,11 @@ fn plan_payload(
     let mut uses_resolver = false;
     for (id, path) in &t.input_claims {
         if ids.contains(id) {
-            let first = t
-                .input_claims
-                .iter()
-                .find(|(i, _)| i == id)
-                .map(|(_, p)| p.as_str())
-                .unwrap_or_default();
-            reasons.push(format!(
-                "GenerateJson `{}` sends claim `{id}` to two paths (`{first}` and `{path}`); a \
-                 payload field has one path",
-                t.id
-            ));
+            // One claim at several paths: `paths = [..]` on its field.
+            if let Some(f) = fields.iter_mut().find(|f: &&mut Claim| &f.id == id) {
+                f.more_paths.push(path.clone());
+            }
+            paths.push(path.clone());
             continue;
         }
         if !grammar::is_valid_claim_id(id) {
@@ -740,6 +783,8 @@ fn plan_payload(
             display_name: display_name(policy, id),
             ty: rust_type(dt, true),
             flat: false,
+            literal: false,
+            more_paths: Vec::new(),
         });
     }
     for (path, dt, value) in &t.input_parameters {
@@ -788,6 +833,8 @@ fn plan_payload(
             display_name: None,
             ty: rust_type(dt, true),
             flat: false,
+            literal: false,
+            more_paths: Vec::new(),
         });
     }
     let mut trees = Vec::new();

@@ -57,6 +57,7 @@ pub(crate) fn module(
     set: &ParsedPolicy,
     handlers: &[(String, Handler)],
     reports: &[ProfileReport],
+    base_url: Option<&str>,
 ) -> String {
     let mut out = String::new();
     let o = &mut out;
@@ -71,10 +72,7 @@ pub(crate) fn module(
          //! that answers the `not-implemented` error: write the service logic there.\n",
     );
     // Export options that reproduce the original policy.
-    let mut bases: Vec<&str> = handlers.iter().map(|(_, h)| h.base_url.as_str()).collect();
-    bases.dedup();
-    bases.sort_unstable();
-    bases.dedup();
+    let bases: Vec<&str> = base_url.into_iter().collect();
     let mut key_names: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for p in &set.profiles {
         for (id, storage) in &p.keys {
@@ -84,7 +82,10 @@ pub(crate) fn module(
             }
         }
     }
-    if !bases.is_empty() || !key_names.is_empty() {
+    if !bases.is_empty()
+        || !key_names.is_empty()
+        || handlers.iter().any(|(_, h)| !h.settings.is_empty())
+    {
         o.push_str("//!\n//! Export options that reproduce the original policy:\n");
     }
     for b in &bases {
@@ -93,11 +94,17 @@ pub(crate) fn module(
             "//! - base URL `{b}` (`policy --base-url`, `PolicyOptions::base_url`)"
         );
     }
-    if bases.len() > 1 {
-        o.push_str(
-            "//!   (the profiles call several hosts: one service has one base URL, so split the\n\
-             //!   handlers into one service per host)\n",
-        );
+    let settings: Vec<String> = handlers
+        .iter()
+        .flat_map(|(_, h)| h.settings.iter().map(move |(n, _)| (n, &h.tp)))
+        .map(|(n, tp)| {
+            format!(
+                "//! - setting `{n}`: the secret of `{tp}`'s ServiceUrl query (never in source)"
+            )
+        })
+        .collect();
+    for line in settings {
+        let _ = writeln!(o, "{line}");
     }
     for (field, names) in &key_names {
         let names: Vec<String> = names.iter().map(|n| lit(n)).collect();
@@ -124,6 +131,13 @@ pub(crate) fn module(
         let _ = writeln!(o, "//! {row}");
     }
     if !handlers.is_empty() {
+        o.push_str(
+            "\n/// The catalog entry of the stubs' message id (each handler declares it with\n\
+             /// `messages = [..]`, and the app refuses to start without it): add it with\n\
+             /// `App::messages(\"en\", NOT_IMPLEMENTED)` until every body is written.\n\
+             pub const NOT_IMPLEMENTED: &str =\n    \
+             \"not-implemented = This step is not available yet. Please try again later.\\n\";\n",
+        );
         o.push_str(
             "\n/// The error every imported stub answers until its body is written.\n\
              fn not_implemented(technical_profile: &str) -> ::claims_runtime::ClaimsError {\n    \
@@ -166,12 +180,25 @@ pub(crate) fn module(
 /// `#[claim(...)]` keys of one claim; `path_key` is `partner` or `path`.
 fn claim_attr(c: &Claim, path_key: &str) -> String {
     let mut keys = vec![format!("id = {}", lit(&c.id))];
-    if let Some(p) = &c.partner {
+    if !c.more_paths.is_empty() {
+        let all: Vec<String> = c
+            .partner
+            .iter()
+            .chain(&c.more_paths)
+            .map(|p| lit(p))
+            .collect();
+        keys.push(format!("paths = [{}]", all.join(", ")));
+    } else if let Some(p) = &c.partner {
         let key = if c.flat { "key" } else { path_key };
         keys.push(format!("{key} = {}", lit(p)));
     }
     if let Some(d) = &c.default {
-        keys.push(format!("default = {}", lit(d)));
+        let key = if c.literal {
+            "literal_default"
+        } else {
+            "default"
+        };
+        keys.push(format!("{key} = {}", lit(d)));
     }
     if c.always_default {
         keys.push("always_default".to_owned());
@@ -245,6 +272,15 @@ fn handler(o: &mut String, function: &str, h: &Handler, notes: &[String]) {
     }
     if h.no_correlation {
         args.push("send_correlation = false".to_owned());
+    }
+    if let Some(q) = &h.query {
+        args.push(format!("query = {}", lit(q)));
+    }
+    if let Some(u) = &h.service_url {
+        args.push(format!("service_url = {}", lit(u)));
+    }
+    if !h.metadata.is_empty() {
+        args.push(format!("metadata({})", h.metadata.join(", ")));
     }
     let _ = writeln!(o, "    {}", args.join(",\n    "));
     o.push_str(")]\n");

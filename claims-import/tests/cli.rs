@@ -26,13 +26,13 @@ fn writes_code_to_stdout_and_the_summary_to_stderr() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stdout.contains("pub async fn validate_email("), "{stdout}");
-    assert!(stderr.contains("REST-GetOrder: refused"), "{stderr}");
+    assert!(stderr.contains("REST-Audit: refused"), "{stderr}");
     assert!(
         stderr.contains("| REST-SignUp | imported as `sign_up` |"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("10 imported, 7 refused, 3 skipped"),
+        stderr.contains("16 imported, 4 refused, 3 skipped"),
         "{stderr}"
     );
 }

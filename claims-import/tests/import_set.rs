@@ -61,9 +61,9 @@ fn outcomes_per_profile() {
             ("REST-Loyalty-Base", "skipped"),
             ("REST-Loyalty-Common", "skipped"),
             ("REST-GetPoints", "imported"),
-            ("REST-GetOrder", "refused"),
-            ("REST-SendInvitation", "refused"),
-            ("REST-GetBalance", "refused"),
+            ("REST-GetOrder", "imported"),
+            ("REST-SendInvitation", "imported"),
+            ("REST-GetBalance", "imported"),
             ("REST-LinkIdentities", "refused"),
             ("REST-ValidateEmail-Signin", "refused"),
             ("REST-CheckResult", "refused"),
@@ -71,6 +71,9 @@ fn outcomes_per_profile() {
             ("REST-GetRewards", "imported"),
             ("REST-GetOrders", "imported"),
             ("REST-Audit", "refused"),
+            ("REST-CallFunction", "imported"),
+            ("REST-RenderTemplate", "imported"),
+            ("REST-AssessAccount", "imported"),
         ]
     );
     let reasons = |id: &str| -> String {
@@ -81,9 +84,6 @@ fn outcomes_per_profile() {
             .unwrap()
     };
     for (id, needle) in [
-        ("REST-GetOrder", "UseClaimAsBearerToken"),
-        ("REST-SendInvitation", "two paths"),
-        ("REST-GetBalance", "balance~current"),
         ("REST-LinkIdentities", "UpperCaseGivenName"),
         ("REST-LinkIdentities", "alternativeSecurityIdCollection"),
         ("REST-ValidateEmail-Signin", "REST-ValidateEmail"),
@@ -97,20 +97,42 @@ fn outcomes_per_profile() {
     }
     // Every reason is in the summary table, and the refusals are comments in the code.
     let table = out.summary_table();
-    assert!(table.contains("| REST-GetOrder | refused |"), "{table}");
+    assert!(table.contains("| REST-Audit | refused |"), "{table}");
     assert!(
         table.contains("| REST-GetPoints | imported as `get_points` |"),
         "{table}"
     );
-    assert!(out.code.contains("// REST-GetBalance was not imported:"));
-    // The custom transport message is noted, not silently dropped.
+    assert!(out.code.contains("// REST-Audit was not imported:"));
+    // The profile's own transport message is the handler's explicit metadata.
     assert!(
-        out.reports[0]
-            .notes
-            .iter()
-            .any(|n| n.contains("DefaultUserMessageIfRequestFailed")),
-        "{:?}",
-        out.reports[0].notes
+        out.code.contains(
+            "DefaultUserMessageIfRequestFailed = \"Cannot validate your email right now.\""
+        ),
+        "{}",
+        out.code
+    );
+    // Gaps of issue 12, now imported: the shapes the generated code uses.
+    for needle in [
+        r#"auth = Bearer(claim = "accessToken")"#,
+        r#"paths = ["invitee.email", "notify.to"]"#,
+        r#"partner = "balance~current""#,
+        r#"key = "user.name""#,
+        r#"literal_default = "{Culture:LCID}""#,
+        r#"query = "code={env:REST_CALL_FUNCTION_CODE}&api-version=2.0""#,
+        r#"service_url = "https://contoso-fn.azurewebsites.net""#,
+        "DebugMode = true",
+        r#"path = "/v1.0/action/account/create/{objectId}""#,
+    ] {
+        assert!(out.code.contains(needle), "{needle} not in the code");
+    }
+    // The function key is a setting, never source text.
+    assert!(!out.code.contains("aBc123xYz"));
+    assert_eq!(
+        out.settings,
+        [(
+            "REST_CALL_FUNCTION_CODE".to_owned(),
+            "aBc123xYz==".to_owned()
+        )]
     );
 }
 

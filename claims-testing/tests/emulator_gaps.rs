@@ -870,7 +870,7 @@ fn service_url(xml: &str, tp: &str) -> String {
 
 #[actix_web::test]
 async fn static_queries_and_own_hosts_in_every_mode() {
-    let secret = "s3cr/t+==";
+    let secret = "s3cr/t+== &#x";
     let xml = gap1_app()
         .policy(gap1_options(vec![(
             "CLAIMS_TEST_FUNCTION_KEY".into(),
@@ -880,7 +880,7 @@ async fn static_queries_and_own_hosts_in_every_mode() {
     validate_with_xsd("gap1", &xml);
     assert_eq!(
         service_url(&xml, "REST-Capitalize"),
-        "https://api.contoso.com/fn/capitalize?x=1&api-version=2.0&code=s3cr%2Ft%2B%3D%3D"
+        "https://api.contoso.com/fn/capitalize?x=1&api-version=2.0&code=s3cr/t+==%20%26%23x"
     );
     assert_eq!(
         service_url(&xml, "REST-Tiered"),
@@ -908,7 +908,7 @@ async fn static_queries_and_own_hosts_in_every_mode() {
             "REST-Capitalize",
             claims! {"email" => "a@contoso.com"},
             "A@CONTOSO.COM",
-            "/capitalize?x=1&api-version=2.0&code=s3cr%2Ft%2B%3D%3D",
+            "/capitalize?x=1&api-version=2.0&code=s3cr/t+==%20%26%23x",
         ),
         (
             "REST-Tiered",

@@ -436,21 +436,15 @@ fn setting(opts: &PolicyOptions, name: &str) -> Option<String> {
 /// query (settings read now; a missing one is a problem, its value never printed).
 fn handler_url(spec: &HandlerSpec, opts: &PolicyOptions, problems: &mut Vec<String>) -> String {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    // Everything but unreserved characters, so a secret cannot break the query.
+    // The value goes in as written (it may be URL-encoded already, as copied from a portal);
+    // only what would end the value or the query is encoded.
     const VALUE: &AsciiSet = &CONTROLS
         .add(b' ')
         .add(b'"')
         .add(b'#')
-        .add(b'%')
         .add(b'&')
-        .add(b'+')
-        .add(b'/')
         .add(b'<')
-        .add(b'=')
-        .add(b'>')
-        .add(b'?')
-        .add(b'{')
-        .add(b'}');
+        .add(b'>');
     let mut url = service_url(spec.service_url.unwrap_or(&opts.base_url), spec.path);
     for (key, value) in spec.service_query {
         let value = match value {

@@ -5,6 +5,7 @@
 //!
 //! Export options that reproduce the original policy:
 //! - base URL `https://api.contoso.com` (`policy --base-url`, `PolicyOptions::base_url`)
+//! - setting `REST_CALL_FUNCTION_CODE`: the secret of `REST-CallFunction`'s ServiceUrl query (never in source)
 //! - `PolicyKeyNames::api_key` = "B2C_1A_RestApiKey"
 //! - `PolicyKeyNames::basic_password` = "B2C_1A_RestApiPassword"
 //! - `PolicyKeyNames::basic_username` = "B2C_1A_RestApiUsername"
@@ -25,9 +26,9 @@
 //! | REST-Loyalty-Base | skipped | a base profile without ServiceUrl, included by REST-Loyalty-Common: merged into them |
 //! | REST-Loyalty-Common | skipped | a base profile without ServiceUrl, included by REST-GetPoints, REST-GetRewards: merged into them |
 //! | REST-GetPoints | imported as `get_points` |  |
-//! | REST-GetOrder | refused | UseClaimAsBearerToken `accessToken` with SendClaimsIn=Url: the framework needs every input claim, the token claim too, as a placeholder of the URL, which would put the token in the URL |
-//! | REST-SendInvitation | refused | GenerateJson `GenerateInvitationBody` sends claim `email` to two paths (`invitee.email` and `notify.to`); a payload field has one path |
-//! | REST-GetBalance | refused | output claim `balance`: `balance~current`: invalid key `balance~current`; keys may hold letters, digits, `_`, `$` and `-` (the framework's JSON paths cannot express this key) |
+//! | REST-GetOrder | imported as `get_order` |  |
+//! | REST-SendInvitation | imported as `send_invitation` |  |
+//! | REST-GetBalance | imported as `get_balance` |  |
 //! | REST-LinkIdentities | refused | InputClaimsTransformations (UpperCaseGivenName) other than a payload's GenerateJson run in B2C before the call; a handler cannot declare them; claim `alternativeSecurityIds` has DataType `alternativeSecurityIdCollection`, for which the framework has no claim type (supported: string, boolean, int, long, date, dateTime, duration, stringCollection, phoneNumber) |
 //! | REST-ValidateEmail-Signin | refused | POST /validate-email is already served by REST-ValidateEmail: the framework serves one handler per route and method (give this profile its own path) |
 //! | REST-CheckResult | refused | OutputClaimsTransformations (UpperCaseGivenName) run in B2C after the call; a handler cannot declare them (apply them in another technical profile, or compute the claims in the service) |
@@ -35,6 +36,15 @@
 //! | REST-GetRewards | imported as `get_rewards` |  |
 //! | REST-GetOrders | imported as `get_orders` |  |
 //! | REST-Audit | refused | REST-Audit includes `REST-Common-Missing`, which is in no input file (pass the file that declares it too) |
+//! | REST-CallFunction | imported as `call_function` |  |
+//! | REST-RenderTemplate | imported as `render_template` |  |
+//! | REST-AssessAccount | imported as `assess_account` |  |
+
+/// The catalog entry of the stubs' message id (each handler declares it with
+/// `messages = [..]`, and the app refuses to start without it): add it with
+/// `App::messages("en", NOT_IMPLEMENTED)` until every body is written.
+pub const NOT_IMPLEMENTED: &str =
+    "not-implemented = This step is not available yet. Please try again later.\n";
 
 /// The error every imported stub answers until its body is written.
 fn not_implemented(technical_profile: &str) -> ::claims_runtime::ClaimsError {
@@ -43,7 +53,6 @@ fn not_implemented(technical_profile: &str) -> ::claims_runtime::ClaimsError {
     ))
 }
 
-// Note (REST-ValidateEmail): metadata DefaultUserMessageIfRequestFailed="Cannot validate your email right now." is an export option for every profile (PolicyOptions), not part of the handler
 /// Output claims of `REST-ValidateEmail`.
 #[derive(::claims_runtime::OutputClaims)]
 pub struct ValidateEmailClaims {
@@ -60,7 +69,9 @@ pub struct ValidateEmailClaims {
     path = "/validate-email",
     send_claims_in = Body,
     auth = Basic,
-    display_name = "Validate the email address"
+    display_name = "Validate the email address",
+    messages = ["not-implemented"],
+    metadata(IncludeClaimResolvingInClaimsHandling = true, DefaultUserMessageIfRequestFailed = "Cannot validate your email right now.")
 )]
 pub async fn validate_email(
     #[claim(id = "email", partner = "emailAddress", display_name = "Email")] email: String,
@@ -90,7 +101,10 @@ pub struct CapitalizeNamesClaims {
     path = "/names/capitalize",
     send_claims_in = Form,
     auth = Bearer,
-    display_name = "Capitalize the names"
+    display_name = "Capitalize the names",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false
 )]
 pub async fn capitalize_names(
     #[claim(id = "givenName", display_name = "Given name")] given_name: String,
@@ -116,7 +130,10 @@ pub struct GetLoyaltyNumberClaims {
     path = "/api/loyalty-number",
     send_claims_in = Header,
     auth = ApiKeyHeader("x-functions-key"),
-    display_name = "Get the loyalty number"
+    display_name = "Get the loyalty number",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false
 )]
 pub async fn get_loyalty_number(
     #[claim(id = "objectId", partner = "X-Object-Id", display_name = "User object id")] object_id: String,
@@ -142,7 +159,10 @@ pub struct CountMembersClaims {
     path = "/tiers/count",
     send_claims_in = QueryString,
     auth = ClientCertificate,
-    display_name = "Count the members of a tier"
+    display_name = "Count the members of a tier",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false
 )]
 pub async fn count_members(
     #[claim(id = "loyaltyTier", partner = "tier", default = "gold", display_name = "Loyalty tier")] loyalty_tier: Option<String>,
@@ -170,7 +190,10 @@ pub struct LookupMemberClaims {
     path = "/members/{memberId}?lang={lang}",
     send_claims_in = Url,
     auth = Basic,
-    display_name = "Look up a member"
+    display_name = "Look up a member",
+    messages = ["not-implemented"],
+    send_correlation = false,
+    metadata(IncludeClaimResolvingInClaimsHandling = true)
 )]
 pub async fn lookup_member(
     #[claim(id = "memberId", display_name = "Member id")] member_id: String,
@@ -180,7 +203,6 @@ pub async fn lookup_member(
     Err(not_implemented("REST-LookupMember"))
 }
 
-// Note (REST-EnrichProfile): metadata AllowInsecureAuthInProduction="true" is an export option for every profile (PolicyOptions), not part of the handler
 /// Output claims of `REST-EnrichProfile`.
 #[derive(::claims_runtime::OutputClaims)]
 pub struct EnrichProfileClaims {
@@ -206,7 +228,11 @@ pub struct EnrichProfileClaims {
     path = "/enrich",
     send_claims_in = Body,
     auth = None,
-    display_name = "Enrich the token"
+    display_name = "Enrich the token",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false,
+    metadata(AllowInsecureAuthInProduction = true, ResolveJsonPathsInJsonTokens = true)
 )]
 pub async fn enrich_profile(
     #[claim(id = "objectId", display_name = "User object id")] object_id: String,
@@ -255,7 +281,9 @@ pub struct SignUpPayload {
     path = "/customers",
     send_claims_in = Body,
     auth = Bearer,
-    display_name = "Create the customer"
+    display_name = "Create the customer",
+    messages = ["not-implemented"],
+    metadata(IncludeClaimResolvingInClaimsHandling = true)
 )]
 pub async fn sign_up(
     #[claim(payload)] payload: SignUpPayload,
@@ -280,7 +308,11 @@ pub struct GetPointsClaims {
     path = "/loyalty/points",
     send_claims_in = Form,
     auth = Basic,
-    display_name = "Get the loyalty points"
+    display_name = "Get the loyalty points",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false,
+    metadata(ResolveJsonPathsInJsonTokens = true)
 )]
 pub async fn get_points(
     #[claim(id = "objectId", display_name = "User object id")] object_id: String,
@@ -290,14 +322,89 @@ pub async fn get_points(
     Err(not_implemented("REST-GetPoints"))
 }
 
-// REST-GetOrder was not imported:
-// - UseClaimAsBearerToken `accessToken` with SendClaimsIn=Url: the framework needs every input claim, the token claim too, as a placeholder of the URL, which would put the token in the URL
+/// Output claims of `REST-GetOrder`.
+#[derive(::claims_runtime::OutputClaims)]
+pub struct GetOrderClaims {
+    /// Output claim `balance`.
+    #[claim(id = "balance", display_name = "Balance")]
+    pub balance: Option<String>,
+}
 
-// REST-SendInvitation was not imported:
-// - GenerateJson `GenerateInvitationBody` sends claim `email` to two paths (`invitee.email` and `notify.to`); a payload field has one path
+/// Get an order
+///
+/// Imported from the technical profile `REST-GetOrder`.
+#[::claims_runtime::claims_handler(
+    technical_profile = "REST-GetOrder",
+    path = "/orders/{objectId}",
+    send_claims_in = Url,
+    auth = Bearer(claim = "accessToken"),
+    display_name = "Get an order",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false
+)]
+pub async fn get_order(
+    #[claim(id = "objectId", display_name = "User object id")] object_id: Option<String>,
+    #[claim(id = "accessToken", display_name = "Access token")] access_token: Option<String>,
+) -> Result<GetOrderClaims, ::claims_runtime::ClaimsError> {
+    let _ = (object_id, access_token);
+    Err(not_implemented("REST-GetOrder"))
+}
 
-// REST-GetBalance was not imported:
-// - output claim `balance`: `balance~current`: invalid key `balance~current`; keys may hold letters, digits, `_`, `$` and `-` (the framework's JSON paths cannot express this key)
+/// The JSON payload of `REST-SendInvitation`: `invitationBody` written by the GenerateJson `GenerateInvitationBody`.
+#[derive(::claims_runtime::ClaimsPayload)]
+#[claims_payload(claim = "invitationBody", transformation = "GenerateInvitationBody")]
+pub struct SendInvitationPayload {
+    /// `email` at `invitee.email`.
+    #[claim(id = "email", paths = ["invitee.email", "notify.to"], display_name = "Email")]
+    pub email: Option<String>,
+}
+
+/// Send an invitation
+///
+/// Imported from the technical profile `REST-SendInvitation`.
+#[::claims_runtime::claims_handler(
+    technical_profile = "REST-SendInvitation",
+    path = "/invitations",
+    send_claims_in = Body,
+    auth = Basic,
+    display_name = "Send an invitation",
+    messages = ["not-implemented"]
+)]
+pub async fn send_invitation(
+    #[claim(payload)] payload: SendInvitationPayload,
+) -> Result<(), ::claims_runtime::ClaimsError> {
+    let _ = payload;
+    Err(not_implemented("REST-SendInvitation"))
+}
+
+/// Output claims of `REST-GetBalance`.
+#[derive(::claims_runtime::OutputClaims)]
+pub struct GetBalanceClaims {
+    /// Output claim `balance`.
+    #[claim(id = "balance", partner = "balance~current", display_name = "Balance")]
+    pub balance: Option<String>,
+}
+
+/// Get the balance
+///
+/// Imported from the technical profile `REST-GetBalance`.
+#[::claims_runtime::claims_handler(
+    technical_profile = "REST-GetBalance",
+    path = "/balance",
+    send_claims_in = Body,
+    auth = Basic,
+    display_name = "Get the balance",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false
+)]
+pub async fn get_balance(
+    #[claim(id = "objectId", display_name = "User object id")] object_id: Option<String>,
+) -> Result<GetBalanceClaims, ::claims_runtime::ClaimsError> {
+    let _ = object_id;
+    Err(not_implemented("REST-GetBalance"))
+}
 
 // REST-LinkIdentities was not imported:
 // - InputClaimsTransformations (UpperCaseGivenName) other than a payload's GenerateJson run in B2C before the call; a handler cannot declare them
@@ -325,7 +432,10 @@ pub struct GetRewardsClaims {
     path = "/loyalty/rewards",
     send_claims_in = Body,
     auth = Basic,
-    display_name = "Get the rewards"
+    display_name = "Get the rewards",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false
 )]
 pub async fn get_rewards(
     #[claim(id = "objectId", display_name = "User object id")] object_id: String,
@@ -351,7 +461,11 @@ pub struct GetOrdersClaims {
     path = "/orders",
     send_claims_in = Body,
     auth = Bearer(claim = "accessToken"),
-    display_name = "Get the orders"
+    display_name = "Get the orders",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false,
+    metadata(ResolveJsonPathsInJsonTokens = true)
 )]
 pub async fn get_orders(
     #[claim(id = "objectId", display_name = "User object id")] object_id: String,
@@ -364,6 +478,96 @@ pub async fn get_orders(
 // REST-Audit was not imported:
 // - REST-Audit includes `REST-Common-Missing`, which is in no input file (pass the file that declares it too)
 
+// Note (REST-CallFunction): the ServiceUrl query parameter `code` is a secret: it is read from the setting REST_CALL_FUNCTION_CODE when the policy is exported (set it to the original value)
+/// Output claims of `REST-CallFunction`.
+#[derive(::claims_runtime::OutputClaims)]
+pub struct CallFunctionClaims {
+    /// Output claim `displayName`.
+    #[claim(id = "displayName", key = "user.name", display_name = "Display name")]
+    pub display_name: Option<String>,
+}
+
+/// Call the function
+///
+/// Imported from the technical profile `REST-CallFunction`.
+#[::claims_runtime::claims_handler(
+    technical_profile = "REST-CallFunction",
+    path = "/api/HttpTrigger1",
+    send_claims_in = Body,
+    auth = None,
+    display_name = "Call the function",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false,
+    query = "code={env:REST_CALL_FUNCTION_CODE}&api-version=2.0",
+    service_url = "https://contoso-fn.azurewebsites.net",
+    metadata(AllowInsecureAuthInProduction = true, DebugMode = true, IncludeClaimResolvingInClaimsHandling = true, UserMessageIfRequestTimeout = "The function is slow today.")
+)]
+pub async fn call_function(
+    #[claim(id = "email", display_name = "Email")] email: String,
+) -> Result<CallFunctionClaims, ::claims_runtime::ClaimsError> {
+    let _ = email;
+    Err(not_implemented("REST-CallFunction"))
+}
+
+/// Render a template
+///
+/// Imported from the technical profile `REST-RenderTemplate`.
+#[::claims_runtime::claims_handler(
+    technical_profile = "REST-RenderTemplate",
+    path = "/templates",
+    send_claims_in = Body,
+    auth = None,
+    display_name = "Render a template",
+    messages = ["not-implemented"],
+    send_culture = false,
+    send_correlation = false
+)]
+pub async fn render_template(
+    #[claim(id = "email", display_name = "Email")] email: String,
+    #[claim(id = "userLanguage", literal_default = "{Culture:LCID}", always_default, display_name = "Language")] user_language: Option<String>,
+) -> Result<(), ::claims_runtime::ClaimsError> {
+    let _ = (email, user_language);
+    Err(not_implemented("REST-RenderTemplate"))
+}
+
+/// Output claims of `REST-AssessAccount`.
+#[derive(::claims_runtime::OutputClaims)]
+pub struct AssessAccountClaims {
+    /// Output claim `resultCode`.
+    #[claim(id = "resultCode", key = "resultDetails[0].code", display_name = "Result code")]
+    pub result_code: Option<String>,
+}
+
+/// The JSON payload of `REST-AssessAccount`: `requestBody` written by the GenerateJson `GenerateAssessmentBody`.
+#[derive(::claims_runtime::ClaimsPayload)]
+#[claims_payload(claim = "requestBody", transformation = "GenerateAssessmentBody")]
+pub struct AssessAccountPayload {
+    /// `email` at `metadata.email`.
+    #[claim(id = "email", path = "metadata.email", display_name = "Email")]
+    pub email: Option<String>,
+}
+
+/// Assess the account
+///
+/// Imported from the technical profile `REST-AssessAccount`.
+#[::claims_runtime::claims_handler(
+    technical_profile = "REST-AssessAccount",
+    path = "/v1.0/action/account/create/{objectId}",
+    send_claims_in = Body,
+    auth = Bearer(claim = "accessToken"),
+    display_name = "Assess the account",
+    messages = ["not-implemented"]
+)]
+pub async fn assess_account(
+    #[claim(payload)] payload: AssessAccountPayload,
+    #[claim(id = "accessToken", display_name = "Access token")] access_token: Option<String>,
+    #[claim(id = "objectId", display_name = "User object id")] object_id: Option<String>,
+) -> Result<AssessAccountClaims, ::claims_runtime::ClaimsError> {
+    let _ = (payload, access_token, object_id);
+    Err(not_implemented("REST-AssessAccount"))
+}
+
 /// The descriptors of the imported handlers, in policy order.
 pub fn specs() -> ::std::vec::Vec<&'static ::claims_runtime::HandlerSpec> {
     ::std::vec![
@@ -375,7 +579,13 @@ pub fn specs() -> ::std::vec::Vec<&'static ::claims_runtime::HandlerSpec> {
         enrich_profile::SPEC,
         sign_up::SPEC,
         get_points::SPEC,
+        get_order::SPEC,
+        send_invitation::SPEC,
+        get_balance::SPEC,
         get_rewards::SPEC,
         get_orders::SPEC,
+        call_function::SPEC,
+        render_template::SPEC,
+        assess_account::SPEC,
     ]
 }
