@@ -41,6 +41,11 @@ use proc_macro::TokenStream;
 ///     idempotent,                                // or idempotent = true / false
 ///     callers(b2c, api_connector(step = PostAttributeCollection),
 ///             entra(event = AttributeCollectionSubmit)),   // default: callers(b2c)
+///     send_culture = false,                      // default: true (implicit culture claim)
+///     send_correlation = false,                  // default: true (implicit correlation claim)
+///     metadata(DebugMode = true, UserMessageIfRequestTimeout = "Try again."),
+///     query = "api-version=2.0&code={env:FUNCTION_KEY}", // static ServiceUrl query
+///     service_url = "https://other.example.com/api",     // a base URL of its own
 /// )]
 /// async fn name(#[claim(...)] #[validate(...)] p: Type, extractor: web::Data<S>) -> Ret { .. }
 /// ```
@@ -57,9 +62,36 @@ use proc_macro::TokenStream;
 /// | `deadline_ms = N` | server-side deadline, 1..=60000 ms | the app default |
 /// | `idempotent` | replay the first answer to a retry with the same correlation id | `false` |
 /// | `messages = ["…", …]` | catalog message ids the handler renders that are not literals in its body (see below) | none |
+/// | `send_culture = false` | no implicit culture claim (see below) | `true` |
+/// | `send_correlation = false` | no implicit correlation claim (see below) | `true` |
+/// | `metadata(Key = value, …)` | technical profile metadata set explicitly, replacing what the export would write: `IncludeClaimResolvingInClaimsHandling`, `ResolveJsonPathsInJsonTokens`, `DebugMode`, `AllowInsecureAuthInProduction` take `true`/`false`; `DefaultUserMessageIfRequestFailed`, `UserMessageIfCircuitOpen`, `UserMessageIfDnsResolutionFailed`, `UserMessageIfRequestTimeout` take a message. `IncludeClaimResolvingInClaimsHandling = false` beside a resolver claim is an error | derived from the handler and the export options |
+/// | `query = "k=v&…"` | static query parameters appended to the ServiceUrl in every send mode (after the base URL's and the Url-mode template's). A value is literal text, or `{env:NAME}`: the configuration setting (environment variable, App Service app setting, or `PolicyOptions::settings`) read when the policy is exported, so secrets such as an Azure Functions `code` never live in source; a setting that is not set refuses the export | none |
+/// | `service_url = "https://…"` | a base URL of the handler's own (the profile calls another host); the path is appended as usual | the export's base URL |
 /// | `callers(…)` | the callers the handler answers, each on its own route: `b2c` (a custom policy's technical profile, on `path`), `api_connector(step = PostFederationSignup \| PostAttributeCollection \| PreTokenIssuance)` (a user flow's API connector, default route `/api-connector` + `path`), `entra(event = TokenIssuanceStart \| AttributeCollectionStart \| AttributeCollectionSubmit \| OtpSend \| PasswordSubmit)` (an Entra custom authentication extension, default route `/entra` + `path`); each of the last two takes `path = "/route"` | `callers(b2c)` |
 ///
 /// The doc comment (lines trimmed, joined with `\n`) becomes `description`.
+///
+/// # Implicit culture and correlation claims
+///
+/// Every B2C technical profile sends the user's culture and B2C's correlation id, so messages
+/// reach the user in their language and `requestId` is B2C's correlation id. A handler that
+/// declares no culture claim (no `{Culture:RFC5646}`, `{Culture:LCID}` or
+/// `{Culture:LanguageName}` resolver) gets `claimsRuntimeCulture` (`{Culture:RFC5646}`); one that
+/// declares no correlation claim (no `{Context:CorrelationId}` resolver, no claim id
+/// `correlationId`) gets `claimsRuntimeCorrelationId` (`{Context:CorrelationId}`). Both are
+/// appended to `HandlerSpec::inputs` after the parameters (`InputClaimSpec::implicit`), optional,
+/// never passed to the function; in Url mode they join the query template. Claim ids and wire
+/// names starting with `claimsRuntime` are reserved. Not added in payload mode (B2C sends the
+/// payload alone), to handlers that are not B2C technical profiles, with
+/// `IncludeClaimResolvingInClaimsHandling = false`, or beside a `literal_default` that looks like
+/// a resolver. Turn them off with `send_culture = false` / `send_correlation = false`.
+///
+/// # `Bearer(claim = "…")`
+///
+/// The token claim (UseClaimAsBearerToken) is a parameter like any other claim, but B2C sends it
+/// only as the `Authorization: Bearer` header, in every send mode: it is never a Url
+/// placeholder, and it may be declared beside a `#[claim(payload)]` parameter. Beside a payload
+/// the other claims may only be `{placeholders}` of the path.
 ///
 /// # Sync and async functions
 ///
@@ -91,13 +123,14 @@ use proc_macro::TokenStream;
 /// | --- | --- | --- |
 /// | `id = "…"` | `ClaimTypeReferenceId`, must match `[A-Za-z_][A-Za-z0-9_.-]{0,127}` | lowerCamelCase of the parameter name |
 /// | `partner = "…"` | `PartnerClaimType`: the wire name | the id |
-/// | `default = "…"` | `DefaultValue`; makes the claim not required | none |
-/// | `always_default` | `AlwaysUseDefaultValue="true"`; needs `default` | `false` |
+/// | `default = "…"` | `DefaultValue`; makes the claim not required. Text B2C would take for a claim resolver (`{Culture:LCID}`) is an error: write `resolver` or `literal_default` | none |
+/// | `literal_default = "…"` | a `DefaultValue` sent as-is even though it looks like a resolver; the profile then resolves no claims (no resolver beside it, no implicit claims) | none |
+/// | `always_default` | `AlwaysUseDefaultValue="true"`; needs `default` or `literal_default` | `false` |
 /// | `resolver = "{…}"` | a B2C claim resolver sent as the default (`{Culture:RFC5646}`, `{Context:CorrelationId}`, `{Claim:<id>}`, `{OAUTH-KV:<param>}`, …); exclusive with `default` | none |
 /// | `display_name = "…"` | ClaimType `DisplayName` | none |
 /// | `help = "…"` | ClaimType `UserHelpText` | none |
 /// | `input_type = …` | `TextBox`, `EmailBox`, `DateTimeDropdown`, `RadioSingleSelect`, `DropdownSingleSelect`, `CheckboxMultiSelect`, `Password`, `Readonly`, `Button`, `Paragraph` | none |
-/// | `payload` | payload mode: the parameter is a `#[derive(ClaimsPayload)]` struct sent as the whole JSON body (`ClaimUsedForRequestPayload`); no other claims allowed, `send_claims_in` must be `Body` | off |
+/// | `payload` | payload mode: the parameter is a `#[derive(ClaimsPayload)]` struct sent as the whole JSON body (`ClaimUsedForRequestPayload`); `send_claims_in` must be `Body`; beside it only the `Bearer(claim)` token and `{placeholders}` of the path may be claims | off |
 ///
 /// `#[validate(...)]` on a claim parameter adds rules checked after decoding (a failure answers
 /// 409 with a localized message): `email`, `url`, `length(min = N, max = N, equal = N)`,
@@ -201,7 +234,8 @@ pub fn claims_handler(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | key | meaning | default |
 /// | --- | --- | --- |
 /// | `id = "…"` | `ClaimTypeReferenceId` | lowerCamelCase of the field name |
-/// | `partner = "…"` | `PartnerClaimType`: the JSON key, or a nested bracket path such as `contacts[0].person.emails[0].email` (keys `[A-Za-z0-9_$-]+` separated by `.`, array indexes `[n]`; the GenerateJson dotted-index form `a.0.b` is rejected) | the id |
+/// | `partner = "…"` | `PartnerClaimType`: the JSON key, or a nested bracket path such as `contacts[0].person.emails[0].email` (keys of any characters but `.`, `[`, `]`, parentheses, quotes and whitespace, such as LinkedIn's `handle~`, separated by `.`, array indexes `[n]`; the GenerateJson dotted-index form `a.0.b` is rejected) | the id |
+/// | `key = "…"` | `PartnerClaimType` as one literal top-level key, never a path, even with a `.` (`user.name`); B2C reads it so because the profile does not set `ResolveJsonPathsInJsonTokens`. Exclusive with `partner`; such a key beside a nested path is an error | none |
 /// | `default = "…"` | `DefaultValue` B2C applies when the reply omits the claim | none |
 /// | `always_default` | `AlwaysUseDefaultValue="true"`; needs `default` | `false` |
 /// | `display_name = "…"` | ClaimType `DisplayName` | none |
@@ -274,7 +308,8 @@ pub fn derive_output_claims(item: TokenStream) -> TokenStream {
 /// | --- | --- | --- |
 /// | `id = "…"` | `ClaimTypeReferenceId` of the claim put into the JSON | lowerCamelCase of the field name |
 /// | `path = "…"` | the GenerateJson dot path (`customer.email`, `items.0.id`: integer segments are array indexes; arrays must be filled from 0 without gaps) | the id |
-/// | `default = "…"`, `always_default`, `resolver = "{…}"` | as on handler parameters | none |
+/// | `paths = ["…", "…"]` | the same claim at several GenerateJson paths (two or more; exclusive with `path`) | none |
+/// | `default = "…"`, `literal_default = "…"`, `always_default`, `resolver = "{…}"` | as on handler parameters | none |
 /// | `display_name = "…"`, `help = "…"`, `input_type = …` | ClaimType metadata | none |
 ///
 /// `#[validate]` is not supported on payload fields yet.
