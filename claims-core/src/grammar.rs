@@ -234,7 +234,7 @@ pub fn parse_bracket_path(path: &str) -> Result<Vec<Segment<'_>>, String> {
         }
         if !is_output_key(key) {
             return Err(format!(
-                "`{path}`: invalid key `{key}`; a key may hold any character but `.`, `[`, `]`, parentheses, quotes, whitespace and control characters (for a literal key with a `.`, declare it as a flat key)"
+                "`{path}`: invalid key `{key}`; a key may hold any character but `.`, `[`, `]`, parentheses, quotes, whitespace and control characters (a literal key holding a `.` is `key = \"..\"`)"
             ));
         }
         segs.push(Segment::Key(key));

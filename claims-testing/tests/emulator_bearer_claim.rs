@@ -1,6 +1,7 @@
 //! `Bearer(claim = ..)` end to end: B2C sends the token claim only as the `Authorization` header
-//! (in every send mode), so the handler's token parameter is read from that header. The app
-//! checks the token as a JWT (keys generated here, a static JWKS) before the handler runs.
+//! (in every send mode), so the handler's token parameter is read from that header; beside a JSON
+//! payload, a claim filling a `{placeholder}` of the route is read from the path. The app checks
+//! the token as a JWT (keys generated here, a static JWKS) before the handler runs.
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -49,11 +50,15 @@ struct BearerBody {
     email: String,
 }
 
-/// Payload mode: the token beside the payload.
-#[claims_handler(path = "/payload", auth = Bearer(claim = "apiToken"))]
-async fn in_payload(#[claim(payload)] body: BearerBody, #[claim] api_token: String) -> Seen {
+/// Payload mode: the token and a route placeholder beside the payload.
+#[claims_handler(path = "/payload/{objectId}", auth = Bearer(claim = "apiToken"))]
+async fn in_payload(
+    #[claim(payload)] body: BearerBody,
+    #[claim] api_token: String,
+    #[claim] object_id: String,
+) -> Seen {
     Seen {
-        seen: format!("{} {}", body.email, api_token.len()),
+        seen: format!("{} {} {object_id}", body.email, api_token.len()),
     }
 }
 
@@ -155,8 +160,8 @@ async fn the_handler_reads_the_bearer_claim_from_the_authorization_header() {
         ),
         (
             "REST-InPayload",
-            claims! {"apiToken" => token.as_str(), "email" => "a@contoso.com"},
-            format!("a@contoso.com {n}"),
+            claims! {"apiToken" => token.as_str(), "email" => "a@contoso.com", "objectId" => "42"},
+            format!("a@contoso.com {n} 42"),
         ),
     ];
     for (tp, bag, seen) in cases {

@@ -25,10 +25,14 @@ async fn header(#[claim(partner = "X-Mail")] email: String) -> Result<Contact, C
     Ok(Contact { email, name: None, second: None, tags: vec![] })
 }
 
-/// Url with a query template.
-#[claims_handler(send_claims_in = Url, path = "/u/{id}?lang={lang}", auth = Bearer(claim = "id"))]
-fn url(#[claim] id: String, #[claim(resolver = "{culture:lcid}")] lang: Locale) {
-    let _ = (id, lang);
+/// Url with a query template; the bearer token is no placeholder (it travels as the header).
+#[claims_handler(send_claims_in = Url, path = "/u/{id}?lang={lang}", auth = Bearer(claim = "token"))]
+fn url(
+    #[claim] id: String,
+    #[claim(resolver = "{culture:lcid}")] lang: Locale,
+    #[claim] token: String,
+) {
+    let _ = (id, lang, token);
 }
 
 /// QueryString, with rules.
