@@ -7,6 +7,11 @@
 //! (`has_resolver`), output paths follow Json.NET's `SelectToken` (`values::select_path`: a dotted
 //! integer is a property name), and `GenerateJson` paths accept any key text
 //! (`values::insert_dot_path`). A policy written by hand can hold what the macros refuse.
+//!
+//! Two readings of unconfirmed behaviour: the `UseClaimAsBearerToken` claim travels only as the
+//! `Authorization` header, never in the body, the URL or a header of its own, in every send mode;
+//! beside a `ClaimUsedForRequestPayload`, the other input claims fill `{placeholders}` of the
+//! ServiceUrl.
 
 use std::collections::BTreeMap;
 use std::fmt;
