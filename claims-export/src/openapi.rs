@@ -191,11 +191,25 @@ fn operation(
         op.insert("x-b2c-payload-claim".into(), p.claim_id.into());
     }
     let mut parameters = Vec::new();
+    // The bearer-token claim arrives as the Authorization header only (the security scheme).
+    let sent: Vec<InputClaimSpec> = spec
+        .inputs
+        .iter()
+        .filter(|c| !matches!(spec.auth, AuthSpec::BearerFromClaim(id) if id == c.id))
+        .copied()
+        .collect();
+    let sent = &sent[..];
     match spec.send_claims_in {
         SendClaimsIn::Body => {
             let (schema, required) = match spec.payload {
-                Some(p) => payload_body(spec.technical_profile, p.fields, problems),
-                None => flat_body(spec.inputs),
+                Some(p) => {
+                    // Claims beside the payload fill `{placeholders}` of the route.
+                    if spec.route.contains('{') {
+                        url_parameters(spec, &mut parameters, problems);
+                    }
+                    payload_body(spec.technical_profile, p.fields, problems)
+                }
+                None => flat_body(sent),
             };
             op.insert(
                 "requestBody".into(),
@@ -206,12 +220,11 @@ fn operation(
             );
         }
         SendClaimsIn::Form => {
-            let (schema, required) = flat_body(spec.inputs);
+            let (schema, required) = flat_body(sent);
             let mut media = Map::new();
             media.insert("schema".into(), schema);
             // Repeated keys carry a stringCollection (`tags=a&tags=b`).
-            let encoding: Map<String, Value> = spec
-                .inputs
+            let encoding: Map<String, Value> = sent
                 .iter()
                 .filter(|c| c.data_type == DataType::StringCollection)
                 .map(|c| {
@@ -233,12 +246,12 @@ fn operation(
             );
         }
         SendClaimsIn::Header => {
-            for c in spec.inputs {
+            for c in sent {
                 parameters.push(parameter(c.wire(), "header", is_required(c), c));
             }
         }
         SendClaimsIn::QueryString => {
-            for c in spec.inputs {
+            for c in sent {
                 parameters.push(parameter(c.wire(), "query", is_required(c), c));
             }
         }
@@ -447,6 +460,7 @@ fn responses(spec: &HandlerSpec, auth: AuthSpec) -> Map<String, Value> {
         // does (a wire name that is no path is one key).
         let path = match o.path {
             Some(p) => p.to_vec(),
+            None if o.flat_key => vec![Segment::Key(o.wire())],
             None => grammar::parse_bracket_path(o.wire())
                 .unwrap_or_else(|_| vec![Segment::Key(o.wire())]),
         };

@@ -541,3 +541,77 @@ fn a_url_placeholder_without_a_claim_is_still_a_path_parameter() {
                  "schema": {"type": "string", "minLength": 1}}])
     );
 }
+
+/// Issue 12 shapes: the bearer claim is no body property, claims beside a payload are path
+/// parameters, a literal dotted output key stays one key; the document still validates.
+#[test]
+fn bearer_claims_payload_placeholders_and_literal_keys() {
+    static INPUTS: [InputClaimSpec; 2] = [
+        InputClaimSpec::new("email", DataType::String),
+        InputClaimSpec::new("accessToken", DataType::String),
+    ];
+    static OUTPUTS: [OutputClaimSpec; 1] =
+        [OutputClaimSpec::new("userName", DataType::String).with_flat_key("user.name")];
+    static TOKEN_BODY: HandlerSpec = HandlerSpec::new("REST-Token", "/token", SendClaimsIn::Body)
+        .with_auth(AuthSpec::BearerFromClaim("accessToken"))
+        .with_inputs(&INPUTS)
+        .with_outputs(&OUTPUTS);
+    static BESIDE: [InputClaimSpec; 2] = [
+        InputClaimSpec::new("accessToken", DataType::String),
+        InputClaimSpec::new("objectId", DataType::String),
+    ];
+    static FIELDS: [InputClaimSpec; 1] =
+        [InputClaimSpec::new("email", DataType::String).with_partner("metadata.email")];
+    static BODY: PayloadSpec = PayloadSpec::new("assessBody", "GenerateAssessBody", &FIELDS);
+    static ASSESS: HandlerSpec =
+        HandlerSpec::new("REST-Assess", "/assess/{objectId}", SendClaimsIn::Body)
+            .with_auth(AuthSpec::BearerFromClaim("accessToken"))
+            .with_inputs(&BESIDE)
+            .with_payload(&BODY);
+    let v = doc(&[&TOKEN_BODY, &ASSESS]);
+    let body = at(
+        &v,
+        "/paths/~1token/post/requestBody/content/application~1json/schema/properties",
+    );
+    assert!(
+        body.get("email").is_some() && body.get("accessToken").is_none(),
+        "{body}"
+    );
+    let reply = at(
+        &v,
+        "/paths/~1token/post/responses/200/content/application~1json/schema/properties",
+    );
+    assert!(
+        reply.get("user.name").is_some() && reply.get("user").is_none(),
+        "{reply}"
+    );
+    let params = at(&v, "/paths/~1assess~1{objectId}/post/parameters");
+    assert_eq!(params[0]["name"], "objectId");
+    assert_eq!(params[0]["in"], "path");
+    assert_eq!(params.as_array().unwrap().len(), 1, "{params}");
+
+    let text = openapi::export(&[&TOKEN_BODY, &ASSESS], &OpenApiOptions::default()).unwrap();
+    let file = std::env::temp_dir().join(format!("claims-openapi-i12-{}.json", std::process::id()));
+    std::fs::write(&file, &text).unwrap();
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json, sys\n\
+             from openapi_spec_validator import validate\n\
+             from openapi_spec_validator.validation import OpenAPIV31SpecValidator\n\
+             validate(json.load(open(sys.argv[1])), cls=OpenAPIV31SpecValidator)",
+        ])
+        .arg(&file)
+        .output()
+        .expect("python3 runs (install Python 3 to run this test)");
+    let _ = std::fs::remove_file(&file);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("No module named"),
+        "install the validator: python3 -m pip install openapi-spec-validator\n{stderr}"
+    );
+    assert!(
+        out.status.success(),
+        "not valid OpenAPI 3.1:\n{stderr}\n{text}"
+    );
+}

@@ -211,14 +211,14 @@ fn build(cx: &Ctxt, args: TokenStream, func: &mut ItemFn) -> Option<Handler> {
             .unwrap_or(SendMode::Body),
         None => SendMode::Body,
     };
-    if let Some(span) = payload_span {
-        if send != SendMode::Body {
-            let at = args.send.as_ref().map(|i| i.span()).unwrap_or(span);
-            cx.error_at(
-                at,
-                "payload mode (`#[claim(payload)]`) requires send_claims_in = Body (ClaimUsedForRequestPayload)",
-            );
-        }
+    if let Some(span) = payload_span
+        && send != SendMode::Body
+    {
+        let at = args.send.as_ref().map(|i| i.span()).unwrap_or(span);
+        cx.error_at(
+            at,
+            "payload mode (`#[claim(payload)]`) requires send_claims_in = Body (ClaimUsedForRequestPayload)",
+        );
     }
 
     let fn_span = func.sig.ident.span();

@@ -51,6 +51,12 @@ async fn query(
 fn main() {
     assert_eq!(form::SPEC.send_claims_in, claims_runtime::SendClaimsIn::Form);
     assert!(header::SPEC.uses_nested_outputs());
-    assert_eq!(url::SPEC.auth, claims_runtime::AuthSpec::BearerFromClaim("id"));
+    assert_eq!(url::SPEC.auth, claims_runtime::AuthSpec::BearerFromClaim("token"));
+    // The implicit claims join the Url-mode query template (a culture claim is declared).
+    assert_eq!(
+        url::SPEC.path,
+        "/u/{id}?lang={lang}&claimsRuntimeCorrelationId={claimsRuntimeCorrelationId}"
+    );
+    assert_eq!(url::SPEC.inputs.len(), 4);
     assert_eq!(query::SPEC.deadline_ms, Some(60000));
 }
