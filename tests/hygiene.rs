@@ -187,7 +187,8 @@ fn handler_spec() {
             "correlationId",
             "bearerToken",
             "level",
-            "code"
+            "code",
+            "claimsRuntimeCulture"
         ]
     );
     let wires: ::std::vec::Vec<&str> = spec.inputs.iter().map(|c| c.wire()).collect();
@@ -199,11 +200,15 @@ fn handler_spec() {
             "correlationId",
             "bearerToken",
             "level",
-            "code"
+            "code",
+            "claimsRuntimeCulture"
         ]
     );
     let required: ::std::vec::Vec<bool> = spec.inputs.iter().map(|c| c.required).collect();
-    assert_eq!(required, [true, false, false, true, false, false]);
+    assert_eq!(required, [true, false, false, true, false, false, false]);
+    // The implicit culture claim (the handler declares a correlation claim, not a culture one).
+    assert!(spec.inputs[6].implicit);
+    assert_eq!(spec.culture.rfc5646, Some(6));
     assert_eq!(spec.inputs[0].partner, Some("emailAddress"));
     assert_eq!(spec.inputs[1].partner, None);
     assert_eq!(spec.inputs[2].resolver, Some("{Context:CorrelationId}"));
