@@ -45,10 +45,14 @@ fn refusals_name_their_reason() {
         (
             profile(
                 "R1",
-                &[URL, NONE],
-                r#"<InputClaims><InputClaim ClaimTypeReferenceId="lang" DefaultValue="{Culture:RFC5646}" AlwaysUseDefaultValue="true"/></InputClaims>"#,
+                &[
+                    URL,
+                    NONE,
+                    ("IncludeClaimResolvingInClaimsHandling", "maybe"),
+                ],
+                "",
             ),
-            "without IncludeClaimResolvingInClaimsHandling",
+            "is not true or false",
         ),
         (
             profile(
@@ -79,8 +83,12 @@ fn refusals_name_their_reason() {
             "not a placeholder of the ServiceUrl",
         ),
         (
-            profile("R5", &[("ServiceUrl", "https://x.example/q?a=1"), NONE], ""),
-            "only with SendClaimsIn=Url",
+            profile(
+                "R5",
+                &[("ServiceUrl", "https://x.example/q/{id}"), NONE],
+                r#"<InputClaims><InputClaim ClaimTypeReferenceId="id"/></InputClaims>"#,
+            ),
+            "only with SendClaimsIn=Url or beside a JSON payload",
         ),
         (
             profile("R6", &[URL, ("AuthenticationType", "Basic")], ""),
@@ -93,10 +101,10 @@ fn refusals_name_their_reason() {
         (
             profile(
                 "R8",
-                &[URL, NONE],
-                r#"<OutputClaims><OutputClaim ClaimTypeReferenceId="t" PartnerClaimType="a.b"/></OutputClaims>"#,
+                &[URL, NONE, ("ResolveJsonPathsInJsonTokens", "true")],
+                r#"<OutputClaims><OutputClaim ClaimTypeReferenceId="t" PartnerClaimType="a.b c"/></OutputClaims>"#,
             ),
-            "without ResolveJsonPathsInJsonTokens",
+            "cannot express this key",
         ),
         (
             profile(
@@ -117,6 +125,54 @@ fn refusals_name_their_reason() {
         let r = reasons(&out, &id);
         assert!(r.contains(needle), "{id}: {needle:?} not in {r:?}");
     }
+}
+
+/// Shapes refused before issue 12, now imported with the keys that express them.
+#[test]
+fn formerly_refused_shapes_import() {
+    let out = run(&[
+        profile(
+            "REST-Literal",
+            &[URL, NONE],
+            r#"<InputClaims><InputClaim ClaimTypeReferenceId="lang" DefaultValue="{Culture:RFC5646}" AlwaysUseDefaultValue="true"/></InputClaims>"#,
+        ),
+        profile(
+            "REST-Query",
+            &[
+                ("ServiceUrl", "https://x.example/q?a=1&amp;sig=s3cret"),
+                NONE,
+            ],
+            "",
+        ),
+        profile(
+            "REST-Dotted",
+            &[("ServiceUrl", "https://x.example/d"), NONE],
+            r#"<OutputClaims><OutputClaim ClaimTypeReferenceId="t" PartnerClaimType="a.b"/></OutputClaims>"#,
+        ),
+    ]);
+    for r in &out.reports {
+        assert!(
+            matches!(r.outcome, Outcome::Imported { .. }),
+            "{}: {:?}",
+            r.id,
+            r.reasons
+        );
+    }
+    for needle in [
+        r#"literal_default = "{Culture:RFC5646}""#,
+        r#"query = "a=1&sig={env:REST_QUERY_SIG}""#,
+        r#"key = "a.b""#,
+    ] {
+        assert!(out.code.contains(needle), "{needle} not in\n{}", out.code);
+    }
+    assert!(
+        !out.code.contains("s3cret"),
+        "a secret never reaches the code"
+    );
+    assert_eq!(
+        out.settings,
+        [("REST_QUERY_SIG".to_owned(), "s3cret".to_owned())]
+    );
 }
 
 #[test]

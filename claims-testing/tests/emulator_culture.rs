@@ -38,7 +38,10 @@ fn app() -> App {
         .handler(by_tag::SPEC)
         .messages("en", "member-not-found = No membership for { $email }.")
         .messages("fr", "member-not-found = Aucune adhésion pour { $email }.")
-        .messages("de", "member-not-found = Keine Mitgliedschaft für { $email }.")
+        .messages(
+            "de",
+            "member-not-found = Keine Mitgliedschaft für { $email }.",
+        )
 }
 
 #[actix_web::test]
@@ -56,15 +59,35 @@ async fn a_culture_claim_is_read_whatever_its_resolver() {
         // `{Culture:LCID}` resolving to a tag, an LCID, a language name.
         ("REST-ByLcid", ResolverContext::new().lcid("de-AT"), "Keine"),
         ("REST-ByLcid", ResolverContext::new().lcid("1036"), "Aucune"),
-        ("REST-ByLcid", ResolverContext::new().lcid("German"), "Keine"),
+        (
+            "REST-ByLcid",
+            ResolverContext::new().lcid("German"),
+            "Keine",
+        ),
         // `{Culture:RFC5646}` resolving to an LCID.
-        ("REST-ByTag", ResolverContext::new().culture("1036"), "Aucune"),
-        ("REST-ByTag", ResolverContext::new().culture("3079"), "Keine"),
-        ("REST-ByTag", ResolverContext::new().culture("de-AT"), "Keine"),
+        (
+            "REST-ByTag",
+            ResolverContext::new().culture("1036"),
+            "Aucune",
+        ),
+        (
+            "REST-ByTag",
+            ResolverContext::new().culture("3079"),
+            "Keine",
+        ),
+        (
+            "REST-ByTag",
+            ResolverContext::new().culture("de-AT"),
+            "Keine",
+        ),
     ];
     for (tp, ctx, start) in cases {
         let o = emu.call_with(tp, bag(), &ctx).await;
         let seen = o.user_message().unwrap_or_default().to_owned();
-        assert!(seen.starts_with(start), "{tp} {ctx:?}: {seen:?}\n{}", o.trace);
+        assert!(
+            seen.starts_with(start),
+            "{tp} {ctx:?}: {seen:?}\n{}",
+            o.trace
+        );
     }
 }
