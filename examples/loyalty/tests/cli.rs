@@ -9,6 +9,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+mod support;
+
 /// A serving example, stopped by its PID (kill + wait) when dropped.
 struct Server {
     child: Child,
@@ -31,6 +33,7 @@ fn loyalty(cwd: &Path) -> Command {
         .env_remove("CLAIMS_BASIC_USERNAME")
         .env_remove("CLAIMS_BASIC_PASSWORD")
         .env_remove("CLAIMS_BIND");
+    support::entra_env(&mut cmd);
     cmd
 }
 
