@@ -345,6 +345,29 @@ pub async fn token_claims(
     })
 }
 
+/// The `CLAIMS_JWT_*` variables that configure the Entra routes' tokens.
+pub const ENTRA_SETTINGS: &[&str] = &[
+    "CLAIMS_JWT_JWKS",
+    "CLAIMS_JWT_JWKS_FILE",
+    "CLAIMS_JWT_METADATA_URL",
+    "CLAIMS_JWT_ISSUER",
+    "CLAIMS_JWT_AUDIENCE",
+];
+
+/// Development only, when no Entra setting is given: Entra settings that accept no token (no
+/// keys), so the service starts and its Entra routes answer 401 until real settings are set.
+/// The framework itself refuses to start Entra routes without settings; this is the example's
+/// choice for `cargo run`, never made in production.
+pub fn entra_closed_for_development(app: App) -> App {
+    let none = "00000000-0000-0000-0000-000000000000";
+    let keys = serde_json::from_value(serde_json::json!({ "keys": [] })).expect("an empty key set");
+    app.jwks_source(std::sync::Arc::new(claims_runtime::auth::StaticJwks(keys)))
+        .auth(|a| {
+            a.jwt.issuers = vec![format!("https://login.microsoftonline.com/{none}/v2.0")];
+            a.jwt.audiences = vec![none.to_owned()];
+        })
+}
+
 /// The example's message catalogs, one per language.
 pub const CATALOGS: &[(&str, &str)] = &[
     ("en", include_str!("../locales/en/loyalty.ftl")),
