@@ -278,7 +278,7 @@ pub async fn sign_up_check(
         let owner = database
             .run(move |c| db::customer_by_member_id(c, &key))
             .await?;
-        if !owner.is_some_and(|c| c.email == db::normalize_email(&email)) {
+        if owner.is_none_or(|c| c.email != db::normalize_email(&email)) {
             // `claimId` names the field the message belongs to (Entra shows it there).
             return Err(ClaimsError::user("loyalty-number-unknown")
                 .arg("loyaltyNumber", number)
