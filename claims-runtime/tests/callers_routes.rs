@@ -800,3 +800,104 @@ fn startup_refuses_incomplete_caller_settings() {
         "{err}"
     );
 }
+
+/// Slow on purpose: past its deadline on the Entra route.
+#[claims_handler(path = "/slow", deadline_ms = 50, callers(entra(event = OtpSend)))]
+async fn slow(#[claim] email: String) -> Result<(), ClaimsError> {
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(400)).await;
+    let _ = email;
+    Ok(())
+}
+
+/// After federation: a user error shows the block page (the step has no validation page).
+#[claims_handler(
+    path = "/federated",
+    auth = Basic,
+    callers(api_connector(step = PostFederationSignup))
+)]
+fn federated(#[claim] email: String) -> Result<Checked, ClaimsError> {
+    if email.ends_with("@blocked.example") {
+        return Err(ClaimsError::user("domain-blocked"));
+    }
+    Ok(Checked {
+        display_name: Some(email),
+    })
+}
+
+/// Declares a deadline Entra never waits for.
+#[claims_handler(path = "/too-slow", deadline_ms = 3000, callers(b2c, entra(event = OtpSend)))]
+fn too_slow(#[claim] email: String) {
+    let _ = email;
+}
+
+#[actix_web::test]
+async fn a_deadline_past_on_an_entra_route_is_a_failed_call() {
+    let app = App::empty().messages("en", EN).handler(slow::SPEC);
+    let doc = app.entra_document(BASE, APP_ID, None).unwrap();
+    let e = EntraEmulator::from_graph(&doc, EntraEvent::OtpSend).unwrap();
+    // The export leaves the handler its deadline plus the network margin.
+    assert_eq!(e.registration().timeout_ms, 200);
+    let jwks: jsonwebtoken::jwk::JwkSet = serde_json::from_value(e.jwks()).unwrap();
+    let mut app = app.jwks_source(Arc::new(StaticJwks(jwks)));
+    app.resolve_auth(env(&e)).unwrap();
+    let conf = app.into_configurator();
+    let svc = service!(conf);
+    let started = std::time::Instant::now();
+    let call = e
+        .call(&svc, &EntraInput::new().otp("ann@example.com", "1"))
+        .await;
+    assert!(started.elapsed() < std::time::Duration::from_millis(350));
+    assert!(
+        matches!(call.outcome, EntraOutcome::Failed { .. }),
+        "{:?}",
+        call.outcome
+    );
+    assert_eq!(call.response.unwrap().status, 500);
+}
+
+#[actix_web::test]
+async fn post_federation_signup_user_errors_show_the_block_page() {
+    let app = App::empty().messages("en", EN).handler(federated::SPEC);
+    let doc = app
+        .api_connectors_document(BASE, Some("B2C_1_signup"))
+        .unwrap();
+    assert!(
+        doc.contains("b2cUserFlows/B2C_1_signup/apiConnectorConfiguration/postFederationSignup")
+    );
+    let mut app = app;
+    app.resolve_auth(|k| match k {
+        "CLAIMS_BASIC_USERNAME" => Some("b2c".into()),
+        "CLAIMS_BASIC_PASSWORD" => Some("s3cret".into()),
+        _ => None,
+    })
+    .unwrap();
+    let conf = app.into_configurator();
+    let svc = service!(conf);
+    let c = ApiConnectorEmulator::from_graph(&doc, ApiConnectorStep::PostFederationSignup)
+        .unwrap()
+        .with_basic("b2c", "s3cret");
+    let blocked = c.call(&svc, &json!({"email": "eve@blocked.example"})).await;
+    assert_eq!(
+        blocked.outcome,
+        ConnectorOutcome::BlockPage("Sign-ups from this domain are not accepted.".into())
+    );
+    let ok = c.call(&svc, &json!({"email": "ann@example.com"})).await;
+    assert!(
+        matches!(ok.outcome, ConnectorOutcome::Continue(_)),
+        "{:?}",
+        ok.outcome
+    );
+}
+
+#[test]
+fn a_deadline_longer_than_the_caller_waits_refuses_the_start() {
+    let err = App::empty()
+        .handler(too_slow::SPEC)
+        .validate()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("REST-TooSlow answers the entra caller, which waits at most 2000 ms, but its deadline is 3000 ms"),
+        "{err}"
+    );
+}
