@@ -288,6 +288,12 @@ fn every_caller_has_its_route_and_b2c_only_handlers_are_unchanged() {
         .unwrap();
     assert!(xml.contains("REST-SignupCheck") && xml.contains("REST-Plain"));
     assert!(!xml.contains("REST-Prefill") && !xml.contains("REST-SendCode"));
+    // So does the OpenAPI document (the other callers' routes have their own contracts).
+    let doc = app.openapi(Default::default()).unwrap();
+    assert!(
+        doc.contains("/signup-check") && !doc.contains("/prefill"),
+        "{doc}"
+    );
 }
 
 #[test]
