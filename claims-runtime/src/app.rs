@@ -10,8 +10,9 @@ use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse, Route};
 
+use crate::callers::adapter::CallerMark;
 use crate::config::ClaimsConfig;
-use crate::descriptor::{AuthSpec, HandlerSpec, SendClaimsIn};
+use crate::descriptor::{AuthSpec, Caller, CallerRoute, HandlerSpec, SendClaimsIn};
 use crate::error::{ClaimsError, ids};
 use crate::l10n::CatalogError;
 use crate::observe::RouteInfo;
@@ -380,6 +381,42 @@ impl App {
         self.handlers.iter().map(|r| r.spec).collect()
     }
 
+    /// The descriptors of the handlers a B2C custom policy calls (those that serve `b2c`).
+    pub fn b2c_specs(&self) -> Vec<&'static HandlerSpec> {
+        self.handlers
+            .iter()
+            .map(|r| r.spec)
+            .filter(|s| s.serves(Caller::B2cTechnicalProfile))
+            .collect()
+    }
+
+    /// Every route of the app: (handler, caller route, HTTP method, path), B2C routes first
+    /// within a handler, as `list` prints them.
+    pub fn routes(
+        &self,
+    ) -> Vec<(
+        &'static HandlerSpec,
+        CallerRoute,
+        &'static str,
+        &'static str,
+    )> {
+        let mut out = Vec::new();
+        for s in self.specs() {
+            for c in s.callers {
+                let method = match c {
+                    CallerRoute::B2c => s.send_claims_in.http_method(),
+                    _ => "POST",
+                };
+                let path = match c {
+                    CallerRoute::B2c => s.path,
+                    _ => c.path(s.route),
+                };
+                out.push((s, *c, method, path));
+            }
+        }
+        out
+    }
+
     /// The B2C policy XML for this app's handlers, written from the app's own settings so it
     /// cannot contradict the running service: handlers that inherit their authentication get
     /// the app's default scheme (whatever `opts.default_auth` says), and a production app
@@ -388,7 +425,89 @@ impl App {
         &self,
         opts: crate::policy::PolicyOptions,
     ) -> Result<String, crate::policy::PolicyError> {
-        crate::policy::export(&self.specs(), &self.policy_options(opts))
+        crate::policy::export(&self.b2c_specs(), &self.policy_options(opts))
+    }
+
+    /// The Microsoft Graph document registering this app's API connector routes with a B2C
+    /// tenant (`identityApiConnector` bodies, secrets as `{{placeholders}}`, and the user-flow
+    /// attachments): what `<app> api-connectors --base-url URL` writes.
+    pub fn api_connectors_document(
+        &self,
+        base_url: &str,
+        user_flow: Option<&str>,
+    ) -> Result<String, claims_export::graph::GraphError> {
+        use claims_export::graph::{ApiConnectorAuth, ApiConnectorBinding, Binding};
+        let base = base_url.trim_end_matches('/');
+        let entries: Vec<(&HandlerSpec, Vec<Binding>)> = self
+            .specs()
+            .into_iter()
+            .filter(|s| s.serves(Caller::ApiConnector))
+            .map(|s| {
+                let auth = match self.config.auth.effective(s) {
+                    AuthSpec::ClientCertificate => ApiConnectorAuth::ClientCertificate,
+                    _ => ApiConnectorAuth::Basic,
+                };
+                let bindings = s
+                    .callers
+                    .iter()
+                    .filter_map(|c| match c {
+                        CallerRoute::ApiConnector { step, path } => {
+                            let mut b = ApiConnectorBinding::new(*step, format!("{base}{path}"))
+                                .with_auth(auth);
+                            if let Some(f) = user_flow {
+                                b = b.with_user_flow(f);
+                            }
+                            Some(Binding::from(b))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                (s, bindings)
+            })
+            .collect();
+        claims_export::graph::render_app(&entries)
+    }
+
+    /// The Microsoft Graph document registering this app's Entra routes as custom
+    /// authentication extensions of the app registration `app_id` (the extension per event,
+    /// its listener, the claims-mapping policy of TokenIssuanceStart claims and the
+    /// app-registration patch): what `<app> entra --base-url URL --app-id GUID` writes.
+    /// `migration_property` is PasswordSubmit's Boolean directory extension (a placeholder when
+    /// `None`); OtpSend listeners fall back to Microsoft's email when the handler fails.
+    pub fn entra_document(
+        &self,
+        base_url: &str,
+        app_id: &str,
+        migration_property: Option<&str>,
+    ) -> Result<String, claims_export::graph::GraphError> {
+        use claims_export::graph::{Binding, EntraBinding};
+        let base = base_url.trim_end_matches('/');
+        let entries: Vec<(&HandlerSpec, Vec<Binding>)> = self
+            .specs()
+            .into_iter()
+            .filter(|s| s.serves(Caller::EntraExtension))
+            .map(|s| {
+                let bindings = s
+                    .callers
+                    .iter()
+                    .filter_map(|c| match c {
+                        CallerRoute::Entra { event, path } => {
+                            let mut b = EntraBinding::new(*event, format!("{base}{path}"), app_id)
+                                .with_fallback_on_error(true);
+                            if *event == crate::EntraEvent::PasswordSubmit {
+                                b = b.with_migration_property(
+                                    migration_property.unwrap_or("{{migrationPropertyId}}"),
+                                );
+                            }
+                            Some(Binding::from(b))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                (s, bindings)
+            })
+            .collect();
+        claims_export::graph::render_app(&entries)
     }
 
     /// [`App::policy`] as a document model, for tools that post-process it.
@@ -396,7 +515,7 @@ impl App {
         &self,
         opts: crate::policy::PolicyOptions,
     ) -> Result<crate::policy::PolicyDocument, crate::policy::PolicyError> {
-        crate::policy::document(&self.specs(), &self.policy_options(opts))
+        crate::policy::document(&self.b2c_specs(), &self.policy_options(opts))
     }
 
     fn policy_options(&self, opts: crate::policy::PolicyOptions) -> crate::policy::PolicyOptions {
@@ -422,12 +541,48 @@ impl App {
                     s.technical_profile, prev, s.rust_fn
                 ));
             }
-            let key = (s.route_path(), s.send_claims_in.http_method());
-            if let Some(prev) = routes.insert(key, s.technical_profile) {
-                problems.push(format!(
-                    "{} {} is served by both {} and {}",
-                    key.1, key.0, prev, s.technical_profile
-                ));
+            for c in s.callers {
+                let key = match c {
+                    CallerRoute::B2c => (s.route_path(), s.send_claims_in.http_method()),
+                    _ => (c.path(s.route), "POST"),
+                };
+                if let Some(prev) = routes.insert(key, s.technical_profile) {
+                    problems.push(format!(
+                        "{} {} is served by both {} and {}",
+                        key.1, key.0, prev, s.technical_profile
+                    ));
+                }
+                let caller = c.caller();
+                if caller != Caller::B2cTechnicalProfile
+                    && let Some(d) = s.deadline_ms
+                    && d > caller.max_timeout_ms()
+                {
+                    problems.push(format!(
+                        "handler {} answers the {caller} caller, which waits at most {} ms, but its deadline is {d} ms: shorten the deadline",
+                        s.technical_profile,
+                        caller.max_timeout_ms()
+                    ));
+                }
+            }
+        }
+        // A caller route owns its path: no other route of any method may share it.
+        for r in &self.handlers {
+            for c in r
+                .spec
+                .callers
+                .iter()
+                .filter(|c| !matches!(c, CallerRoute::B2c))
+            {
+                let path = c.path(r.spec.route);
+                if let Some(((_, m), other)) =
+                    routes.iter().find(|((p, m), _)| *p == path && *m != "POST")
+                {
+                    problems.push(format!(
+                        "the {} route {path} of {} is also served ({m}) by {other}",
+                        c.caller(),
+                        r.spec.technical_profile
+                    ));
+                }
             }
         }
         if self.health {
@@ -670,7 +825,30 @@ impl Configurator {
         }
         let mut by_path: BTreeMap<&'static str, Vec<&'static Registration>> = BTreeMap::new();
         for r in self.handlers.iter() {
-            by_path.entry(r.spec.route_path()).or_default().push(r);
+            if r.spec.serves(Caller::B2cTechnicalProfile) {
+                by_path.entry(r.spec.route_path()).or_default().push(r);
+            }
+        }
+        // API connector and Entra routes: POST only, each its own resource marked with its
+        // caller, so the generated route reads that caller's envelope and answers its way.
+        for r in self.handlers.iter() {
+            for c in r.spec.callers {
+                if matches!(c, CallerRoute::B2c) {
+                    continue;
+                }
+                let path = c.path(r.spec.route);
+                let info = RouteInfo {
+                    profile: Some(r.spec.technical_profile),
+                    path: Some(path),
+                    health: false,
+                };
+                cfg.service(
+                    web::resource(path)
+                        .app_data(CallerMark(*c))
+                        .route(self.observed((r.route)().method(Method::POST), info))
+                        .default_service(self.observed(self.not_allowed(&["POST"]), info)),
+                );
+            }
         }
         for (path, regs) in by_path {
             let mut res = web::resource(path);

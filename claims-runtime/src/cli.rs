@@ -1,4 +1,5 @@
-//! The command line every app gets: `serve`, `policy`, `list`, `openapi`.
+//! The command line every app gets: `serve`, `policy`, `api-connectors`, `entra`, `list`,
+//! `openapi`.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -55,7 +56,12 @@ enum Command {
     },
     /// Write the B2C policy XML (ClaimsSchema + ClaimsProvider) for the handlers.
     Policy(PolicyArgs),
-    /// List the handlers: technical profile, method, path, send mode.
+    /// Write the Microsoft Graph JSON registering the API connector routes with a B2C tenant.
+    ApiConnectors(ApiConnectorArgs),
+    /// Write the Microsoft Graph JSON registering the Entra routes as custom authentication
+    /// extensions (extension, listener, claims-mapping policy, app-registration patch).
+    Entra(EntraArgs),
+    /// List every route: technical profile, method, path, and the send mode (B2C) or caller.
     List,
     /// Write the OpenAPI 3.1 document (JSON) for the handlers.
     Openapi(crate::openapi::CliArgs),
@@ -103,6 +109,66 @@ struct PolicyArgs {
     /// Leave out the commented usage examples next to each technical profile.
     #[arg(long)]
     no_usage_examples: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ApiConnectorArgs {
+    /// Public base URL of this service (https://), e.g. https://api.contoso.com
+    #[arg(long)]
+    base_url: String,
+    /// The user flow to attach the connectors to (default: a {{userFlowId}} placeholder).
+    #[arg(long)]
+    user_flow: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct EntraArgs {
+    /// Public base URL of this service (https://), e.g. https://api.contoso.com
+    #[arg(long)]
+    base_url: String,
+    /// The client id (GUID) of the extension's app registration: the tokens' audience.
+    #[arg(long)]
+    app_id: String,
+    /// PasswordSubmit: the Boolean directory extension flagging users still to migrate
+    /// (default: a {{migrationPropertyId}} placeholder).
+    #[arg(long)]
+    migration_property: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+/// Writes `text` to `out`, or to standard output.
+fn write_out(out: Option<std::path::PathBuf>, text: &str, what: &str) -> std::io::Result<()> {
+    match out {
+        Some(path) => std::fs::write(&path, text)
+            .map_err(|e| failed(format_args!("cannot write {}", path.display()), e)),
+        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| {
+            failed(
+                format_args!("cannot write the {what} to standard output"),
+                e,
+            )
+        }),
+    }
+}
+
+/// One `list` / banner line per route: the send mode for B2C, the caller otherwise.
+fn route_lines(app: &App) -> Vec<(String, &'static str, &'static str, String)> {
+    app.routes()
+        .into_iter()
+        .map(|(s, c, method, path)| {
+            let what = match c {
+                crate::CallerRoute::B2c => s.send_claims_in.to_string(),
+                crate::CallerRoute::ApiConnector { step, .. } => format!("api-connector {step}"),
+                crate::CallerRoute::Entra { event, .. } => format!("entra {event}"),
+                _ => c.caller().to_string(),
+            };
+            (s.technical_profile.to_owned(), method, path, what)
+        })
+        .collect()
 }
 
 /// An error with what failed in front: `cannot listen on 127.0.0.1:8080: Address in use`.
@@ -189,16 +255,11 @@ pub async fn run(
                 eprintln!("policy written to {}", path.display());
             }
             let count = app.specs().len();
-            let routes: Vec<String> = app
-                .specs()
-                .iter()
-                .map(|s| {
-                    format!(
-                        "  {} {} -> {}",
-                        s.send_claims_in.http_method(),
-                        s.path,
-                        s.technical_profile
-                    )
+            let routes: Vec<String> = route_lines(&app)
+                .into_iter()
+                .map(|(tp, method, path, what)| match what.split_once(' ') {
+                    Some(_) => format!("  {method} {path} -> {tp} ({what})"),
+                    None => format!("  {method} {path} -> {tp}"),
                 })
                 .collect();
             // Bind first: the banner names the address really bound (`:0` picks a port).
@@ -267,17 +328,22 @@ pub async fn run(
             }
         }
         Command::Openapi(a) => crate::openapi::run_cli(&app, a, version),
+        Command::ApiConnectors(a) => {
+            let doc = app
+                .api_connectors_document(&a.base_url, a.user_flow.as_deref())
+                .map_err(|e| failed("cannot write the API connector registration", e))?;
+            write_out(a.out, &doc, "API connector registration")
+        }
+        Command::Entra(a) => {
+            let doc = app
+                .entra_document(&a.base_url, &a.app_id, a.migration_property.as_deref())
+                .map_err(|e| failed("cannot write the Entra registration", e))?;
+            write_out(a.out, &doc, "Entra registration")
+        }
         Command::List => {
             let mut out = std::io::stdout().lock();
-            for s in app.specs() {
-                writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}",
-                    s.technical_profile,
-                    s.send_claims_in.http_method(),
-                    s.path,
-                    s.send_claims_in
-                )?;
+            for (tp, method, path, what) in route_lines(&app) {
+                writeln!(out, "{tp}\t{method}\t{path}\t{what}")?;
             }
             Ok(())
         }

@@ -154,6 +154,7 @@ struct Inner {
     more_info: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
     www_authenticate: Option<String>,
+    block: bool,
 }
 
 impl ClaimsError {
@@ -169,6 +170,7 @@ impl ClaimsError {
                 more_info: None,
                 source: None,
                 www_authenticate: None,
+                block: false,
             }),
         }
     }
@@ -176,6 +178,20 @@ impl ClaimsError {
     /// A business rejection (HTTP 409) whose `userMessage` is the catalog message `message_id`.
     pub fn user(message_id: impl Into<Cow<'static, str>>) -> Self {
         ClaimsError::new(ErrorKind::User, StatusCode::CONFLICT, message_id.into())
+    }
+
+    /// A business rejection that ends the flow: a block page where the caller has one (API
+    /// connector `ShowBlockPage`, Entra `showBlockPage` / PasswordSubmit `Block`); for B2C
+    /// technical profiles the same 409 as [`ClaimsError::user`].
+    pub fn block(message_id: impl Into<Cow<'static, str>>) -> Self {
+        let mut e = ClaimsError::user(message_id);
+        e.inner.block = true;
+        e
+    }
+
+    /// Whether this error was made by [`ClaimsError::block`].
+    pub fn is_block(&self) -> bool {
+        self.inner.block
     }
 
     /// A malformed request (HTTP 400) with the framework message `message_id`.

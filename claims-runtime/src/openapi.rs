@@ -38,7 +38,7 @@ impl App {
     /// The OpenAPI document for this app's handlers with `opts` as given, except the
     /// authentication of handlers that inherit it: the app's default scheme.
     pub fn openapi(&self, opts: OpenApiOptions) -> Result<String, OpenApiError> {
-        export(&self.specs(), &self.openapi_fill(opts))
+        export(&self.b2c_specs(), &self.openapi_fill(opts))
     }
 
     /// The document as `GET /openapi.json` serves it.

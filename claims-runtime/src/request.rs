@@ -12,9 +12,12 @@ use actix_web::web::{Bytes, BytesMut, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use futures_util::{FutureExt, StreamExt};
 
+use crate::callers::adapter::{CallerMark, CallerState, Shared};
 use crate::codec::{self, Piece, Slot, Source};
 use crate::config::ClaimsConfig;
-use crate::descriptor::{HandlerSpec, InputClaimSpec, SendClaimsIn, resolvers};
+use crate::descriptor::{
+    Caller, CallerRoute, HandlerSpec, InputClaimSpec, SendClaimsIn, resolvers,
+};
 use crate::error::{ClaimsError, ErrorBody, ErrorKind, ids};
 use crate::idempotency::{Claimed, IdempotencyKey, StoredResponse};
 use crate::l10n::LocaleHint;
@@ -156,6 +159,9 @@ pub struct Call {
     body: Bytes,
     slots: Vec<Slot>,
     payload: Option<serde_json::Value>,
+    /// The caller of a route other than B2C's (API connector, Entra) and its decoded envelope.
+    route: CallerRoute,
+    caller: Option<Shared>,
 }
 
 impl Call {
@@ -176,7 +182,14 @@ impl Call {
             body: Bytes::new(),
             slots: Vec::new(),
             payload: None,
+            route: CallerRoute::B2c,
+            caller: None,
         };
+        if let Some(mark) = req.app_data::<CallerMark>() {
+            call.route = mark.0;
+            call.begin_caller(payload).await?;
+            return Ok(call);
+        }
         if let Err(e) = call.config.auth.authenticate(spec, req).await {
             return Err(call.error_response(e));
         }
@@ -187,6 +200,69 @@ impl Call {
             n.correlation = call.correlation_id().map(str::to_owned);
         });
         Ok(call)
+    }
+
+    /// An API connector or Entra route: the caller's guard, then its envelope.
+    async fn begin_caller(&mut self, payload: Payload) -> Result<(), HttpResponse> {
+        let route = self.route;
+        if let Err(e) = self
+            .config
+            .auth
+            .authenticate_caller(self.spec, route, &self.req)
+            .await
+        {
+            return Err(self.error_response(e));
+        }
+        let read = async {
+            check_content_type(&self.req, &["application/json"], true)?;
+            read_body(&self.req, payload, &self.config).await
+        };
+        self.body = match read.await {
+            Ok(b) => b,
+            Err(e) => return Err(self.unreadable(e)),
+        };
+        let decrypt = |jwe: &str| self.config.auth.decrypt_password(jwe);
+        match CallerState::decode(route, self.spec.inputs, &self.body, &decrypt) {
+            Ok(state) => {
+                self.caller = Some(std::sync::Arc::new(state));
+                crate::observe::note(&self.req, |n| {
+                    n.correlation = self.correlation_id().map(str::to_owned);
+                });
+                Ok(())
+            }
+            Err(e) => Err(self.unreadable(
+                ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.message),
+            )),
+        }
+    }
+
+    /// The caller's failure answer for a request whose envelope could not be read.
+    fn unreadable(&self, err: ClaimsError) -> HttpResponse {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        crate::observe::note_error(&self.req, &err, &request_id);
+        let body = render_body(
+            &self.config,
+            &LocaleHint::default(),
+            &err,
+            request_id.clone(),
+        );
+        let mut resp = crate::callers::adapter::unreadable(
+            self.route,
+            err.status().as_u16(),
+            &body.user_message,
+            &request_id,
+        )
+        .into_response();
+        if err.status() == StatusCode::REQUEST_TIMEOUT {
+            resp.head_mut()
+                .set_connection_type(actix_web::http::ConnectionType::Close);
+        }
+        resp
+    }
+
+    /// The caller this route answers.
+    pub fn caller(&self) -> Caller {
+        self.route.caller()
     }
 
     async fn read(&mut self, payload: Payload) -> Result<(), ClaimsError> {
@@ -275,6 +351,9 @@ impl Call {
 
     /// The raw value of input claim `index`, if sent.
     pub fn raw(&self, index: usize) -> Option<RawClaim<'_>> {
+        if let Some(c) = &self.caller {
+            return c.values.get(index)?.clone().map(RawClaim::JsonOwned);
+        }
         let spec = self.spec.inputs.get(index)?;
         match self.spec.send_claims_in {
             SendClaimsIn::Header => {
@@ -352,6 +431,10 @@ impl Call {
                 .and_then(|v| v.to_str().ok()),
             ..LocaleHint::default()
         };
+        if let Some(c) = &self.caller {
+            hint.rfc5646 = c.locale();
+            return hint;
+        }
         let culture = self.spec.culture;
         hint.rfc5646 = culture.rfc5646.and_then(|i| self.raw_text(i));
         hint.lcid = culture.lcid.and_then(|i| self.raw_text(i));
@@ -385,6 +468,29 @@ impl Call {
         crate::observe::note(&self.req, |n| {
             n.reason = Some(problems.reason(n.log_values).into());
         });
+        if let Some(c) = &self.caller {
+            // One message per attribute (Entra's attributeErrors), in the caller's language.
+            let hint = self.locale_hint();
+            let mut attribute_errors = std::collections::BTreeMap::new();
+            for p in problems.iter() {
+                let index = self
+                    .spec
+                    .inputs
+                    .iter()
+                    .position(|c| std::ptr::eq(c, p.claim))
+                    .unwrap_or(usize::MAX);
+                let one = Problems {
+                    list: vec![p.clone()],
+                };
+                let body = render_body(&self.config, &hint, &one.into_error(), String::new());
+                attribute_errors
+                    .entry(c.attribute_key(index, p.claim))
+                    .or_insert(body.user_message);
+            }
+            return self
+                .caller_reply(c, problems.into_error(), attribute_errors)
+                .into_http();
+        }
         self.error_response(problems.into_error())
     }
 
@@ -403,10 +509,7 @@ impl Call {
         F: Future + 'static,
         F::Output: IntoHandlerResult,
     {
-        let deadline = self
-            .spec
-            .deadline_ms
-            .unwrap_or(self.config.default_deadline_ms);
+        let deadline = self.deadline_ms();
         let key = if self.spec.idempotent {
             self.correlation_id().map(|cid| self.idempotency_key(cid))
         } else {
@@ -457,6 +560,8 @@ impl Call {
             body: self.body.clone(),
             slots: self.slots.clone(),
             payload: self.payload.clone(),
+            route: self.route,
+            caller: self.caller.clone(),
         };
         let mut task = actix_web::rt::spawn(async move {
             let outcome = owned
@@ -508,11 +613,20 @@ impl Call {
         .await;
         match outcome {
             Ok(Ok(result)) => match result.into_handler_result() {
-                Ok(out) => Ok(Reply {
-                    status: StatusCode::OK,
-                    body: encode_outputs(&out),
-                    challenge: None,
-                }),
+                Ok(out) => match &self.caller {
+                    None => Ok(Reply {
+                        status: StatusCode::OK,
+                        body: encode_outputs(&out),
+                        challenge: None,
+                    }),
+                    Some(c) => match c.success(&encode_outputs(&out)) {
+                        Ok(reply) => Ok(Reply::wire(reply)),
+                        Err(e) => Err(self.error_reply(ClaimsError::internal(format!(
+                            "the handler's answer cannot be sent to the {}: {e}",
+                            c.describe()
+                        )))),
+                    },
+                },
                 Err(e) => {
                     let keep = !matches!(e.kind(), ErrorKind::Internal | ErrorKind::Timeout)
                         && !e.status().is_server_error();
@@ -530,6 +644,16 @@ impl Call {
             }
             Err(_elapsed) => Err(self.error_reply(ClaimsError::timeout(deadline))),
         }
+    }
+
+    /// The deadline on this route: the handler's own, else the default of its caller (B2C: the
+    /// app's default deadline; API connector and Entra: below their shorter budgets).
+    pub fn deadline_ms(&self) -> u32 {
+        effective_deadline_ms(
+            self.spec,
+            self.route.caller(),
+            self.config.default_deadline_ms,
+        )
     }
 
     fn idempotency_key(&self, correlation_id: &str) -> IdempotencyKey {
@@ -550,8 +674,11 @@ impl Call {
         crate::idempotency::key(self.spec.technical_profile, correlation_id, parts)
     }
 
-    /// The correlation id B2C sent, if the handler receives one.
+    /// The correlation id B2C sent, if the handler receives one (Entra: its `correlationId`).
     pub fn correlation_id(&self) -> Option<&str> {
+        if let Some(c) = &self.caller {
+            return c.correlation_id();
+        }
         self.raw_text(self.spec.correlation?)
     }
 
@@ -561,6 +688,19 @@ impl Call {
     }
 
     fn error_reply(&self, mut err: ClaimsError) -> Reply {
+        if let Some(c) = &self.caller {
+            // A user error about one input claim names it for Entra's attributeErrors.
+            let mut attribute_errors = std::collections::BTreeMap::new();
+            let claim = err.args().iter().find(|(k, _)| k == CLAIM_ID_ARG);
+            if let Some((_, crate::error::MessageArg::Text(id))) = claim
+                && let Some(i) = self.spec.inputs.iter().position(|c| c.id == id)
+            {
+                let key = c.attribute_key(i, &self.spec.inputs[i]);
+                let body = render_body(&self.config, &self.locale_hint(), &err, String::new());
+                attribute_errors.insert(key, body.user_message);
+            }
+            return self.caller_reply(c, err, attribute_errors);
+        }
         // RFC 9110: every 401 names a scheme, also one a handler returns itself.
         if err.status() == StatusCode::UNAUTHORIZED
             && err.challenge().is_none()
@@ -583,6 +723,64 @@ impl Call {
         let hint = self.locale_hint();
         let body = render_body(&self.config, &hint, &err, request_id);
         Reply::error(&err, &body)
+    }
+}
+
+impl Call {
+    /// The caller's one reply for an error: a rejection action where the step or event has one,
+    /// else the caller's failure answer.
+    fn caller_reply(
+        &self,
+        c: &CallerState,
+        err: ClaimsError,
+        attribute_errors: std::collections::BTreeMap<String, String>,
+    ) -> Reply {
+        let request_id = self.request_id();
+        crate::observe::note_error(&self.req, &err, &request_id);
+        let body = render_body(&self.config, &self.locale_hint(), &err, request_id.clone());
+        let rejection = matches!(err.kind(), ErrorKind::User | ErrorKind::BadRequest);
+        if rejection
+            && let Some(reply) =
+                c.rejection(err.is_block(), body.user_message.clone(), attribute_errors)
+        {
+            match reply {
+                Ok(r) => return Reply::wire(r),
+                Err(e) => tracing::error!(
+                    technical_profile = self.spec.technical_profile,
+                    request_id = %request_id,
+                    error = %e,
+                    "the rejection cannot be sent to the {}", c.describe()
+                ),
+            }
+        }
+        let status = match err.status().as_u16() {
+            s @ (401 | 403 | 408 | 413) => s,
+            _ => 500,
+        };
+        if err.kind() == ErrorKind::Internal || !rejection {
+            // OtpSend: Entra sends its own email when the listener falls back on error.
+            tracing::warn!(
+                technical_profile = self.spec.technical_profile,
+                request_id = %request_id,
+                caller = %c.describe(),
+                error = %err,
+                status,
+                "the handler failed; answering the caller's failure"
+            );
+        }
+        let mut reply = Reply::wire(c.failure(status, &body.user_message, &request_id));
+        reply.challenge = err.challenge().map(str::to_owned);
+        reply
+    }
+}
+
+/// The deadline of `spec` on a route of `caller`: the handler's own, else the caller's default
+/// (for B2C the app's `default_ms`; never above it for the others).
+pub fn effective_deadline_ms(spec: &HandlerSpec, caller: Caller, default_ms: u32) -> u32 {
+    match (spec.deadline_ms, caller) {
+        (Some(d), _) => d,
+        (None, Caller::B2cTechnicalProfile) => default_ms,
+        (None, c) => c.default_deadline_ms().min(default_ms),
     }
 }
 
@@ -666,6 +864,14 @@ struct Reply {
 }
 
 impl Reply {
+    fn wire(w: crate::callers::WireReply) -> Reply {
+        Reply {
+            status: StatusCode::from_u16(w.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            body: w.body_bytes(),
+            challenge: None,
+        }
+    }
+
     fn error(err: &ClaimsError, body: &ErrorBody) -> Reply {
         Reply {
             status: err.status(),

@@ -56,7 +56,11 @@ pub fn production_problems(
         ));
     }
     for spec in specs {
-        if !matches!(auth.effective(spec), AuthSpec::None | AuthSpec::Inherit)
+        // An Entra-only handler is guarded by the Entra token preset, whatever its own scheme.
+        let own_scheme = spec.serves(crate::Caller::B2cTechnicalProfile)
+            || spec.serves(crate::Caller::ApiConnector);
+        if !own_scheme
+            || !matches!(auth.effective(spec), AuthSpec::None | AuthSpec::Inherit)
             || auth.allow_insecure
         {
             continue;

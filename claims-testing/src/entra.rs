@@ -26,7 +26,8 @@ use actix_web::dev::{Service, ServiceResponse};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use claims_core::callers::{
-    DirectoryValueType, ENTRA_FIRST_PARTY_APP_ID, EntraAction, EntraEvent, TOKEN_CLAIMS_MAX_BYTES,
+    DirectoryValueType, ENTRA_FIRST_PARTY_APP_ID, ENTRA_TIMEOUT_DEFAULT_MS, EntraAction,
+    EntraEvent, GRAPH_FALLBACK_TO_MICROSOFT_PROVIDER, TOKEN_CLAIMS_MAX_BYTES,
 };
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rsa::pkcs1::EncodeRsaPrivateKey;
@@ -305,7 +306,9 @@ impl EntraEmulator {
         let timeout_ms = ext
             .pointer("/clientConfiguration/timeoutInMilliseconds")
             .and_then(Value::as_u64)
-            .map_or(1000, |t| u32::try_from(t).unwrap_or(u32::MAX));
+            .map_or(ENTRA_TIMEOUT_DEFAULT_MS, |t| {
+                u32::try_from(t).unwrap_or(u32::MAX)
+            });
         let claims_for_token = ext
             .get("claimsForTokenConfiguration")
             .and_then(Value::as_array)
@@ -318,7 +321,7 @@ impl EntraEmulator {
         let fallback_on_error = entry
             .pointer("/authenticationEventListener/body/handler/configuration/behaviorOnError/@odata.type")
             .and_then(Value::as_str)
-            == Some("#microsoft.graph.fallbackToMicrosoftProviderOnError");
+            == Some(GRAPH_FALLBACK_TO_MICROSOFT_PROVIDER);
         Ok(EntraEmulator {
             reg: ExtensionRegistration {
                 event,

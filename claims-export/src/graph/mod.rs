@@ -20,8 +20,9 @@ use std::fmt;
 
 use claims_core::callers::{
     API_CONNECTOR_TIMEOUT_MS, ApiConnectorStep, ENTRA_MAX_RETRIES, ENTRA_TIMEOUT_DEFAULT_MS,
-    ENTRA_TIMEOUT_MAX_MS, ENTRA_TIMEOUT_MIN_MS, EntraEvent, MICROSOFT_GRAPH_APP_ID,
-    RECEIVE_PAYLOAD_ROLE_ID,
+    ENTRA_TIMEOUT_MAX_MS, ENTRA_TIMEOUT_MIN_MS, EntraEvent, GRAPH_AZURE_AD_TOKEN_AUTHENTICATION,
+    GRAPH_BASIC_AUTHENTICATION, GRAPH_FALLBACK_TO_MICROSOFT_PROVIDER, GRAPH_HTTP_REQUEST_ENDPOINT,
+    GRAPH_PKCS12_CERTIFICATE, MICROSOFT_GRAPH_APP_ID, RECEIVE_PAYLOAD_ROLE_ID,
 };
 use claims_core::spec::HandlerSpec;
 use serde_json::{Value, json};
@@ -231,6 +232,42 @@ pub fn render(spec: &HandlerSpec, bindings: &[Binding]) -> Result<String, GraphE
     Ok(text)
 }
 
+/// One document for a whole app: every handler's bindings, the sections concatenated in handler
+/// order (`handlers`, `apiConnectors`, `entraExtensions`; each entry names its `handler`), so one
+/// file registers the app and the emulators read it as they read a handler's document.
+pub fn app_document(entries: &[(&HandlerSpec, Vec<Binding>)]) -> Result<Value, GraphError> {
+    let mut handlers = Vec::new();
+    let mut connectors = Vec::new();
+    let mut entra = Vec::new();
+    for (spec, bindings) in entries {
+        let mut doc = graph_document(spec, bindings)?;
+        let tag = |mut v: Value| {
+            v["handler"] = spec.technical_profile.into();
+            v
+        };
+        if let Some(a) = doc["apiConnectors"].as_array_mut() {
+            connectors.extend(a.drain(..).map(tag));
+        }
+        if let Some(a) = doc["entraExtensions"].as_array_mut() {
+            entra.extend(a.drain(..).map(tag));
+        }
+        handlers.push(doc["handler"].take());
+    }
+    Ok(json!({
+        "handlers": handlers,
+        "apiConnectors": connectors,
+        "entraExtensions": entra,
+    }))
+}
+
+/// [`app_document`] as pretty JSON text ending with a newline.
+pub fn render_app(entries: &[(&HandlerSpec, Vec<Binding>)]) -> Result<String, GraphError> {
+    let doc = app_document(entries)?;
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    Ok(text)
+}
+
 /// The host of an `https://` URL (refuses other schemes: both callers call HTTPS only).
 fn https_host(url: &str) -> Result<String, String> {
     let rest = url
@@ -264,12 +301,12 @@ fn api_connector(spec: &HandlerSpec, b: &ApiConnectorBinding) -> Result<Value, S
     }
     let auth = match b.auth {
         ApiConnectorAuth::Basic => json!({
-            "@odata.type": "#microsoft.graph.basicAuthentication",
+            "@odata.type": GRAPH_BASIC_AUTHENTICATION,
             "username": "{{apiConnectorUsername}}",
             "password": "{{apiConnectorPassword}}",
         }),
         ApiConnectorAuth::ClientCertificate => json!({
-            "@odata.type": "#microsoft.graph.pkcs12Certificate",
+            "@odata.type": GRAPH_PKCS12_CERTIFICATE,
             "pkcs12Value": "{{pkcs12Base64}}",
             "password": "{{pkcs12Password}}",
         }),
@@ -368,11 +405,11 @@ fn entra_extension(spec: &HandlerSpec, b: &EntraBinding) -> Result<Value, String
         "displayName": spec.display_name,
         "description": spec.description.unwrap_or(spec.display_name),
         "endpointConfiguration": {
-            "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+            "@odata.type": GRAPH_HTTP_REQUEST_ENDPOINT,
             "targetUrl": b.target_url,
         },
         "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+            "@odata.type": GRAPH_AZURE_AD_TOKEN_AUTHENTICATION,
             "resourceId": resource_id,
         },
         "clientConfiguration": {
@@ -395,7 +432,7 @@ fn entra_extension(spec: &HandlerSpec, b: &EntraBinding) -> Result<Value, String
     match event {
         EntraEvent::OtpSend if b.fallback_on_error => {
             handler["configuration"] = json!({
-                "behaviorOnError": { "@odata.type": "#microsoft.graph.fallbackToMicrosoftProviderOnError" },
+                "behaviorOnError": { "@odata.type": GRAPH_FALLBACK_TO_MICROSOFT_PROVIDER },
             });
         }
         EntraEvent::PasswordSubmit => {

@@ -40,7 +40,7 @@ use std::sync::{Arc, OnceLock};
 use actix_web::HttpRequest;
 use actix_web::http::header;
 
-use crate::descriptor::{AuthSpec, HandlerSpec};
+use crate::descriptor::{AuthSpec, Caller, CallerRoute, EntraEvent, HandlerSpec};
 use crate::error::ClaimsError;
 
 pub use basic::CHALLENGE as BASIC_CHALLENGE;
@@ -140,6 +140,10 @@ pub struct AuthSources {
     /// `CLAIMS_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of the TLS-terminating
     /// proxy allowed to send `X-ARR-ClientCert` (added to [`AuthConfig::trusted_proxies`]).
     pub trusted_proxies: SecretSource,
+    /// `CLAIMS_ENTRA_PASSWORD_KEY_FILE` (a PEM file; `CLAIMS_ENTRA_PASSWORD_KEY` may hold the
+    /// PEM text): the RSA private key that decrypts Entra PasswordSubmit passwords (PKCS#8 or
+    /// PKCS#1). Required when a handler answers `entra(event = PasswordSubmit)`.
+    pub entra_password_key: SecretSource,
 }
 
 impl Default for AuthSources {
@@ -171,6 +175,7 @@ impl Default for AuthSources {
             client_cert_issuer_next: S::env("CLAIMS_CLIENT_CERT_ISSUER_NEXT"),
             client_cert_ca: S::env("CLAIMS_CLIENT_CERT_CA"),
             trusted_proxies: S::env("CLAIMS_TRUSTED_PROXIES"),
+            entra_password_key: S::env("CLAIMS_ENTRA_PASSWORD_KEY"),
         }
     }
 }
@@ -196,6 +201,12 @@ struct Resolved {
     jwt: Option<Jwt>,
     certs: CertAllowList,
     trusted_proxies: Vec<IpNet>,
+    /// The Entra token preset of `entra(...)` routes, and its JWT validator.
+    #[cfg(feature = "jwt")]
+    entra: Option<(Arc<jwt::entra::EntraTokenValidator>, Jwt)>,
+    /// The PasswordSubmit decryption key.
+    #[cfg(feature = "jwt")]
+    password: Option<Arc<crate::callers::password::PasswordDecryptor>>,
 }
 
 impl fmt::Debug for Resolved {
@@ -210,7 +221,7 @@ impl fmt::Debug for Resolved {
             .field("jwt", &self.jwt.is_some())
             .field("certs", &self.certs)
             .field("trusted_proxies", &self.trusted_proxies)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -451,6 +462,8 @@ impl AuthConfig {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<(), AuthError> {
         let env: &dyn Fn(&str) -> Option<String> = &env;
+        let specs: Vec<&HandlerSpec> = specs.into_iter().collect();
+        let entra_routes = specs.iter().any(|s| s.serves(Caller::EntraExtension));
         let mut problems = Vec::new();
         self.production |= production_from(env);
         self.allow_insecure |= truthy(env("CLAIMS_ALLOW_INSECURE"));
@@ -491,6 +504,7 @@ impl AuthConfig {
         ];
         let client_ca = get(&s.client_cert_ca);
         let proxies = get(&s.trusted_proxies);
+        let password_key = get(&s.entra_password_key);
 
         let mut r = Resolved::default();
         let mut pairs = Vec::new();
@@ -509,6 +523,15 @@ impl AuthConfig {
         // JWT
         #[cfg(feature = "jwt")]
         let mut jwt_problem: Option<String> = None;
+        // Why `entra(...)` routes cannot be guarded, when they cannot.
+        #[cfg(feature = "jwt")]
+        let mut entra_problem: Option<String> = Some(format!(
+            "neither {} nor {} is set (the tenant's keys)",
+            s.jwt_jwks.describe(),
+            s.jwt_metadata_url.describe()
+        ));
+        #[cfg(not(feature = "jwt"))]
+        let entra_problem: Option<String> = Some(NO_JWT_FEATURE.to_owned());
         #[cfg(not(feature = "jwt"))]
         let jwt_problem = Some(NO_JWT_FEATURE.to_owned());
         #[cfg(feature = "jwt")]
@@ -558,6 +581,11 @@ impl AuthConfig {
                         .map(|v| secrets::comma_list(v.expose()))
                         .unwrap_or_default();
                 }
+                // Entra routes: Entra's extension service is the caller unless told otherwise.
+                if settings.allowed_app_ids.is_empty() && entra_routes {
+                    settings.allowed_app_ids =
+                        vec![claims_core::callers::ENTRA_FIRST_PARTY_APP_ID.to_owned()];
+                }
                 settings.allow_any_app |= truthy(allow_any_app.map(|v| v.expose().to_owned()));
                 if settings.required_roles.is_empty() {
                     settings.required_roles = required_roles
@@ -601,6 +629,35 @@ impl AuthConfig {
                     // A refused or unusable JWKS location is a problem even when no handler needs
                     // JWT: the operator asked for it.
                     problems.push(e.clone());
+                }
+                if entra_routes && let Ok(keys) = &src {
+                    let preset = jwt::entra::EntraTokenSettings::from_issuers_and_audiences(
+                        &settings.issuers,
+                        &settings.audiences,
+                    )
+                    .map(|mut p| {
+                        p.leeway_secs = settings.leeway_secs;
+                        p
+                    })
+                    .and_then(|p| jwt::entra::EntraTokenValidator::new(p, keys.clone()));
+                    match preset {
+                        Ok(v) => {
+                            if let Err(e) = v.jwt().refresh() {
+                                tracing::warn!(error = %e, "the Entra JWKS could not be fetched at startup; retrying on first use");
+                            }
+                            let j: Jwt = Arc::new(v.jwt().clone());
+                            r.entra = Some((Arc::new(v), j));
+                            entra_problem = None;
+                        }
+                        Err(e) => {
+                            entra_problem = Some(format!(
+                                "{e} ({} / {}, {})",
+                                s.jwt_issuer.describe(),
+                                s.jwt_metadata_url.describe(),
+                                s.jwt_audience.describe()
+                            ))
+                        }
+                    }
                 }
                 let built = src.and_then(|src| {
                     if settings.issuers.is_empty() {
@@ -743,9 +800,53 @@ impl AuthConfig {
             ));
         }
 
+        #[cfg(feature = "jwt")]
+        if let Some(pem) = &password_key {
+            match crate::callers::password::PasswordDecryptor::from_pem(pem.expose()) {
+                Ok(d) => r.password = Some(Arc::new(d)),
+                Err(e) => problems.push(format!("{}: {e}", s.entra_password_key.describe())),
+            }
+        }
+        #[cfg(not(feature = "jwt"))]
+        let _ = &password_key;
+
         // Per handler
         for spec in specs {
             let tp = spec.technical_profile;
+            for route in spec.callers {
+                match route {
+                    CallerRoute::Entra { event, .. } => {
+                        if let Some(e) = &entra_problem {
+                            problems.push(format!(
+                                "handler {tp} answers Entra (entra(event = {event})) but the Entra token settings are incomplete: {e}"
+                            ));
+                        }
+                        #[cfg(feature = "jwt")]
+                        let has_key = r.password.is_some();
+                        #[cfg(not(feature = "jwt"))]
+                        let has_key = false;
+                        if *event == EntraEvent::PasswordSubmit && !has_key {
+                            problems.push(format!(
+                                "handler {tp} answers Entra PasswordSubmit but {} (or {}_FILE) is not set: the private key whose certificate encrypts the passwords",
+                                s.entra_password_key.describe(),
+                                s.entra_password_key.describe()
+                            ));
+                        }
+                    }
+                    CallerRoute::ApiConnector { .. } => match self.effective(spec) {
+                        AuthSpec::Basic | AuthSpec::ClientCertificate | AuthSpec::None => {}
+                        other => problems.push(format!(
+                            "handler {tp} answers a B2C API connector, which authenticates with Basic or a client certificate only, but its authentication is {}: set auth = Basic or ClientCertificate",
+                            other.authentication_type().unwrap_or("inherited")
+                        )),
+                    },
+                    _ => {}
+                }
+            }
+            // An Entra-only handler is guarded by the Entra preset alone.
+            if !spec.serves(Caller::B2cTechnicalProfile) && !spec.serves(Caller::ApiConnector) {
+                continue;
+            }
             match self.effective(spec) {
                 // Production refuses `None` (idempotent or not): see
                 // `crate::startup::production_problems`.
@@ -911,6 +1012,87 @@ impl AuthConfig {
         }
     }
 
+    /// Checks the caller of a route of `spec`: the Entra token preset on Entra routes, the
+    /// handler's own scheme elsewhere (an API connector's Basic or client certificate).
+    pub async fn authenticate_caller(
+        &self,
+        spec: &HandlerSpec,
+        route: CallerRoute,
+        req: &HttpRequest,
+    ) -> Result<(), ClaimsError> {
+        if route.caller() != Caller::EntraExtension {
+            return self.authenticate(spec, req).await;
+        }
+        let outcome = match self.check_entra(req, Fetch::Defer) {
+            Err(Fail::NeedKeys(validator, _kid)) => {
+                #[cfg(feature = "jwt")]
+                {
+                    validator.refresh_for_async(_kid.as_deref()).await;
+                    self.check_entra(req, Fetch::Never)
+                }
+                #[cfg(not(feature = "jwt"))]
+                match validator {}
+            }
+            other => other,
+        };
+        let denied = match outcome {
+            Ok(()) => return Ok(()),
+            Err(Fail::Denied(d)) => d,
+            Err(Fail::NeedKeys(..)) => {
+                Denied::unauthorized("unknown JWT key id", Some(bearer::CHALLENGE_INVALID))
+            }
+        };
+        Err(self.reject_as(
+            spec,
+            req,
+            denied,
+            "EntraToken",
+            Some(Cow::Borrowed(bearer::CHALLENGE_MISSING)),
+        ))
+    }
+
+    #[cfg(feature = "jwt")]
+    fn check_entra(&self, req: &HttpRequest, fetch: Fetch) -> Result<(), Fail> {
+        let Some((preset, validator)) = &self.state().entra else {
+            return Err(not_configured(
+                "EntraToken",
+                Some(bearer::CHALLENGE_MISSING),
+            ));
+        };
+        let token = bearer::token(req)?;
+        check_jwt(validator, token, fetch)?;
+        preset
+            .check_version(token)
+            .map(|_| ())
+            .map_err(Fail::Denied)
+    }
+
+    #[cfg(not(feature = "jwt"))]
+    fn check_entra(&self, _: &HttpRequest, _: Fetch) -> Result<(), Fail> {
+        Err(not_configured(
+            "EntraToken",
+            Some(bearer::CHALLENGE_MISSING),
+        ))
+    }
+
+    /// Decrypts an Entra PasswordSubmit context: the user name (when sent), the password and
+    /// the nonce to echo.
+    pub(crate) fn decrypt_password(
+        &self,
+        jwe: &str,
+    ) -> Result<crate::callers::adapter::Decrypted, crate::callers::CallerError> {
+        #[cfg(feature = "jwt")]
+        if let Some(d) = &self.state().password {
+            let c = d.decrypt(jwe)?;
+            return Ok((c.username, c.password, c.nonce));
+        }
+        let _ = jwe;
+        Err(crate::callers::CallerError::new(
+            crate::callers::CallerErrorKind::Decrypt,
+            "no PasswordSubmit key is configured (CLAIMS_ENTRA_PASSWORD_KEY_FILE)",
+        ))
+    }
+
     fn check(&self, spec: &HandlerSpec, req: &HttpRequest, fetch: Fetch) -> Result<(), Fail> {
         let scheme = self.effective(spec);
         if matches!(scheme, AuthSpec::None | AuthSpec::Inherit) {
@@ -971,6 +1153,18 @@ impl AuthConfig {
     }
 
     fn reject(&self, spec: &HandlerSpec, req: &HttpRequest, d: Denied) -> ClaimsError {
+        let scheme = self.effective(spec).authentication_type().unwrap_or("?");
+        self.reject_as(spec, req, d, scheme, challenge_for(self.effective(spec)))
+    }
+
+    fn reject_as(
+        &self,
+        spec: &HandlerSpec,
+        req: &HttpRequest,
+        d: Denied,
+        scheme: &'static str,
+        challenge: Option<Cow<'static, str>>,
+    ) -> ClaimsError {
         let request_id = [
             "x-request-id",
             "request-id",
@@ -980,7 +1174,6 @@ impl AuthConfig {
         .iter()
         .find_map(|h| req.headers().get(*h).and_then(|v| v.to_str().ok()))
         .unwrap_or("");
-        let scheme = self.effective(spec).authentication_type().unwrap_or("?");
         // For the access line and the `claims_auth_failures_total` counter.
         crate::observe::note(req, |n| {
             n.outcome = Some(crate::observe::Outcome::AuthFailed);
@@ -1000,7 +1193,7 @@ impl AuthConfig {
         let fallback = if d.forbidden || d.challenge.is_some() {
             None
         } else {
-            challenge_for(self.effective(spec))
+            challenge
         };
         match fallback {
             Some(c) => d.with_challenge(c).into_error(),

@@ -6,6 +6,7 @@
 //! emits exactly one documented form and refuses a reply the caller would reject. Nothing here
 //! depends on an actix handler: the request is bytes in, the reply is status and bytes out.
 
+pub mod adapter;
 pub mod api_connector;
 pub mod entra;
 #[cfg(feature = "jwt")]

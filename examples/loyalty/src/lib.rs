@@ -8,7 +8,10 @@
 //!   nested-path output);
 //! - [`record_sign_up`]: business logic that writes (enrolls the customer, writes an audit row and
 //!   a welcome notification to the outbox), safe under B2C's retry;
-//! - [`lookup_member`] (Url mode) and [`search_members`] (QueryString mode): look-ups by GET.
+//! - [`lookup_member`] (Url mode) and [`search_members`] (QueryString mode): look-ups by GET;
+//! - [`sign_up_check`] and [`token_claims`]: one handler, three callers each: a B2C custom
+//!   policy's technical profile, a B2C user flow's API connector and a Microsoft Entra custom
+//!   authentication extension (see `docs/callers.md`).
 //!
 //! The database file is created, migrated and seeded on first run (see [`db`]). Run the service
 //! with `cargo run -p loyalty-example -- serve --policy-out loyalty-policy.xml`.
@@ -228,6 +231,143 @@ pub async fn record_sign_up(
     })
 }
 
+/// Domains whose addresses may not sign up.
+pub const BLOCKED_DOMAINS: &[&str] = &["spam.example", "mailinator.com"];
+
+/// What the sign-up check returns: the display name to store, built from the names entered.
+#[derive(Debug, PartialEq, Eq, OutputClaims)]
+pub struct SignUpCheck {
+    /// "Given Surname", capitalized; absent when no name was entered.
+    #[claim(id = "displayName")]
+    pub display_name: Option<String>,
+}
+
+/// Checks a sign-up before the account is created: blocks throw-away domains and validates the
+/// loyalty number the user typed (it must belong to the same e-mail address).
+///
+/// One function, three callers: a B2C validation technical profile (409 on the page), a B2C
+/// user flow's API connector after the attribute page (`ValidationError` or `ShowBlockPage`),
+/// and an Entra External ID `AttributeCollectionSubmit` extension (`showValidationError` with
+/// the message next to the loyalty-number field, `showBlockPage`, or `modifyAttributeValues`
+/// with the display name).
+#[claims_handler(
+    path = "/sign-up-check",
+    send_claims_in = Body,
+    messages = ["sign-up-domain-blocked"],
+    callers(
+        b2c,
+        api_connector(step = PostAttributeCollection),
+        entra(event = AttributeCollectionSubmit)
+    )
+)]
+pub async fn sign_up_check(
+    #[claim(id = "email")]
+    #[validate(email)]
+    email: String,
+    #[claim(id = "loyaltyNumber", display_name = "Loyalty number")] loyalty_number: Option<String>,
+    #[claim(id = "givenName")] given_name: Option<String>,
+    #[claim(id = "surname")] surname: Option<String>,
+    database: Data<Database>,
+) -> Result<SignUpCheck, ClaimsError> {
+    let domain = email.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
+    if BLOCKED_DOMAINS.contains(&domain.as_str()) {
+        return Err(ClaimsError::block("sign-up-domain-blocked").arg("domain", domain));
+    }
+    if let Some(number) = loyalty_number.filter(|n| !n.trim().is_empty()) {
+        let key = number.trim().to_owned();
+        let owner = database
+            .run(move |c| db::customer_by_member_id(c, &key))
+            .await?;
+        if owner.is_none_or(|c| c.email != db::normalize_email(&email)) {
+            // `claimId` names the field the message belongs to (Entra shows it there).
+            return Err(ClaimsError::user("loyalty-number-unknown")
+                .arg("loyaltyNumber", number)
+                .arg("claimId", "loyaltyNumber"));
+        }
+    }
+    let name = [given_name, surname]
+        .iter()
+        .flatten()
+        .map(|n| capitalize(n))
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(SignUpCheck {
+        display_name: (!name.is_empty()).then_some(name),
+    })
+}
+
+/// The loyalty claims of a token (strings only: Entra's token claims are strings or string
+/// arrays).
+#[derive(Debug, PartialEq, Eq, OutputClaims)]
+pub struct TokenClaims {
+    /// The member number; absent for a user who is not a customer.
+    #[claim(id = "loyaltyNumber")]
+    pub loyalty_number: Option<String>,
+    /// The tier; absent for a user who is not a customer.
+    #[claim(id = "loyaltyTier")]
+    pub tier: Option<String>,
+    /// Marketing tags (omitted when empty).
+    #[claim(id = "marketingTags")]
+    pub tags: Vec<String>,
+}
+
+/// Adds the loyalty claims to the token: a B2C orchestration step, a user flow's
+/// `PreTokenIssuance` API connector, or an Entra `TokenIssuanceStart` extension. A user who is
+/// not a customer gets a token without them.
+#[claims_handler(
+    path = "/token-claims",
+    send_claims_in = Body,
+    callers(
+        b2c,
+        api_connector(step = PreTokenIssuance),
+        entra(event = TokenIssuanceStart)
+    )
+)]
+pub async fn token_claims(
+    #[claim(id = "email")] email: String,
+    database: Data<Database>,
+) -> Result<TokenClaims, ClaimsError> {
+    let c = database
+        .run(move |c| db::customer_by_email(c, &email))
+        .await?;
+    Ok(match c {
+        Some(c) => TokenClaims {
+            loyalty_number: Some(c.member_id),
+            tier: Some(c.tier),
+            tags: c.tags,
+        },
+        None => TokenClaims {
+            loyalty_number: None,
+            tier: None,
+            tags: Vec::new(),
+        },
+    })
+}
+
+/// The `CLAIMS_JWT_*` variables that configure the Entra routes' tokens.
+pub const ENTRA_SETTINGS: &[&str] = &[
+    "CLAIMS_JWT_JWKS",
+    "CLAIMS_JWT_JWKS_FILE",
+    "CLAIMS_JWT_METADATA_URL",
+    "CLAIMS_JWT_ISSUER",
+    "CLAIMS_JWT_AUDIENCE",
+];
+
+/// Development only, when no Entra setting is given: Entra settings that accept no token (no
+/// keys), so the service starts and its Entra routes answer 401 until real settings are set.
+/// The framework itself refuses to start Entra routes without settings; this is the example's
+/// choice for `cargo run`, never made in production.
+pub fn entra_closed_for_development(app: App) -> App {
+    let none = "00000000-0000-0000-0000-000000000000";
+    let keys = serde_json::from_value(serde_json::json!({ "keys": [] })).expect("an empty key set");
+    app.jwks_source(std::sync::Arc::new(claims_runtime::auth::StaticJwks(keys)))
+        .auth(|a| {
+            a.jwt.issuers = vec![format!("https://login.microsoftonline.com/{none}/v2.0")];
+            a.jwt.audiences = vec![none.to_owned()];
+        })
+}
+
 /// The example's message catalogs, one per language.
 pub const CATALOGS: &[(&str, &str)] = &[
     ("en", include_str!("../locales/en/loyalty.ftl")),
@@ -254,5 +394,7 @@ pub fn app_with(db: Database) -> App {
             "email-not-registered",
             "member-not-found",
             "member-id-unknown",
+            "sign-up-domain-blocked",
+            "loyalty-number-unknown",
         ])
 }

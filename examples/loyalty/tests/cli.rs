@@ -9,6 +9,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+mod support;
+
 /// A serving example, stopped by its PID (kill + wait) when dropped.
 struct Server {
     child: Child,
@@ -30,7 +32,11 @@ fn loyalty(cwd: &Path) -> Command {
         .env_remove("CLAIMS_PRODUCTION")
         .env_remove("CLAIMS_BASIC_USERNAME")
         .env_remove("CLAIMS_BASIC_PASSWORD")
-        .env_remove("CLAIMS_BIND");
+        .env_remove("CLAIMS_BIND")
+        .env_remove("CLAIMS_JWT_JWKS")
+        .env_remove("CLAIMS_JWT_METADATA_URL")
+        .env_remove("CLAIMS_JWT_ISSUER")
+        .env_remove("CLAIMS_JWT_AUDIENCE");
     cmd
 }
 
@@ -132,10 +138,18 @@ fn the_main_command_creates_the_database_and_serves_from_it() {
     );
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("10000004"), "{body}");
+    // Without Entra settings the development server starts, and its Entra routes refuse calls.
+    let (status, body) = post(
+        &server,
+        "/entra/sign-up-check",
+        r#"{"data":{"@odata.type":"microsoft.graph.onAttributeCollectionSubmitCalloutData"}}"#,
+    );
+    assert_eq!(status, 401, "{body}");
     drop(server);
 
-    // A restart keeps the file and what was written.
+    // A restart keeps the file and what was written (now with Entra settings).
     let mut cmd = loyalty(dir.path());
+    support::entra_env(&mut cmd);
     cmd.args(["serve", "--bind", "127.0.0.1:0"]);
     let server = serve(cmd);
     let (status, body) = post(&server, "/enrich", r#"{"email":"kim@fabrikam.com"}"#);

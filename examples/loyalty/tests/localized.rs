@@ -240,6 +240,8 @@ async fn the_app_is_complete_and_guarded() {
             "REST-LookupMember",
             "REST-RecordSignUp",
             "REST-SearchMembers",
+            "REST-SignUpCheck",
+            "REST-TokenClaims",
             "REST-ValidateEmail"
         ]
     );

@@ -12,6 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod support;
+
 const USER: &str = "schemathesis";
 const PASSWORD: &str = "openapi-test-password";
 
@@ -41,16 +43,18 @@ impl Drop for Server {
 /// Starts `loyalty serve` on a free port and returns it with its base URL, from the banner.
 fn start() -> (Server, String) {
     let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_loyalty"))
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env_clear()
-            .env("CLAIMS_BASIC_USERNAME", USER)
-            .env("CLAIMS_BASIC_PASSWORD", PASSWORD)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the example binary runs"),
+        support::entra_env(
+            Command::new(env!("CARGO_BIN_EXE_loyalty"))
+                .args(["serve", "--bind", "127.0.0.1:0"])
+                .env_clear(),
+        )
+        .env("CLAIMS_BASIC_USERNAME", USER)
+        .env("CLAIMS_BASIC_PASSWORD", PASSWORD)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the example binary runs"),
     );
     let stderr = server.0.stderr.take().unwrap();
     let (tx, rx) = mpsc::channel();

@@ -5,20 +5,24 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod support;
+
 #[test]
 fn example_prints_no_dev_credentials_when_production_is_1() {
     // The database goes to ./data of a temporary folder, not of the source tree.
     let dir = tempfile::tempdir().unwrap();
     for value in ["1", "yes", "on", "TRUE"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_loyalty"))
-            .current_dir(dir.path())
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env_clear()
-            .env("CLAIMS_PRODUCTION", value)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the example binary runs");
+        let mut child = support::entra_env(
+            Command::new(env!("CARGO_BIN_EXE_loyalty"))
+                .current_dir(dir.path())
+                .args(["serve", "--bind", "127.0.0.1:0"])
+                .env_clear(),
+        )
+        .env("CLAIMS_PRODUCTION", value)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the example binary runs");
         // Refused at startup; a binary that serves instead is stopped here and the test fails.
         let started = Instant::now();
         let status = loop {

@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use claims_runtime::idempotency::RedisStore;
 use claims_runtime::prelude::*;
 
+mod support;
+
 const USER: &str = "scale";
 const PASSWORD: &str = "out-secret-1";
 /// `Basic base64("scale:out-secret-1")`.
@@ -147,17 +149,19 @@ http {{
 /// One instance of the example binary, in its own folder (its data files stay there).
 fn instance(dir: &Path, redis_url: &str) -> (Proc, u16) {
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_loyalty"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .current_dir(dir)
-        .env_clear()
-        .env("CLAIMS_BASIC_USERNAME", USER)
-        .env("CLAIMS_BASIC_PASSWORD", PASSWORD)
-        .env("CLAIMS_IDEMPOTENCY_REDIS_URL", redis_url)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the example binary runs");
+    let mut child = support::entra_env(
+        Command::new(env!("CARGO_BIN_EXE_loyalty"))
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .current_dir(dir)
+            .env_clear(),
+    )
+    .env("CLAIMS_BASIC_USERNAME", USER)
+    .env("CLAIMS_BASIC_PASSWORD", PASSWORD)
+    .env("CLAIMS_IDEMPOTENCY_REDIS_URL", redis_url)
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("the example binary runs");
     wait_for_port(port, "the loyalty example", &mut child);
     (Proc(child), port)
 }
@@ -265,18 +269,20 @@ fn stopping_one_instance_during_a_run_loses_no_request() {
 #[test]
 fn production_refuses_a_malformed_redis_url() {
     let dir = TempDir::new("prod");
-    let out = Command::new(env!("CARGO_BIN_EXE_loyalty"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .current_dir(&dir.0)
-        .env_clear()
-        .env("CLAIMS_PRODUCTION", "1")
-        .env("CLAIMS_ALLOW_PLAIN_HTTP", "true")
-        .env("CLAIMS_BASIC_USERNAME", USER)
-        .env("CLAIMS_BASIC_PASSWORD", PASSWORD)
-        .env("CLAIMS_IDEMPOTENCY_REDIS_URL", "redis://:hunter2@[::1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the example binary runs");
+    let out = support::entra_env(
+        Command::new(env!("CARGO_BIN_EXE_loyalty"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .current_dir(&dir.0)
+            .env_clear(),
+    )
+    .env("CLAIMS_PRODUCTION", "1")
+    .env("CLAIMS_ALLOW_PLAIN_HTTP", "true")
+    .env("CLAIMS_BASIC_USERNAME", USER)
+    .env("CLAIMS_BASIC_PASSWORD", PASSWORD)
+    .env("CLAIMS_IDEMPOTENCY_REDIS_URL", "redis://:hunter2@[::1")
+    .stdin(Stdio::null())
+    .output()
+    .expect("the example binary runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "served: {stderr}");
     assert!(stderr.contains("CLAIMS_IDEMPOTENCY_REDIS_URL"), "{stderr}");

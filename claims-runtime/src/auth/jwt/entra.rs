@@ -52,6 +52,55 @@ impl EntraTokenSettings {
         }
     }
 
+    /// The preset read from the generic JWT settings (`CLAIMS_JWT_ISSUER` or the discovered
+    /// issuer, `CLAIMS_JWT_AUDIENCE`): the tenant id (and `ciamlogin.com` domain) from an Entra
+    /// issuer, the extension's app id from the first audience that is a bare id or an
+    /// `api://{host}/{appId}` URI (which also gives the host).
+    pub fn from_issuers_and_audiences(
+        issuers: &[String],
+        audiences: &[String],
+    ) -> Result<Self, String> {
+        let mut tenant = None;
+        let mut ciam = None;
+        for iss in issuers {
+            let iss = iss.trim().trim_end_matches('/');
+            if let Some(rest) = iss.strip_prefix("https://login.microsoftonline.com/") {
+                tenant = tenant.or(rest.strip_suffix("/v2.0").map(str::to_owned));
+            } else if let Some(rest) = iss.strip_prefix("https://sts.windows.net/") {
+                tenant = tenant.or(Some(rest.to_owned()));
+            } else if let Some(rest) = iss.strip_prefix("https://")
+                && let Some((host, path)) = rest.split_once('/')
+                && let Some(domain) = host.strip_suffix(".ciamlogin.com")
+            {
+                ciam = Some(domain.to_owned());
+                tenant = tenant.or(path.strip_suffix("/v2.0").map(str::to_owned));
+            }
+        }
+        let tenant = tenant.filter(|t| !t.is_empty() && !t.contains('/')).ok_or(
+            "no Entra issuer is configured (https://login.microsoftonline.com/{tenant}/v2.0 or https://{domain}.ciamlogin.com/{tenant}/v2.0)",
+        )?;
+        let mut app = None;
+        let mut host = None;
+        for aud in audiences {
+            let aud = aud.trim();
+            if let Some(rest) = aud.strip_prefix("api://") {
+                if let Some((h, id)) = rest.rsplit_once('/') {
+                    host = host.or(Some(h.to_owned()));
+                    app = app.or(Some(id.to_owned()));
+                }
+            } else if !aud.is_empty() && !aud.contains(':') {
+                app = app.or(Some(aud.to_owned()));
+            }
+        }
+        let app = app.ok_or(
+            "no audience names the extension's app id (its client id, or api://{host}/{appId})",
+        )?;
+        let mut out = EntraTokenSettings::new(tenant, app);
+        out.target_host = host;
+        out.ciam_domain = ciam;
+        Ok(out)
+    }
+
     /// The host of the target URL (also accepts the `api://{host}/{appId}` audience).
     pub fn with_target_host(mut self, host: impl Into<String>) -> Self {
         self.target_host = Some(host.into());
@@ -172,6 +221,12 @@ impl EntraTokenValidator {
     /// 403 for a valid token of another app.
     pub fn validate(&self, token: &str) -> Result<TokenVersion, crate::ClaimsError> {
         self.jwt.validate(token)?;
+        self.check_version(token).map_err(Denied::into_error)
+    }
+
+    /// The per-version rules, for a token whose signature, lifetime, issuer and audience the
+    /// JWT validator has already accepted.
+    pub(crate) fn check_version(&self, token: &str) -> Result<TokenVersion, Denied> {
         // The signature holds: the claims can be read as they are.
         let invalid =
             |why: &str| Denied::unauthorized_owned(why.to_owned(), Some(CHALLENGE_INVALID));
@@ -180,7 +235,7 @@ impl EntraTokenValidator {
             .nth(1)
             .and_then(|p| URL_SAFE_NO_PAD.decode(p).ok())
             .and_then(|b| serde_json::from_slice::<VersionClaims>(&b).ok())
-            .ok_or_else(|| invalid("unreadable token claims").into_error())?;
+            .ok_or_else(|| invalid("unreadable token claims"))?;
         let s = &self.settings;
         let same =
             |a: &Option<String>, b: &str| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b));
@@ -197,21 +252,19 @@ impl EntraTokenValidator {
                     return Err(Denied::forbidden_owned(
                         "a v2.0 token must name Entra's extension service in azp".into(),
                         Some(super::super::bearer::CHALLENGE_FORBIDDEN),
-                    )
-                    .into_error());
+                    ));
                 }
                 if !s
                     .v2_issuers()
                     .iter()
                     .any(|i| payload.iss.as_deref() == Some(i))
                 {
-                    return Err(invalid("a v2.0 token with a v1.0 issuer").into_error());
+                    return Err(invalid("a v2.0 token with a v1.0 issuer"));
                 }
                 if !aud_is(&s.extension_app_id) {
                     return Err(invalid(
                         "a v2.0 token must have the extension's app id as audience",
-                    )
-                    .into_error());
+                    ));
                 }
                 Ok(TokenVersion::V2)
             }
@@ -220,16 +273,15 @@ impl EntraTokenValidator {
                     return Err(Denied::forbidden_owned(
                         "a v1.0 token must name Entra's extension service in appid".into(),
                         Some(super::super::bearer::CHALLENGE_FORBIDDEN),
-                    )
-                    .into_error());
+                    ));
                 }
                 if payload.iss.as_deref() != Some(s.v1_issuer().as_str()) {
-                    return Err(invalid("a v1.0 token with a v2.0 issuer").into_error());
+                    return Err(invalid("a v1.0 token with a v2.0 issuer"));
                 }
                 Ok(TokenVersion::V1)
             }
-            Some("1.0") => Err(invalid("v1.0 tokens are not accepted").into_error()),
-            _ => Err(invalid("the token has no ver 1.0 or 2.0").into_error()),
+            Some("1.0") => Err(invalid("v1.0 tokens are not accepted")),
+            _ => Err(invalid("the token has no ver 1.0 or 2.0")),
         }
     }
 }

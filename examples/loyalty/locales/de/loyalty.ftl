@@ -4,3 +4,6 @@ member-id-unknown = Die Mitgliedsnummer { $memberId } existiert nicht.
 claim-email-display-name = E-Mail-Adresse
 claim-givenName-display-name = Vorname
 claim-memberId-display-name = Mitgliedsnummer
+sign-up-domain-blocked = Anmeldungen mit einer Adresse bei { $domain } werden nicht angenommen.
+loyalty-number-unknown = Die Treuenummer { $loyaltyNumber } passt nicht zu dieser E-Mail-Adresse.
+claim-loyaltyNumber-display-name = Treuenummer

@@ -4,3 +4,6 @@ member-id-unknown = The member number { $memberId } does not exist.
 claim-email-display-name = email address
 claim-givenName-display-name = given name
 claim-memberId-display-name = member number
+sign-up-domain-blocked = Sign-ups with an address at { $domain } are not accepted.
+loyalty-number-unknown = The loyalty number { $loyaltyNumber } does not match this e-mail address.
+claim-loyaltyNumber-display-name = loyalty number

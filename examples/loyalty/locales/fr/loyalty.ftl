@@ -4,3 +4,6 @@ member-id-unknown = Le numéro de membre { $memberId } n'existe pas.
 claim-email-display-name = adresse e-mail
 claim-givenName-display-name = prénom
 claim-memberId-display-name = numéro de membre
+sign-up-domain-blocked = Les inscriptions avec une adresse { $domain } ne sont pas acceptées.
+loyalty-number-unknown = Le numéro de fidélité { $loyaltyNumber } ne correspond pas à cette adresse e-mail.
+claim-loyaltyNumber-display-name = numéro de fidélité

@@ -4,3 +4,6 @@ member-id-unknown = O número de membro { $memberId } não existe.
 claim-email-display-name = endereço de e-mail
 claim-givenName-display-name = nome
 claim-memberId-display-name = número de membro
+sign-up-domain-blocked = Cadastros com endereço em { $domain } não são aceitos.
+loyalty-number-unknown = O número de fidelidade { $loyaltyNumber } não corresponde a este endereço de e-mail.
+claim-loyaltyNumber-display-name = número de fidelidade
