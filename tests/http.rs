@@ -88,6 +88,24 @@ async fn contract_9_1_business_rejection_is_byte_exact() {
     );
 }
 
+#[actix_web::test]
+async fn an_escaped_correlation_id_is_unescaped() {
+    // The correlation id is read as a JSON string: `\"` and `\u00e9` are characters, not text.
+    let svc = service(false).await;
+    let (s, v) = send_json(
+        &svc,
+        TestRequest::post()
+            .uri("/b2c/validate-loyalty")
+            .insert_header(("content-type", "application/json"))
+            .set_payload(
+                r#"{"loyaltyId":"1234","email":"someone@contoso.com","correlationId":"c\"x\u00e9"}"#,
+            ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(v["requestId"], "c\"xé", "{v}");
+}
+
 fn echo_expected() -> Value {
     json!({
         "outText": "Jérôme & co",

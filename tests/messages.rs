@@ -34,6 +34,15 @@ fn helper() -> ClaimsError {
     ClaimsError::user("from-helper")
 }
 
+/// A block page's id is collected like a user message's.
+#[claims_handler(path = "/blocks", auth = None)]
+fn blocks(#[claim] email: String) -> Result<(), ClaimsError> {
+    if email.ends_with("@blocked.example") {
+        return Err(ClaimsError::block("domain-blocked"));
+    }
+    Ok(())
+}
+
 /// An id only a helper renders, declared with the wrong spelling.
 #[claims_handler(path = "/declared", auth = None, messages = ["member-not-fund"])]
 fn declared(#[claim] _email: String) {}
@@ -45,6 +54,7 @@ fn the_macro_collects_literal_and_declared_ids() {
         correct::SPEC.messages,
         ["from-helper", "member-not-found", "wrong-password"]
     );
+    assert_eq!(blocks::SPEC.messages, ["domain-blocked"]);
 }
 
 #[test]

@@ -105,7 +105,7 @@ use proc_macro::TokenStream;
 ///
 /// `HandlerSpec::messages` lists the catalog message ids the handler renders, and the app refuses
 /// to start when the default language lacks one (naming the handler and the nearest id). The
-/// macro collects the string literals passed to `ClaimsError::user(..)` and
+/// macro collects the string literals passed to `ClaimsError::user(..)`, `ClaimsError::block(..)` and
 /// `ClaimsError::bad_request(..)` anywhere in the body (closures and macro arguments included);
 /// a literal that cannot be a Fluent id (`"Member not found"`) is a compile error. Ids in
 /// constants, built at run time, returned by helper functions, or used as `ValidationError` codes

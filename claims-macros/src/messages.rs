@@ -1,7 +1,7 @@
 //! The catalog message ids a handler renders, so the app can check them against its catalogs at
 //! startup instead of showing a raw id to the end user.
 //!
-//! Collected: string literals passed to `ClaimsError::user(..)` and `ClaimsError::bad_request(..)`
+//! Collected: string literals passed to `ClaimsError::user(..)`, `ClaimsError::block(..)` and `ClaimsError::bad_request(..)`
 //! (the constructors that take an id; the others use fixed framework ids) anywhere in the body,
 //! closures and macro arguments included (the scan reads tokens, not the syntax tree), plus the
 //! ids declared with `messages = [..]`. Not collected: ids that are not literals at the call
@@ -15,7 +15,7 @@ use syn::LitStr;
 use crate::attr::Ctxt;
 
 /// The `ClaimsError` constructors whose first argument is a catalog message id.
-const CONSTRUCTORS: &[&str] = &["user", "bad_request"];
+const CONSTRUCTORS: &[&str] = &["user", "bad_request", "block"];
 
 /// Declared ids first, then those found in `body`, without duplicates. An id that no Fluent
 /// catalog can define is an error at the literal.

@@ -16,7 +16,7 @@ use crate::callers::adapter::{CallerMark, CallerState, Shared};
 use crate::codec::{self, Piece, Slot, Source};
 use crate::config::ClaimsConfig;
 use crate::descriptor::{
-    Caller, CallerRoute, HandlerSpec, InputClaimSpec, SendClaimsIn, resolvers,
+    AuthSpec, Caller, CallerRoute, HandlerSpec, InputClaimSpec, SendClaimsIn, resolvers,
 };
 use crate::error::{ClaimsError, ErrorBody, ErrorKind, ids};
 use crate::idempotency::{Claimed, IdempotencyKey, StoredResponse};
@@ -197,7 +197,7 @@ impl Call {
             return Err(call.error_response(e));
         }
         crate::observe::note(req, |n| {
-            n.correlation = call.correlation_id().map(str::to_owned);
+            n.correlation = call.correlation_id().map(Cow::into_owned);
         });
         Ok(call)
     }
@@ -226,7 +226,7 @@ impl Call {
             Ok(state) => {
                 self.caller = Some(std::sync::Arc::new(state));
                 crate::observe::note(&self.req, |n| {
-                    n.correlation = self.correlation_id().map(str::to_owned);
+                    n.correlation = self.correlation_id().map(Cow::into_owned);
                 });
                 Ok(())
             }
@@ -355,6 +355,25 @@ impl Call {
             return c.values.get(index)?.clone().map(RawClaim::JsonOwned);
         }
         let spec = self.spec.inputs.get(index)?;
+        // B2C sends the UseClaimAsBearerToken claim only as the Authorization header, in every
+        // send mode (the guard has checked the token already).
+        if let AuthSpec::BearerFromClaim(id) = self.spec.auth
+            && id == spec.id
+        {
+            let (scheme, token) = crate::auth::authorization(&self.req).ok()?;
+            return scheme
+                .eq_ignore_ascii_case("bearer")
+                .then_some(RawClaim::Text(Cow::Borrowed(token)));
+        }
+        // Beside a JSON payload the other claims fill `{placeholders}` of the route.
+        if self.spec.payload.is_some() {
+            let seg = self.req.match_info().get(spec.wire())?;
+            return Some(RawClaim::Text(
+                percent_encoding::percent_decode_str(seg)
+                    .decode_utf8()
+                    .unwrap_or(Cow::Borrowed(seg)),
+            ));
+        }
         match self.spec.send_claims_in {
             SendClaimsIn::Header => {
                 let mut values = self.req.headers().get_all(spec.wire()).peekable();
@@ -436,30 +455,44 @@ impl Call {
             return hint;
         }
         let culture = self.spec.culture;
-        hint.rfc5646 = culture.rfc5646.and_then(|i| self.raw_text(i));
-        hint.lcid = culture.lcid.and_then(|i| self.raw_text(i));
-        hint.language_name = culture.language_name.and_then(|i| self.raw_text(i));
+        hint.rfc5646 = culture.rfc5646.and_then(|i| self.raw_str(i));
+        hint.lcid = culture.lcid.and_then(|i| self.raw_str(i));
+        hint.language_name = culture.language_name.and_then(|i| self.raw_str(i));
         hint
     }
 
-    fn raw_text(&self, index: usize) -> Option<&str> {
+    /// The text of input claim `index`: a JSON string unescaped (borrowed unless it holds an
+    /// escape), other values as sent; `None` when absent, empty or an unresolved resolver.
+    fn raw_text(&self, index: usize) -> Option<Cow<'_, str>> {
         let text = match self.raw(index)? {
             RawClaim::Json(s) => {
                 let s = s.trim();
-                s.strip_prefix('"')
-                    .and_then(|s| s.strip_suffix('"'))
-                    .unwrap_or(s)
+                match s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                    Some(inner) if inner.contains('\\') => {
+                        Cow::Owned(serde_json::from_str::<String>(s).ok()?)
+                    }
+                    Some(inner) => Cow::Borrowed(inner),
+                    None => Cow::Borrowed(s),
+                }
             }
-            RawClaim::Text(Cow::Borrowed(s)) => s,
+            RawClaim::Text(Cow::Borrowed(s)) => Cow::Borrowed(s),
             _ => return None,
         };
-        (!text.is_empty() && !resolvers::looks_unresolved(text)).then_some(text)
+        (!text.is_empty() && !resolvers::looks_unresolved(&text)).then_some(text)
+    }
+
+    /// [`Self::raw_text`] when it needs no unescaping (language hints borrow the request).
+    fn raw_str(&self, index: usize) -> Option<&str> {
+        match self.raw_text(index)? {
+            Cow::Borrowed(s) => Some(s),
+            Cow::Owned(_) => None,
+        }
     }
 
     /// The correlation id B2C sent, else a fresh id.
     pub fn request_id(&self) -> String {
         self.correlation_id()
-            .map(str::to_owned)
+            .map(Cow::into_owned)
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
     }
 
@@ -511,7 +544,7 @@ impl Call {
     {
         let deadline = self.deadline_ms();
         let key = if self.spec.idempotent {
-            self.correlation_id().map(|cid| self.idempotency_key(cid))
+            self.correlation_id().map(|cid| self.idempotency_key(&cid))
         } else {
             None
         };
@@ -675,9 +708,9 @@ impl Call {
     }
 
     /// The correlation id B2C sent, if the handler receives one (Entra: its `correlationId`).
-    pub fn correlation_id(&self) -> Option<&str> {
+    pub fn correlation_id(&self) -> Option<Cow<'_, str>> {
         if let Some(c) = &self.caller {
-            return c.correlation_id();
+            return c.correlation_id().map(Cow::Borrowed);
         }
         self.raw_text(self.spec.correlation?)
     }
