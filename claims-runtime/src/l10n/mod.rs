@@ -572,10 +572,10 @@ impl Localizer {
         }
         let mut req = Vec::new();
         match source {
-            Source::Rfc5646 | Source::LanguageName => negotiate::push_tag(raw, &mut req),
-            Source::Lcid => {
-                if let Some(tag) = lcid::lcid_to_tag(raw) {
-                    negotiate::push_tag(tag, &mut req);
+            // A culture claim may hold an LCID, a tag or a language name whatever its resolver.
+            Source::Rfc5646 | Source::Lcid | Source::LanguageName => {
+                if let Some(tag) = claims_core::culture::to_language_tag(raw) {
+                    negotiate::push_tag(&tag, &mut req);
                 }
             }
             Source::AcceptLanguage => req = negotiate::parse_accept_language(raw),
