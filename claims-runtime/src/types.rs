@@ -27,10 +27,7 @@ impl RawClaim<'_> {
     /// `true` for JSON `null` and for the empty string: both count as "absent".
     pub fn is_absent(&self) -> bool {
         match self {
-            RawClaim::Json(raw) => {
-                let s = raw.trim();
-                s == "null" || s == "\"\""
-            }
+            RawClaim::Json(raw) => matches!(json_trim(raw), "null" | "\"\""),
             RawClaim::JsonOwned(v) => v.is_null() || v.as_str() == Some(""),
             RawClaim::Text(t) => t.is_empty(),
             RawClaim::TextList(l) => l.iter().all(|t| t.is_empty()),
@@ -41,14 +38,12 @@ impl RawClaim<'_> {
     pub fn as_text(&self) -> Result<Cow<'_, str>, ClaimValueError> {
         match self {
             RawClaim::Json(raw) => {
-                let s = raw.trim();
+                let s = json_trim(raw);
                 // Fast path: a string without escapes or control characters is its own content.
                 if s.len() >= 2
                     && s.starts_with('"')
                     && s.ends_with('"')
-                    && !s.as_bytes()[1..s.len() - 1]
-                        .iter()
-                        .any(|&b| b == b'\\' || b == b'"' || b < 0x20)
+                    && !needs_json_escape(&s[1..s.len() - 1])
                 {
                     return Ok(Cow::Borrowed(&s[1..s.len() - 1]));
                 }
@@ -85,8 +80,25 @@ impl RawClaim<'_> {
     }
 }
 
+/// `s` without the whitespace JSON allows around a value (space, tab, CR, LF). Byte-wise: it runs
+/// several times per claim, and `str::trim` decodes characters.
+fn json_trim(s: &str) -> &str {
+    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !is_ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !is_ws(c)).map_or(start, |e| e + 1);
+    // Both ends sit next to ASCII bytes (or at the ends), so they are char boundaries.
+    &s[start..end]
+}
+
+/// `true` when `s` holds a byte JSON must escape inside a string (`"`, `\`, control characters):
+/// exactly the bytes `serde_json` escapes.
+pub(crate) fn needs_json_escape(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 fn json_kind(s: &str) -> &'static str {
-    match s.trim_start().as_bytes().first() {
+    match json_trim(s).as_bytes().first() {
         Some(b'"') => "a string",
         Some(b'{') => "an object",
         Some(b'[') => "an array",
@@ -195,8 +207,8 @@ pub trait ClaimType: Sized {
     /// Decodes any raw form. Override only for list types.
     fn decode(raw: &RawClaim<'_>) -> Result<Self, ClaimValueError> {
         match raw {
-            RawClaim::Json(r) if !r.trim_start().starts_with('"') => {
-                Self::from_json_native(r.trim())
+            RawClaim::Json(r) if !json_trim(r).starts_with('"') => {
+                Self::from_json_native(json_trim(r))
             }
             RawClaim::JsonOwned(v) if !v.is_string() => Self::from_json_native(&v.to_string()),
             other => Self::from_text(&other.as_text()?),
@@ -217,9 +229,18 @@ pub trait ClaimType: Sized {
     }
 }
 
-fn write_json_str(s: &str, out: &mut Vec<u8>) {
-    // Serializing a &str into a Vec cannot fail.
-    let _ = serde_json::to_writer(out, s);
+/// Writes `s` as a JSON string, byte for byte what `serde_json` writes: copied as is when nothing
+/// needs escaping (the usual case), else escaped by `serde_json`.
+pub(crate) fn write_json_str(s: &str, out: &mut Vec<u8>) {
+    if needs_json_escape(s) {
+        // Serializing a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(out, s);
+    } else {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
 }
 
 impl ClaimType for String {
@@ -425,7 +446,7 @@ impl ClaimType for Vec<String> {
     fn decode(raw: &RawClaim<'_>) -> Result<Self, ClaimValueError> {
         match raw {
             RawClaim::Json(r) => {
-                let s = r.trim_start();
+                let s = json_trim(r);
                 if s.starts_with('[') {
                     serde_json::from_str::<Vec<String>>(s).map_err(|_| {
                         ClaimValueError::new("expected an array of strings".to_owned())

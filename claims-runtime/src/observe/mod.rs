@@ -200,7 +200,14 @@ impl Observer {
         }
     }
 
-    fn finish(&self, route: &RouteInfo, req: &HttpRequest, status: u16, started: Instant) {
+    fn finish(
+        &self,
+        route: &RouteInfo,
+        series: &metrics::RouteSeries,
+        req: &HttpRequest,
+        status: u16,
+        started: Instant,
+    ) {
         let elapsed = started.elapsed();
         let mut ext = req.extensions_mut();
         let note = ext.remove::<Note>().unwrap_or_default();
@@ -209,7 +216,7 @@ impl Observer {
         let profile = route.profile.unwrap_or(metrics::NO_PROFILE);
         if !route.health {
             self.metrics
-                .record(profile, status, outcome, elapsed, note.scheme);
+                .record(series, profile, status, outcome, elapsed, note.scheme);
         }
         let path = route.path.unwrap_or_else(|| req.path());
         let latency_ms = elapsed.as_secs_f64() * 1000.0;
@@ -268,6 +275,7 @@ pub(crate) fn wrap_route(
     route.wrap(AccessLog {
         observer: observer.clone(),
         info,
+        series: Arc::default(),
     })
 }
 
@@ -276,6 +284,8 @@ pub(crate) fn wrap_route(
 struct AccessLog {
     observer: Arc<Observer>,
     info: RouteInfo,
+    /// This route's usual metric series (shared by the route's copies in every worker).
+    series: Arc<metrics::RouteSeries>,
 }
 
 impl<S, B> Transform<S, ServiceRequest> for AccessLog
@@ -328,7 +338,8 @@ where
                 Ok(r) => r.status().as_u16(),
                 Err(e) => e.as_response_error().status_code().as_u16(),
             };
-            log.observer.finish(&log.info, &http, status, started);
+            log.observer
+                .finish(&log.info, &log.series, &http, status, started);
             res
         };
         #[cfg(feature = "otel")]
