@@ -168,9 +168,7 @@ mod fast {
         /// control characters; the body was checked to be UTF-8 as a whole.
         fn string(&mut self) -> Option<usize> {
             let rest = &self.b[self.i..];
-            let n = rest
-                .iter()
-                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+            let n = crate::types::first_json_special(rest)?;
             if rest[n] != b'"' {
                 return None;
             }

@@ -94,7 +94,33 @@ fn json_trim(s: &str) -> &str {
 /// `true` when `s` holds a byte JSON must escape inside a string (`"`, `\`, control characters):
 /// exactly the bytes `serde_json` escapes.
 pub(crate) fn needs_json_escape(s: &str) -> bool {
-    s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+    first_json_special(s.as_bytes()).is_some()
+}
+
+/// The index of the first `"`, `\` or control character (< 0x20) in `b`. Eight bytes per step:
+/// claim values are scanned on every request, in and out.
+pub(crate) fn first_json_special(b: &[u8]) -> Option<usize> {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    // High bit set in the bytes of `v` below `n` (n <= 0x80); the lowest flagged byte is exact.
+    let below = |v: u64, n: u8| v.wrapping_sub(LO * u64::from(n)) & !v & HI;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let hit = below(v, 0x20)
+            | below(v ^ (LO * u64::from(b'"')), 1)
+            | below(v ^ (LO * u64::from(b'\\')), 1);
+        if hit != 0 {
+            return Some(at + (hit.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+        .map(|p| at + p)
 }
 
 fn json_kind(s: &str) -> &'static str {
@@ -854,6 +880,16 @@ mod tests {
     fn locale_accepts_numeric_lcid() {
         assert_eq!(dec::<Locale>("1033").unwrap().0, "1033");
         assert_eq!(dec::<Locale>("\"en-US\"").unwrap().0, "en-US");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_special_search_matches_a_byte_loop(
+            b in proptest::collection::vec(proptest::sample::select(vec![0u8, 0x1f, 0x20, b'"', b'\\', b'a', 0x7f, 0x80, 0xa2, 0xff, b'!', b'#', b'[', b']']), 0..40),
+        ) {
+            let naive = b.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\');
+            proptest::prop_assert_eq!(first_json_special(&b), naive);
+        }
     }
 
     #[test]
