@@ -6,7 +6,8 @@
 # Two measures:
 #  - instructions per request (valgrind callgrind; repeatable on a shared machine): each server
 #    runs the same fixed request mix twice, N1 and N2 requests, and (I(N2) - I(N1)) / (N2 - N1)
-#    removes start-up and shutdown;
+#    removes start-up and shutdown; the generated service without, with metrics, and with
+#    metrics and JSON access lines;
 #  - req/s and p99 with wrk (server on core 0, wrk on core 1, 32 connections), modes and
 #    servers interleaved over ROUNDS rounds; the median over rounds is reported, with peak RSS.
 #
@@ -44,28 +45,38 @@ trap cleanup EXIT
 
 listening() { ss -ltnH "sport = :$1" | grep -q .; }
 
+# The generated service is measured in three configurations (PERF_OBSERVE, see real_generated.rs):
+# `bare` (handlers only, no access-log/metrics middleware), `metrics` (App::server as shipped,
+# no log subscriber) and `logs` (plus JSON access lines on standard error).
+configs=(twin bare metrics logs)
+declare -A CBIN=([twin]=perf-real-twin [bare]=perf-real-generated [metrics]=perf-real-generated [logs]=perf-real-generated)
 if [ "$only" != load ]; then
   declare -A IR
-  for server in "${servers[@]}"; do
+  for c in "${configs[@]}"; do
     for mode in "${modes[@]}"; do
       for n in "$n1" "$n2"; do
-        out="$tmp/cg.$server.$mode.$n"
-        PERF_BIND="127.0.0.1:$port" valgrind --tool=callgrind --callgrind-out-file="$out" \
-          "$bin/$server" >/dev/null 2>"$tmp/vg.log" &
+        out="$tmp/cg.$c.$mode.$n"
+        PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" valgrind --tool=callgrind --callgrind-out-file="$out" \
+          "$bin/${CBIN[$c]}" >/dev/null 2>"$tmp/vg.log" &
         pid=$!; pids+=("$pid")
         for _ in $(seq 1 600); do listening "$port" && break; sleep 0.05; done
         python3 perf/real_mix.py "127.0.0.1:$port" "$mode" "$n"
         kill -TERM "$pid"; wait "$pid" || true
-        IR[$server,$mode,$n]=$(awk '/^(summary|totals):/ {print $2; exit}' "$out")
+        IR[$c,$mode,$n]=$(awk '/^(summary|totals):/ {print $2; exit}' "$out")
       done
     done
   done
-  printf '\ninstructions per request (callgrind, (I(%d) - I(%d)) / %d)\n' "$n2" "$n1" $((n2 - n1))
-  printf '%-7s %12s %12s %7s\n' mode twin generated "gen/twin"
+  printf '\ninstructions per request (callgrind, (I(%d) - I(%d)) / %d); ratios against the twin\n' "$n2" "$n1" $((n2 - n1))
+  printf '%-7s %8s %8s %6s %8s %6s %8s %6s\n' mode twin bare ratio metrics ratio logs ratio
   for mode in "${modes[@]}"; do
-    t=$(( (IR[perf-real-twin,$mode,$n2] - IR[perf-real-twin,$mode,$n1]) / (n2 - n1) ))
-    g=$(( (IR[perf-real-generated,$mode,$n2] - IR[perf-real-generated,$mode,$n1]) / (n2 - n1) ))
-    printf '%-7s %12d %12d %7.3f\n' "$mode" "$t" "$g" "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')"
+    declare -A per=()
+    for c in "${configs[@]}"; do
+      per[$c]=$(( (IR[$c,$mode,$n2] - IR[$c,$mode,$n1]) / (n2 - n1) ))
+    done
+    ratio() { awk -v g="$1" -v t="${per[twin]}" 'BEGIN{printf "%.3f", g/t}'; }
+    printf '%-7s %8d %8d %6s %8d %6s %8d %6s\n' "$mode" "${per[twin]}" \
+      "${per[bare]}" "$(ratio "${per[bare]}")" "${per[metrics]}" "$(ratio "${per[metrics]}")" \
+      "${per[logs]}" "$(ratio "${per[logs]}")"
   done
 fi
 

@@ -102,21 +102,234 @@ impl fmt::Display for ScanError {
 /// Scans a JSON object body, filling `slots[i]` for the key `wires[i]`.
 ///
 /// An empty (or all-whitespace) body counts as `{}`. Anything but one JSON object is an error.
+///
+/// A single pass over the bytes handles the usual body (no backslash escapes, nesting under 32
+/// levels); anything else, including every invalid body, goes through `serde_json`, which gives
+/// the same slots and words the error.
 pub fn scan_json<N: WireName>(body: &[u8], wires: &[N]) -> Result<Vec<Slot>, ScanError> {
     let mut slots = vec![Slot::Missing; wires.len()];
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(slots);
     }
+    if fast::scan_object(body, wires, &mut slots).is_some() {
+        return Ok(slots);
+    }
+    slots.fill(Slot::Missing);
+    scan_json_serde(body, wires, &mut slots)?;
+    Ok(slots)
+}
+
+/// The `serde_json` scan: the reference the single pass must agree with.
+fn scan_json_serde<N: WireName>(
+    body: &[u8],
+    wires: &[N],
+    slots: &mut [Slot],
+) -> Result<(), ScanError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let seed = ObjectSeed {
         wires,
-        slots: &mut slots,
+        slots,
         base: body.as_ptr() as usize,
     };
     seed.deserialize(&mut de)
         .and_then(|()| de.end())
-        .map_err(|e| ScanError(format!("the body is not a valid JSON object: {e}")))?;
-    Ok(slots)
+        .map_err(|e| ScanError(format!("the body is not a valid JSON object: {e}")))
+}
+
+/// The single-pass scanner. It accepts only valid JSON (a strict subset of what `serde_json`
+/// accepts: no backslash escapes, bounded nesting) and answers `None` for everything else.
+mod fast {
+    use super::{Slot, WireName};
+
+    /// Deeper values go to `serde_json`, which skips any depth without recursion.
+    const MAX_DEPTH: usize = 32;
+
+    struct Cursor<'a> {
+        b: &'a [u8],
+        i: usize,
+    }
+
+    impl Cursor<'_> {
+        fn peek(&self) -> Option<u8> {
+            self.b.get(self.i).copied()
+        }
+
+        fn ws(&mut self) {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+                self.i += 1;
+            }
+        }
+
+        fn eat(&mut self, c: u8) -> Option<()> {
+            (self.peek()? == c).then(|| self.i += 1)
+        }
+
+        /// After the opening quote: the string's end (past the closing quote). No escapes, no
+        /// control characters; the body was checked to be UTF-8 as a whole.
+        fn string(&mut self) -> Option<usize> {
+            let rest = &self.b[self.i..];
+            let n = crate::types::first_json_special(rest)?;
+            if rest[n] != b'"' {
+                return None;
+            }
+            self.i += n + 1;
+            Some(self.i)
+        }
+
+        fn digits(&mut self) -> usize {
+            let start = self.i;
+            while let Some(b'0'..=b'9') = self.peek() {
+                self.i += 1;
+            }
+            self.i - start
+        }
+
+        /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+        fn number(&mut self) -> Option<()> {
+            if self.peek() == Some(b'-') {
+                self.i += 1;
+            }
+            match self.peek()? {
+                b'0' => {
+                    self.i += 1;
+                    if let Some(b'0'..=b'9') = self.peek() {
+                        return None;
+                    }
+                }
+                b'1'..=b'9' => {
+                    self.digits();
+                }
+                _ => return None,
+            }
+            if self.peek() == Some(b'.') {
+                self.i += 1;
+                (self.digits() > 0).then_some(())?;
+            }
+            if let Some(b'e' | b'E') = self.peek() {
+                self.i += 1;
+                if let Some(b'+' | b'-') = self.peek() {
+                    self.i += 1;
+                }
+                (self.digits() > 0).then_some(())?;
+            }
+            Some(())
+        }
+
+        fn literal(&mut self, word: &[u8]) -> Option<()> {
+            self.b[self.i..]
+                .starts_with(word)
+                .then(|| self.i += word.len())
+        }
+
+        /// Skips one value (the cursor is on its first byte), without recursion.
+        fn value(&mut self) -> Option<()> {
+            // The closers of the open arrays and objects.
+            let mut open = [0u8; MAX_DEPTH];
+            let mut depth = 0;
+            loop {
+                // One value.
+                match self.peek()? {
+                    b'"' => {
+                        self.i += 1;
+                        self.string()?;
+                    }
+                    b't' => self.literal(b"true")?,
+                    b'f' => self.literal(b"false")?,
+                    b'n' => self.literal(b"null")?,
+                    c @ (b'[' | b'{') => {
+                        self.i += 1;
+                        self.ws();
+                        let close = if c == b'[' { b']' } else { b'}' };
+                        if self.eat(close).is_none() {
+                            if depth == MAX_DEPTH {
+                                return None;
+                            }
+                            open[depth] = close;
+                            depth += 1;
+                            if close == b'}' {
+                                self.key()?;
+                            }
+                            continue;
+                        }
+                    }
+                    _ => self.number()?,
+                }
+                // After a value: the next element, or the ends of finished containers.
+                loop {
+                    if depth == 0 {
+                        return Some(());
+                    }
+                    self.ws();
+                    let close = open[depth - 1];
+                    match self.peek()? {
+                        b',' => {
+                            self.i += 1;
+                            self.ws();
+                            if close == b'}' {
+                                self.key()?;
+                            }
+                            break;
+                        }
+                        c if c == close => {
+                            self.i += 1;
+                            depth -= 1;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+        }
+
+        /// `"key" :` and the whitespace before the value; the key's text.
+        fn key(&mut self) -> Option<(usize, usize)> {
+            self.eat(b'"')?;
+            let start = self.i;
+            let end = self.string()? - 1;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            Some((start, end))
+        }
+    }
+
+    /// Fills `slots` from a JSON object body; `None` when the body needs `serde_json` (invalid,
+    /// escaped, or deeply nested). `slots` may be partly filled then.
+    pub(super) fn scan_object<N: WireName>(
+        body: &[u8],
+        wires: &[N],
+        slots: &mut [Slot],
+    ) -> Option<()> {
+        let text = std::str::from_utf8(body).ok()?;
+        let mut c = Cursor { b: body, i: 0 };
+        c.ws();
+        c.eat(b'{')?;
+        c.ws();
+        if c.eat(b'}').is_none() {
+            loop {
+                let (ks, ke) = c.key()?;
+                let key = &text[ks..ke];
+                let start = c.i;
+                c.value()?;
+                if let Some(i) = wires.iter().position(|w| w.wire_name() == key) {
+                    slots[i].push_json(start..c.i);
+                }
+                c.ws();
+                match c.peek()? {
+                    b',' => {
+                        c.i += 1;
+                        c.ws();
+                    }
+                    b'}' => {
+                        c.i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        c.ws();
+        (c.i == body.len()).then_some(())
+    }
 }
 
 struct ObjectSeed<'s, N> {
@@ -332,6 +545,126 @@ mod tests {
             scan_json(deep_claim.as_bytes(), &["a"]).unwrap()[0],
             Slot::Json(_)
         ));
+    }
+
+    /// The single pass must agree with `serde_json` wherever it answers.
+    fn agrees(body: &[u8], wires: &[&str]) -> Result<(), String> {
+        let mut fast = vec![Slot::Missing; wires.len()];
+        if fast::scan_object(body, wires, &mut fast).is_none() {
+            return Ok(());
+        }
+        let mut slow = vec![Slot::Missing; wires.len()];
+        match scan_json_serde(body, wires, &mut slow) {
+            Ok(()) if slow == fast => Ok(()),
+            other => Err(format!(
+                "{:?}: fast {fast:?}, serde {other:?} {slow:?}",
+                String::from_utf8_lossy(body)
+            )),
+        }
+    }
+
+    #[test]
+    fn single_pass_takes_plain_bodies_and_leaves_the_rest_to_serde() {
+        let wires = ["email", "givenName", "n", "x"];
+        for ok in [
+            &b"{\"email\":\"a@b.c\",\"givenName\":\"\xc3\xa9mile\",\"culture\":\"1036\"}"[..],
+            br#" { "email" : "a" , "n" : -12.5e+3 , "x" : [ 1 , { "k" : [ ] } , null , true ] } "#,
+            br#"{}"#,
+            br#"{"n":0,"n":{"a":{}}}"#,
+        ] {
+            let mut slots = vec![Slot::Missing; wires.len()];
+            assert!(
+                fast::scan_object(ok, &wires, &mut slots).is_some(),
+                "{}",
+                String::from_utf8_lossy(ok)
+            );
+            agrees(ok, &wires).unwrap();
+        }
+        for fallback in [
+            &br#"{"em\u0061il":"x"}"#[..],
+            br#"{"email":"a\"b"}"#,
+            br#"{"email":"tab	inside"}"#,
+            br#"{"n":01}"#,
+            br#"{"n":1.}"#,
+            br#"{"n":-}"#,
+            br#"{"x":[1,]}"#,
+            br#"{"x":{"a":1,}}"#,
+            br#"{"x":[1}"#,
+            br#"{"a":1,}"#,
+            br#"{"a":1} x"#,
+            br#"{"a":tru}"#,
+            b"{\"a\":\"\xff\"}",
+            br#"[1]"#,
+        ] {
+            let mut slots = vec![Slot::Missing; wires.len()];
+            assert!(
+                fast::scan_object(fallback, &wires, &mut slots).is_none(),
+                "{}",
+                String::from_utf8_lossy(fallback)
+            );
+        }
+        let deep = format!("{{\"x\":{}{}}}", "[".repeat(40), "]".repeat(40));
+        let mut slots = vec![Slot::Missing; wires.len()];
+        assert!(fast::scan_object(deep.as_bytes(), &wires, &mut slots).is_none());
+        assert!(matches!(
+            scan_json(deep.as_bytes(), &wires).unwrap()[3],
+            Slot::Json(_)
+        ));
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            "[a-z\"\\\\é\t ]{0,6}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::vec(("(email|n|x|[a-z]{1,3})", inner), 0..4)
+                    .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn single_pass_agrees_with_serde_on_valid_json(
+            fields in proptest::collection::vec(("(email|n|x|[a-z]{1,3})", json_value()), 0..6),
+            pretty in proptest::bool::ANY,
+        ) {
+            // Written by hand so keys may repeat.
+            let mut body = String::from("{");
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    body.push_str(if pretty { " ,\n " } else { "," });
+                }
+                let v = if pretty { serde_json::to_string_pretty(v) } else { serde_json::to_string(v) };
+                body.push_str(&format!("{k:?}:{}", v.unwrap()));
+            }
+            body.push('}');
+            agrees(body.as_bytes(), &["email", "n", "x"]).map_err(proptest::test_runner::TestCaseError::fail)?;
+        }
+
+        #[test]
+        fn single_pass_agrees_with_serde_on_mangled_json(
+            v in json_value(),
+            cuts in proptest::collection::vec((0usize..64, proptest::sample::select(b"{}[]\":,0-e.+ntl\\x".to_vec())), 1..4),
+        ) {
+            let mut body = serde_json::to_vec(&serde_json::json!({"email": v, "x": 1})).unwrap();
+            for (at, byte) in cuts {
+                let at = at % (body.len() + 1);
+                if byte == b'x' && at < body.len() {
+                    body.remove(at);
+                } else {
+                    body.insert(at, byte);
+                }
+            }
+            agrees(&body, &["email", "n", "x"]).map_err(proptest::test_runner::TestCaseError::fail)?;
+        }
     }
 
     #[test]

@@ -426,3 +426,43 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub more_info: Option<String>,
 }
+
+impl ErrorBody {
+    /// The body as JSON: the bytes `serde_json::to_vec` writes for it, without going through
+    /// serde (strings without escapes are copied as they are). It runs for every error answer.
+    pub fn to_json(&self) -> Vec<u8> {
+        use crate::types::write_json_str;
+        let mut out = Vec::with_capacity(
+            64 + self.version.len()
+                + self.user_message.len()
+                + [
+                    &self.code,
+                    &self.request_id,
+                    &self.developer_message,
+                    &self.more_info,
+                ]
+                .iter()
+                .map(|f| f.as_ref().map_or(0, |s| s.len() + 24))
+                .sum::<usize>(),
+        );
+        out.extend_from_slice(b"{\"version\":");
+        write_json_str(&self.version, &mut out);
+        out.extend_from_slice(b",\"status\":");
+        out.extend_from_slice(itoa::Buffer::new().format(self.status).as_bytes());
+        out.extend_from_slice(b",\"userMessage\":");
+        write_json_str(&self.user_message, &mut out);
+        for (key, value) in [
+            (&b",\"code\":"[..], &self.code),
+            (b",\"requestId\":", &self.request_id),
+            (b",\"developerMessage\":", &self.developer_message),
+            (b",\"moreInfo\":", &self.more_info),
+        ] {
+            if let Some(v) = value {
+                out.extend_from_slice(key);
+                write_json_str(v, &mut out);
+            }
+        }
+        out.push(b'}');
+        out
+    }
+}

@@ -68,7 +68,10 @@ pub struct ClaimWriter {
 impl ClaimWriter {
     /// A writer for the given descriptors.
     pub fn new(claims: &'static [OutputClaimSpec]) -> Self {
-        let nested = claims.iter().any(OutputClaimSpec::is_nested);
+        // `OutputClaimSpec::is_nested`, byte-wise: this runs once per reply.
+        let nested = claims
+            .iter()
+            .any(|c| c.wire().bytes().any(|b| b == b'.' || b == b'['));
         let mut out = Vec::with_capacity(64 + claims.len() * 32);
         out.push(b'{');
         ClaimWriter {
@@ -94,7 +97,7 @@ impl ClaimWriter {
                     self.out.push(b',');
                 }
                 self.first = false;
-                let _ = serde_json::to_writer(&mut self.out, wire);
+                crate::types::write_json_str(wire, &mut self.out);
                 self.out.push(b':');
                 value.write_json(&mut self.out);
             }
@@ -193,7 +196,7 @@ impl Node {
                     if i > 0 {
                         out.push(b',');
                     }
-                    let _ = serde_json::to_writer(&mut *out, k);
+                    crate::types::write_json_str(k, out);
                     out.push(b':');
                     v.write(out);
                 }

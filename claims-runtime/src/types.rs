@@ -27,10 +27,7 @@ impl RawClaim<'_> {
     /// `true` for JSON `null` and for the empty string: both count as "absent".
     pub fn is_absent(&self) -> bool {
         match self {
-            RawClaim::Json(raw) => {
-                let s = raw.trim();
-                s == "null" || s == "\"\""
-            }
+            RawClaim::Json(raw) => matches!(json_trim(raw), "null" | "\"\""),
             RawClaim::JsonOwned(v) => v.is_null() || v.as_str() == Some(""),
             RawClaim::Text(t) => t.is_empty(),
             RawClaim::TextList(l) => l.iter().all(|t| t.is_empty()),
@@ -41,14 +38,12 @@ impl RawClaim<'_> {
     pub fn as_text(&self) -> Result<Cow<'_, str>, ClaimValueError> {
         match self {
             RawClaim::Json(raw) => {
-                let s = raw.trim();
+                let s = json_trim(raw);
                 // Fast path: a string without escapes or control characters is its own content.
                 if s.len() >= 2
                     && s.starts_with('"')
                     && s.ends_with('"')
-                    && !s.as_bytes()[1..s.len() - 1]
-                        .iter()
-                        .any(|&b| b == b'\\' || b == b'"' || b < 0x20)
+                    && !needs_json_escape(&s[1..s.len() - 1])
                 {
                     return Ok(Cow::Borrowed(&s[1..s.len() - 1]));
                 }
@@ -85,8 +80,51 @@ impl RawClaim<'_> {
     }
 }
 
+/// `s` without the whitespace JSON allows around a value (space, tab, CR, LF). Byte-wise: it runs
+/// several times per claim, and `str::trim` decodes characters.
+fn json_trim(s: &str) -> &str {
+    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !is_ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !is_ws(c)).map_or(start, |e| e + 1);
+    // Both ends sit next to ASCII bytes (or at the ends), so they are char boundaries.
+    &s[start..end]
+}
+
+/// `true` when `s` holds a byte JSON must escape inside a string (`"`, `\`, control characters):
+/// exactly the bytes `serde_json` escapes.
+pub(crate) fn needs_json_escape(s: &str) -> bool {
+    first_json_special(s.as_bytes()).is_some()
+}
+
+/// The index of the first `"`, `\` or control character (< 0x20) in `b`. Eight bytes per step:
+/// claim values are scanned on every request, in and out.
+pub(crate) fn first_json_special(b: &[u8]) -> Option<usize> {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    // High bit set in the bytes of `v` below `n` (n <= 0x80); the lowest flagged byte is exact.
+    let below = |v: u64, n: u8| v.wrapping_sub(LO * u64::from(n)) & !v & HI;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let hit = below(v, 0x20)
+            | below(v ^ (LO * u64::from(b'"')), 1)
+            | below(v ^ (LO * u64::from(b'\\')), 1);
+        if hit != 0 {
+            return Some(at + (hit.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+        .map(|p| at + p)
+}
+
 fn json_kind(s: &str) -> &'static str {
-    match s.trim_start().as_bytes().first() {
+    match json_trim(s).as_bytes().first() {
         Some(b'"') => "a string",
         Some(b'{') => "an object",
         Some(b'[') => "an array",
@@ -195,8 +233,8 @@ pub trait ClaimType: Sized {
     /// Decodes any raw form. Override only for list types.
     fn decode(raw: &RawClaim<'_>) -> Result<Self, ClaimValueError> {
         match raw {
-            RawClaim::Json(r) if !r.trim_start().starts_with('"') => {
-                Self::from_json_native(r.trim())
+            RawClaim::Json(r) if !json_trim(r).starts_with('"') => {
+                Self::from_json_native(json_trim(r))
             }
             RawClaim::JsonOwned(v) if !v.is_string() => Self::from_json_native(&v.to_string()),
             other => Self::from_text(&other.as_text()?),
@@ -217,9 +255,18 @@ pub trait ClaimType: Sized {
     }
 }
 
-fn write_json_str(s: &str, out: &mut Vec<u8>) {
-    // Serializing a &str into a Vec cannot fail.
-    let _ = serde_json::to_writer(out, s);
+/// Writes `s` as a JSON string, byte for byte what `serde_json` writes: copied as is when nothing
+/// needs escaping (the usual case), else escaped by `serde_json`.
+pub(crate) fn write_json_str(s: &str, out: &mut Vec<u8>) {
+    if needs_json_escape(s) {
+        // Serializing a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(out, s);
+    } else {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
 }
 
 impl ClaimType for String {
@@ -425,7 +472,7 @@ impl ClaimType for Vec<String> {
     fn decode(raw: &RawClaim<'_>) -> Result<Self, ClaimValueError> {
         match raw {
             RawClaim::Json(r) => {
-                let s = r.trim_start();
+                let s = json_trim(r);
                 if s.starts_with('[') {
                     serde_json::from_str::<Vec<String>>(s).map_err(|_| {
                         ClaimValueError::new("expected an array of strings".to_owned())
@@ -833,6 +880,16 @@ mod tests {
     fn locale_accepts_numeric_lcid() {
         assert_eq!(dec::<Locale>("1033").unwrap().0, "1033");
         assert_eq!(dec::<Locale>("\"en-US\"").unwrap().0, "en-US");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_special_search_matches_a_byte_loop(
+            b in proptest::collection::vec(proptest::sample::select(vec![0u8, 0x1f, 0x20, b'"', b'\\', b'a', 0x7f, 0x80, 0xa2, 0xff, b'!', b'#', b'[', b']']), 0..40),
+        ) {
+            let naive = b.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\');
+            proptest::prop_assert_eq!(first_json_special(&b), naive);
+        }
     }
 
     #[test]

@@ -674,6 +674,9 @@ impl Localizer {
     fn format_logged(&self, i: usize, id: &str, args: &MessageArgs) -> Option<String> {
         let l = &self.langs[i];
         let pattern = l.bundle.get_message(id)?.value()?;
+        if let Some(text) = render_plain(pattern, args) {
+            return Some(text);
+        }
         let fargs = fluent_args(args);
         let mut errors = Vec::new();
         let text = l
@@ -708,6 +711,36 @@ impl Localizer {
     pub fn policy_strings(&self) -> Vec<LanguageStrings> {
         policy::collect(self)
     }
+}
+
+/// Most placeables Fluent resolves in one pattern (`fluent_bundle`'s limit).
+const MAX_PLACEABLES: usize = 100;
+
+/// Renders a pattern made of text and `{ $variable }` placeables whose arguments are all text,
+/// exactly as Fluent would with isolation marks off (the setting of every bundle here), without
+/// building Fluent arguments or a resolver scope: the usual 409 message. `None` for anything
+/// else (numbers, selectors, references, functions, a missing argument): Fluent renders those.
+fn render_plain(pattern: &ast::Pattern<&str>, args: &MessageArgs) -> Option<String> {
+    if pattern.elements.len() > MAX_PLACEABLES {
+        return None;
+    }
+    let mut out = String::with_capacity(64);
+    for element in &pattern.elements {
+        match element {
+            ast::PatternElement::TextElement { value } => out.push_str(value),
+            ast::PatternElement::Placeable {
+                expression: ast::Expression::Inline(ast::InlineExpression::VariableReference { id }),
+            } => {
+                // The last value of a repeated name wins, as with `FluentArgs::set`.
+                match args.iter().rev().find(|(k, _)| k == id.name)? {
+                    (_, MessageArg::Text(t)) => out.push_str(t),
+                    (_, MessageArg::Number(_)) => return None,
+                }
+            }
+            ast::PatternElement::Placeable { .. } => return None,
+        }
+    }
+    Some(out)
 }
 
 fn parse_lang(lang: &str) -> Result<LanguageIdentifier, CatalogError> {

@@ -202,8 +202,24 @@ impl Members<'_> {
     }
 
     fn string(&mut self, s: &str) {
-        // serde_json escapes quotes and control characters (a correlation id is the caller's).
-        let _ = serde_json::to_writer(&mut *self.0, s);
+        // Escaped as serde_json does (quotes, control characters: a correlation id is the
+        // caller's), copied as is when nothing needs it.
+        crate::types::write_json_str(s, self.0);
+    }
+}
+
+/// Appends formatted text to a JSON string being written, escaping it as `serde_json` does.
+struct Escaped<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Escaped<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if crate::types::needs_json_escape(s) {
+            let quoted = serde_json::to_vec(s).map_err(|_| std::fmt::Error)?;
+            self.0.extend_from_slice(&quoted[1..quoted.len() - 1]);
+        } else {
+            self.0.extend_from_slice(s.as_bytes());
+        }
+        Ok(())
     }
 }
 
@@ -255,7 +271,10 @@ impl tracing::field::Visit for Members<'_> {
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
         if field.name() != "message" {
             self.key(field.name());
-            self.string(&format!("{value:?}"));
+            // Formatted straight into the line (`%` fields such as the method), escaped per piece.
+            self.0.push(b'"');
+            let _ = std::fmt::Write::write_fmt(&mut Escaped(self.0), format_args!("{value:?}"));
+            self.0.push(b'"');
         }
     }
 }
@@ -335,6 +354,7 @@ mod tests {
                 latency_ms = 1.23456f64,
                 correlation_id,
                 reason = None::<&str>,
+                detail = %"quote\" back\\ ctl\u{1} é",
                 "request"
             );
             tracing::info!(target: "elsewhere", "not an access line");
@@ -348,6 +368,7 @@ mod tests {
         assert_eq!(v["status"], 409);
         assert_eq!(v["latency_ms"], 1.235);
         assert_eq!(v["method"], "POST");
+        assert_eq!(v["detail"], "quote\" back\\ ctl\u{1} é");
         assert_eq!(v["path"], "/m");
         assert_eq!(v["level"], "INFO");
         assert_eq!(v["message"], "request");

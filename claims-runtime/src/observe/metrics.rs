@@ -12,7 +12,7 @@
 //! | `claims_idempotent_replays_total` | counter | `technical_profile` | retries answered with the first attempt's answer |
 //! | `claims_build_info` | info | `version` | always 1; the app's version |
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -114,22 +114,32 @@ impl Metrics {
 
     pub(crate) fn record(
         &self,
+        route: &RouteSeries,
         technical_profile: &'static str,
         status: u16,
         outcome: Outcome,
         elapsed: Duration,
         scheme: Option<&'static str>,
     ) {
-        self.requests
-            .get_or_create(&RequestLabels {
-                technical_profile,
-                status,
-                outcome: outcome.as_str(),
-            })
-            .inc();
+        let labels = || RequestLabels {
+            technical_profile,
+            status,
+            outcome: outcome.as_str(),
+        };
+        // The usual answer's counter is kept by the route, made on its first use so that no
+        // series appears before a request counts in it.
+        if status == 200 && outcome == Outcome::Ok {
+            route
+                .ok
+                .get_or_init(|| self.requests.get_or_create(&labels()).clone())
+                .inc();
+        } else {
+            self.requests.get_or_create(&labels()).inc();
+        }
         let profile = ProfileLabel { technical_profile };
-        self.latency
-            .get_or_create(&profile)
+        route
+            .latency
+            .get_or_init(|| self.latency.get_or_create(&profile).clone())
             .observe(elapsed.as_secs_f64());
         match outcome {
             Outcome::Deadline => {
@@ -155,6 +165,15 @@ impl Metrics {
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
     }
+}
+
+/// The series one route touches on almost every request, looked up once: a lookup in a family
+/// hashes the labels and takes the family's lock (about 700 instructions per request). Clones of
+/// a counter or histogram share its value with the family.
+#[derive(Debug, Default)]
+pub(crate) struct RouteSeries {
+    ok: OnceLock<Counter>,
+    latency: OnceLock<Histogram>,
 }
 
 /// The content type of [`Metrics::render`].

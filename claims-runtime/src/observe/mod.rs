@@ -21,13 +21,13 @@ mod otel;
 
 use std::borrow::Cow;
 use std::future::{Ready, ready};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::{Error, HttpMessage, HttpRequest, Route};
-use futures_util::future::LocalBoxFuture;
 
 pub use logs::{LogFormat, flush_logs, init_logging};
 #[cfg(feature = "otel")]
@@ -200,7 +200,14 @@ impl Observer {
         }
     }
 
-    fn finish(&self, route: &RouteInfo, req: &HttpRequest, status: u16, started: Instant) {
+    fn finish(
+        &self,
+        route: &RouteInfo,
+        series: &metrics::RouteSeries,
+        req: &HttpRequest,
+        status: u16,
+        started: Instant,
+    ) {
         let elapsed = started.elapsed();
         let mut ext = req.extensions_mut();
         let note = ext.remove::<Note>().unwrap_or_default();
@@ -209,7 +216,7 @@ impl Observer {
         let profile = route.profile.unwrap_or(metrics::NO_PROFILE);
         if !route.health {
             self.metrics
-                .record(profile, status, outcome, elapsed, note.scheme);
+                .record(series, profile, status, outcome, elapsed, note.scheme);
         }
         let path = route.path.unwrap_or_else(|| req.path());
         let latency_ms = elapsed.as_secs_f64() * 1000.0;
@@ -268,6 +275,7 @@ pub(crate) fn wrap_route(
     route.wrap(AccessLog {
         observer: observer.clone(),
         info,
+        series: Arc::default(),
     })
 }
 
@@ -276,11 +284,14 @@ pub(crate) fn wrap_route(
 struct AccessLog {
     observer: Arc<Observer>,
     info: RouteInfo,
+    /// This route's usual metric series (shared by the route's copies in every worker).
+    series: Arc<metrics::RouteSeries>,
 }
 
 impl<S, B> Transform<S, ServiceRequest> for AccessLog
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    S::Future: Unpin,
     B: MessageBody + 'static,
 {
     type Response = ServiceResponse<B>;
@@ -292,24 +303,32 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(AccessLogService {
             service,
-            log: self.clone(),
+            log: Rc::new(self.clone()),
         }))
     }
 }
 
 struct AccessLogService<S> {
     service: S,
-    log: AccessLog,
+    /// Per worker: cloned for every request without atomic counting.
+    log: Rc<AccessLog>,
 }
+
+#[cfg(not(feature = "otel"))]
+type Logged<F> = AccessFuture<F>;
+#[cfg(feature = "otel")]
+type Logged<F> = tracing::instrument::Instrumented<AccessFuture<F>>;
 
 impl<S, B> Service<ServiceRequest> for AccessLogService<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    // Routes hand out boxed futures: waiting on one needs no box of our own.
+    S::Future: Unpin,
     B: MessageBody + 'static,
 {
     type Response = ServiceResponse<B>;
     type Error = Error;
-    type Future = LocalBoxFuture<'static, Result<ServiceResponse<B>, Error>>;
+    type Future = Logged<S::Future>;
 
     forward_ready!(service);
 
@@ -320,16 +339,11 @@ where
             ..Note::default()
         });
         let http = req.request().clone();
-        let fut = self.service.call(req);
-        let log = self.log.clone();
-        let done = async move {
-            let res = fut.await;
-            let status = match &res {
-                Ok(r) => r.status().as_u16(),
-                Err(e) => e.as_response_error().status_code().as_u16(),
-            };
-            log.observer.finish(&log.info, &http, status, started);
-            res
+        let done = AccessFuture {
+            fut: self.service.call(req),
+            log: self.log.clone(),
+            http,
+            started,
         };
         #[cfg(feature = "otel")]
         let done = {
@@ -347,7 +361,38 @@ where
             );
             tracing::Instrument::instrument(done, span)
         };
-        Box::pin(done)
+        done
+    }
+}
+
+/// The route's answer, then its access line and metrics.
+struct AccessFuture<F> {
+    fut: F,
+    log: Rc<AccessLog>,
+    http: HttpRequest,
+    started: Instant,
+}
+
+impl<F, B> std::future::Future for AccessFuture<F>
+where
+    F: std::future::Future<Output = Result<ServiceResponse<B>, Error>> + Unpin,
+{
+    type Output = F::Output;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let this = &mut *self;
+        let res = std::task::ready!(std::pin::Pin::new(&mut this.fut).poll(cx));
+        let status = match &res {
+            Ok(r) => r.status().as_u16(),
+            Err(e) => e.as_response_error().status_code().as_u16(),
+        };
+        let log = &this.log;
+        log.observer
+            .finish(&log.info, &log.series, &this.http, status, this.started);
+        std::task::Poll::Ready(res)
     }
 }
 

@@ -4,7 +4,7 @@
 use claims_perf::bind_addr;
 use claims_perf::real::{MESSAGES, Members};
 use claims_runtime::prelude::*;
-use claims_runtime::{App, ServerLimits};
+use claims_runtime::{App, SendClaimsIn, ServerLimits};
 
 /// What the greeting returns.
 #[derive(OutputClaims)]
@@ -98,8 +98,21 @@ async fn real_header(
     )
 }
 
+/// How the service is observed, from `PERF_OBSERVE`:
+/// - `bare`: the handlers mounted on a plain actix `App`, without the access-log and metrics
+///   middleware (the framework's request path alone, like the twin);
+/// - unset or `metrics`: `App::server` as shipped (the access middleware and metrics run, no log
+///   subscriber is installed, so access lines are not written);
+/// - `logs`: as `metrics`, plus JSON access lines on standard error.
 fn main() -> std::io::Result<()> {
+    let mode = std::env::var("PERF_OBSERVE").unwrap_or_default();
+    if mode == "logs" {
+        claims_runtime::observe::init_logging(claims_runtime::observe::LogFormat::Json);
+    }
     actix_web::rt::System::new().block_on(async {
+        if mode == "bare" {
+            return bare().await;
+        }
         let mut app = App::new().app_data(Data::new(Members::default()));
         for (lang, ftl) in MESSAGES {
             app = app.messages(lang, ftl);
@@ -111,4 +124,36 @@ fn main() -> std::io::Result<()> {
         let (server, _) = app.server(&bind_addr())?;
         server.await
     })
+}
+
+/// The generated routes on a plain actix server: same catalogs, one worker, no middleware.
+async fn bare() -> std::io::Result<()> {
+    let mut localizer = claims_runtime::l10n::Localizer::new();
+    for (lang, ftl) in MESSAGES {
+        localizer
+            .add_messages(lang, ftl)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+    }
+    let config = Data::new(claims_runtime::ClaimsConfig {
+        localizer,
+        ..claims_runtime::ClaimsConfig::default()
+    });
+    let members = Data::new(Members::default());
+    actix_web::HttpServer::new(move || {
+        let mut app = actix_web::App::new()
+            .app_data(config.clone())
+            .app_data(members.clone());
+        for r in claims_runtime::registered() {
+            let method = match r.spec.send_claims_in {
+                SendClaimsIn::Body | SendClaimsIn::Form => actix_web::http::Method::POST,
+                _ => actix_web::http::Method::GET,
+            };
+            app = app.route(r.spec.route_path(), (r.route)().method(method));
+        }
+        app
+    })
+    .workers(1)
+    .bind(bind_addr())?
+    .run()
+    .await
 }
