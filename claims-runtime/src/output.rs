@@ -71,7 +71,7 @@ impl ClaimWriter {
         // `OutputClaimSpec::is_nested`, byte-wise: this runs once per reply.
         let nested = claims
             .iter()
-            .any(|c| c.wire().bytes().any(|b| b == b'.' || b == b'['));
+            .any(|c| !c.flat_key && c.wire().bytes().any(|b| b == b'.' || b == b'['));
         let mut out = Vec::with_capacity(64 + claims.len() * 32);
         out.push(b'{');
         ClaimWriter {
@@ -106,6 +106,8 @@ impl ClaimWriter {
                 value.write_json(&mut leaf);
                 match spec.path {
                     Some(path) => root.insert(path, leaf),
+                    // A literal key (`user.name`) is one key, never a path.
+                    None if spec.flat_key => root.insert(&[PathSegment::Key(wire)], leaf),
                     None => root.insert(&parse_path(wire), leaf),
                 }
             }
