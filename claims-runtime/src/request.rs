@@ -1014,7 +1014,7 @@ fn decode_claim<T: ClaimType>(
     {
         return absent(spec, problems);
     }
-    match T::decode(&raw) {
+    match T::decode_present(&raw) {
         Ok(v) => Some(v),
         Err(e) => {
             problems.push(spec, ProblemKind::Invalid(e.message().to_owned()));

@@ -219,6 +219,34 @@ async fn identity_content_encoding_is_accepted_and_others_are_not() {
 }
 
 #[actix_web::test]
+async fn optional_claims_empty_null_absent_or_sent() {
+    for (body, want) in [
+        (&b"{\"name\":\"Ann\"}"[..], "Ann@"),
+        (b"{\"name\":\"Ann\",\"city\":\"\"}", "Ann@"),
+        (b"{\"name\":\"Ann\",\"city\": null }", "Ann@"),
+        (b"{\"name\":\"Ann\",\"city\":\"Lyon\"}", "Ann@Lyon"),
+        (
+            b"{\"name\":\"Ann\",\"city\":\"L\\u00e9on\"}",
+            "Ann@L\u{e9}on",
+        ),
+    ] {
+        let (s, v) = send(&BODY, "application/json", None, vec![body], 1024).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["greeting"], want);
+    }
+    // A number is no string: refused.
+    let (s, _) = send(
+        &BODY,
+        "application/json",
+        None,
+        vec![b"{\"name\":\"Ann\",\"city\":7}"],
+        1024,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+#[actix_web::test]
 async fn a_user_error_answers_the_contract_body() {
     let (s, v) = send(
         &BODY,
