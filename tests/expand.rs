@@ -88,9 +88,36 @@ async fn place_order(#[claim(payload)] order: Order) -> Greeting {
     }
 }
 
+/// Extractors beside a claim: the request, app data, and a body extractor (the claims took the
+/// body, so it sees none).
+#[claims_handler(path = "/extractors", auth = None)]
+async fn extractors(
+    #[claim] name: String,
+    req: actix_web::HttpRequest,
+    prefix: Data<String>,
+    rest: actix_web::web::Bytes,
+) -> Greeting {
+    let text = format!("{}{name} {} {}", prefix.as_str(), req.path(), rest.len());
+    Greeting {
+        length: text.len() as i32,
+        text,
+    }
+}
+
+/// An extractor that fails: app data nobody configured.
+#[claims_handler(path = "/unconfigured", auth = None)]
+async fn unconfigured(#[claim] name: String, _missing: Data<u64>) -> Greeting {
+    Greeting {
+        length: name.len() as i32,
+        text: name,
+    }
+}
+
 macro_rules! service {
     () => {{
         let conf = App::empty()
+            .handler(extractors::SPEC)
+            .handler(unconfigured::SPEC)
             .handler(greet::SPEC)
             .handler(member::SPEC)
             .handler(header_echo::SPEC)
@@ -174,4 +201,25 @@ async fn url_header_and_payload_modes() {
         .set_json(serde_json::json!({"order": {"items": []}}))
         .to_request();
     assert_eq!(call_service(&app, req).await.status(), 400);
+}
+
+#[actix_web::test]
+async fn extractors_beside_claims() {
+    let app = service!();
+    let req = TestRequest::post()
+        .uri("/extractors")
+        .set_json(serde_json::json!({"name": "Ann"}))
+        .to_request();
+    let res = call_service(&app, req).await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = read_body_json(res).await;
+    assert_eq!(body["reply"]["text"], "Hi Ann /extractors 0");
+
+    // A failing extractor answers as actix does (500 for unconfigured app data), before the
+    // claims are read: a body without the claim is not refused with 400.
+    let req = TestRequest::post()
+        .uri("/unconfigured")
+        .set_json(serde_json::json!({}))
+        .to_request();
+    assert_eq!(call_service(&app, req).await.status(), 500);
 }

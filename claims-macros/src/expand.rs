@@ -314,7 +314,7 @@ pub fn handler(h: &Handler) -> TokenStream {
     let call = Ident::new("__call", Span::call_site());
     let problems = Ident::new("__problems", Span::call_site());
     let private = quote!(::claims_runtime::__private);
-    let mut route_params = Vec::new();
+    let mut extract = TokenStream::new();
     let mut decode = TokenStream::new();
     let mut validate = TokenStream::new();
     let mut call_args = Vec::new();
@@ -344,8 +344,15 @@ pub fn handler(h: &Handler) -> TokenStream {
                 decoded.push(var);
             }
             Param::Extractor { ty } => {
+                // Extracted here rather than by an actix extractor tuple (cheaper per request);
+                // the body went to the claims, so extractors see an empty payload, as before.
                 let var = format_ident!("__arg_{}", i);
-                route_params.push(quote!(#var: #ty));
+                extract.extend(quote! {
+                    let #var: #ty = match (&#private::ExtractProbe::<#ty>::NEW).extract_arg(&#req).await {
+                        ::core::result::Result::Ok(v) => v,
+                        ::core::result::Result::Err(resp) => return resp,
+                    };
+                });
                 call_args.push(var);
             }
         }
@@ -438,14 +445,16 @@ pub fn handler(h: &Handler) -> TokenStream {
             pub const SPEC: &'static ::claims_runtime::HandlerSpec = &#static_ident;
 
             #[doc(hidden)]
-            #[allow(clippy::too_many_arguments)]
             pub async fn __route(
                 #req: #private::actix_web::HttpRequest,
                 #body: #private::actix_web::web::Payload,
-                #(#route_params),*
             ) -> #private::actix_web::HttpResponse {
                 #[allow(unused_imports)]
-                use #private::{DecodeClaim as _, DecodeClaimUnsupported as _};
+                use #private::{
+                    DecodeClaim as _, DecodeClaimUnsupported as _, ExtractArg as _,
+                    ExtractArgUnsupported as _,
+                };
+                #extract
                 let #call = match #private::Call::begin(Self::SPEC, &#req, #body).await {
                     ::core::result::Result::Ok(c) => c,
                     ::core::result::Result::Err(resp) => return resp,
@@ -458,7 +467,7 @@ pub fn handler(h: &Handler) -> TokenStream {
         #private::inventory::submit! {
             #private::Registration {
                 spec: #fn_ident::SPEC,
-                route: || #private::actix_web::web::to(#fn_ident::__route),
+                route: || #private::route(#fn_ident::__route),
             }
         }
     }

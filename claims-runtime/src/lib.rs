@@ -128,6 +128,82 @@ pub mod __private {
     /// Compile-time check that `T` is an extractor.
     pub const fn assert_extractor<T: Extractor>() {}
 
+    /// The actix route of a generated handler: `handle` gets the request and its body as they
+    /// are (an extractor tuple per request costs more than the handler's own glue).
+    pub fn route<F, Fut>(handle: F) -> actix_web::Route
+    where
+        F: Fn(actix_web::HttpRequest, actix_web::web::Payload) -> Fut + Clone + 'static,
+        Fut: core::future::Future<Output = actix_web::HttpResponse> + 'static,
+    {
+        use actix_web::FromRequest as _;
+        actix_web::web::route().service(actix_web::dev::fn_service(
+            move |sreq: actix_web::dev::ServiceRequest| {
+                let handle = handle.clone();
+                async move {
+                    let (req, mut payload) = sreq.into_parts();
+                    let resp = match actix_web::web::Payload::from_request(&req, &mut payload).await
+                    {
+                        Ok(body) => handle(req.clone(), body).await,
+                        Err(e) => actix_web::HttpResponse::from_error(e),
+                    };
+                    Ok::<_, actix_web::Error>(actix_web::dev::ServiceResponse::new(req, resp))
+                }
+            },
+        ))
+    }
+
+    /// Extracts a non-claim parameter `T` without naming the `FromRequest` bound in the route
+    /// body, so a type that is no extractor is reported once (by [`assert_extractor`]).
+    /// Autoref dispatch as for [`ClaimProbe`].
+    pub struct ExtractProbe<T>(core::marker::PhantomData<T>);
+
+    impl<T> ExtractProbe<T> {
+        /// The probe value.
+        pub const NEW: Self = ExtractProbe(core::marker::PhantomData);
+    }
+
+    /// The real extraction, chosen when `T: FromRequest`: a failure is answered as actix
+    /// answers it (`HttpResponse::from_error`). The body is not offered: the claims read it.
+    #[allow(async_fn_in_trait)]
+    pub trait ExtractArg<T> {
+        /// Extracts `T` from the request.
+        async fn extract_arg(
+            &self,
+            req: &actix_web::HttpRequest,
+        ) -> Result<T, actix_web::HttpResponse>;
+    }
+
+    impl<T: actix_web::FromRequest> ExtractArg<T> for ExtractProbe<T> {
+        async fn extract_arg(
+            &self,
+            req: &actix_web::HttpRequest,
+        ) -> Result<T, actix_web::HttpResponse> {
+            T::extract(req)
+                .await
+                .map_err(|e| actix_web::HttpResponse::from_error(e.into()))
+        }
+    }
+
+    /// The fallback for a type that is no extractor. Never runs: [`assert_extractor`] already
+    /// fails to compile for such a `T`.
+    #[allow(async_fn_in_trait)]
+    pub trait ExtractArgUnsupported<T> {
+        /// Never called at run time (see the trait docs).
+        async fn extract_arg(
+            &self,
+            req: &actix_web::HttpRequest,
+        ) -> Result<T, actix_web::HttpResponse>;
+    }
+
+    impl<T> ExtractArgUnsupported<T> for &ExtractProbe<T> {
+        async fn extract_arg(
+            &self,
+            _: &actix_web::HttpRequest,
+        ) -> Result<T, actix_web::HttpResponse> {
+            Err(actix_web::HttpResponse::InternalServerError().finish())
+        }
+    }
+
     /// Decodes input claim `T` without naming the `ClaimType` bound in the route body, so an
     /// unsupported claim type is reported once (at the type, by the descriptor static) instead of
     /// once per use. Autoref dispatch: `(&ClaimProbe::<T>::NEW).decode_claim(..)` picks

@@ -241,6 +241,13 @@ pub trait ClaimType: Sized {
         }
     }
 
+    /// [`ClaimType::decode`] of a value known not to be absent ([`RawClaim::is_absent`] is
+    /// `false`): the pipeline checks absence once, so `Option<T>` need not check it again.
+    #[doc(hidden)]
+    fn decode_present(raw: &RawClaim<'_>) -> Result<Self, ClaimValueError> {
+        Self::decode(raw)
+    }
+
     /// The value to use when the claim is absent; `None` makes absence an error.
     fn absent() -> Option<Self> {
         None
@@ -546,6 +553,10 @@ impl<T: ClaimType> ClaimType for Option<T> {
         } else {
             T::decode(raw).map(Some)
         }
+    }
+
+    fn decode_present(raw: &RawClaim<'_>) -> Result<Self, ClaimValueError> {
+        T::decode_present(raw).map(Some)
     }
 
     fn absent() -> Option<Self> {

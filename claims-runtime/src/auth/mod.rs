@@ -463,6 +463,8 @@ impl AuthConfig {
     ) -> Result<(), AuthError> {
         let env: &dyn Fn(&str) -> Option<String> = &env;
         let specs: Vec<&HandlerSpec> = specs.into_iter().collect();
+        // Only read by the JWT settings below.
+        #[cfg_attr(not(feature = "jwt"), allow(unused_variables))]
         let entra_routes = specs.iter().any(|s| s.serves(Caller::EntraExtension));
         let mut problems = Vec::new();
         self.production |= production_from(env);

@@ -27,7 +27,7 @@ fn lookup(store: &Store, email: &str) -> Result<Loyalty, ClaimsError> {
 }
 
 /// Loyalty look-up (JSON body).
-#[claims_handler(path = "/body", send_claims_in = Body)]
+#[claims_handler(path = "/body", send_claims_in = Body, send_culture = false)]
 async fn loyalty_body(
     #[claim] email: String,
     #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
@@ -37,7 +37,7 @@ async fn loyalty_body(
 }
 
 /// Loyalty look-up (form).
-#[claims_handler(path = "/form", send_claims_in = Form)]
+#[claims_handler(path = "/form", send_claims_in = Form, send_culture = false)]
 async fn loyalty_form(
     #[claim] email: String,
     #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
@@ -47,7 +47,7 @@ async fn loyalty_form(
 }
 
 /// Loyalty look-up (query string).
-#[claims_handler(path = "/query", send_claims_in = QueryString)]
+#[claims_handler(path = "/query", send_claims_in = QueryString, send_culture = false)]
 async fn loyalty_query(
     #[claim] email: String,
     #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
@@ -57,7 +57,7 @@ async fn loyalty_query(
 }
 
 /// Loyalty look-up (headers).
-#[claims_handler(path = "/header", send_claims_in = Header)]
+#[claims_handler(path = "/header", send_claims_in = Header, send_culture = false)]
 async fn loyalty_header(
     #[claim] email: String,
     #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,

@@ -31,7 +31,7 @@ fn greet(
 }
 
 /// Greets a member (JSON body).
-#[claims_handler(path = "/real/body", send_claims_in = Body)]
+#[claims_handler(path = "/real/body", send_claims_in = Body, send_correlation = false)]
 async fn real_body(
     #[claim] email: String,
     #[claim(id = "givenName", partner = "firstName")] first_name: Option<String>,
@@ -48,7 +48,7 @@ async fn real_body(
 }
 
 /// Greets a member (form).
-#[claims_handler(path = "/real/form", send_claims_in = Form)]
+#[claims_handler(path = "/real/form", send_claims_in = Form, send_correlation = false)]
 async fn real_form(
     #[claim] email: String,
     #[claim(id = "givenName", partner = "firstName")] first_name: Option<String>,
@@ -65,7 +65,7 @@ async fn real_form(
 }
 
 /// Greets a member (query string).
-#[claims_handler(path = "/real/query", send_claims_in = QueryString)]
+#[claims_handler(path = "/real/query", send_claims_in = QueryString, send_correlation = false)]
 async fn real_query(
     #[claim] email: String,
     #[claim(id = "givenName", partner = "firstName")] first_name: Option<String>,
@@ -82,7 +82,7 @@ async fn real_query(
 }
 
 /// Greets a member (headers).
-#[claims_handler(path = "/real/header", send_claims_in = Header)]
+#[claims_handler(path = "/real/header", send_claims_in = Header, send_correlation = false)]
 async fn real_header(
     #[claim] email: String,
     #[claim(id = "givenName", partner = "firstName")] first_name: Option<String>,

@@ -1,0 +1,270 @@
+//! The fast paths of the request pipeline keep its behaviour: a body in one chunk is used as it
+//! arrives, one in several chunks is joined (within the limit), claims are sliced from a body
+//! checked once as UTF-8 (or per claim when some other part of it is not UTF-8), an `identity`
+//! content encoding is accepted, and error bodies are the contract's JSON.
+
+use actix_web::http::StatusCode;
+use actix_web::web::{Bytes, Data, Payload};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, test};
+use claims_runtime::__private::{Call, Problems};
+use claims_runtime::{
+    AuthSpec, ClaimWriter, ClaimsConfig, ClaimsError, DataType, HandlerSpec, InputClaimSpec,
+    OutputClaimSpec, OutputClaims, SendClaimsIn,
+};
+use serde_json::Value;
+
+struct Out(String);
+
+static OUT: [OutputClaimSpec; 1] =
+    [OutputClaimSpec::new("greeting", DataType::String).with_always_present(true)];
+
+impl OutputClaims for Out {
+    const CLAIMS: &'static [OutputClaimSpec] = &OUT;
+    fn write_claims(&self, w: &mut ClaimWriter) {
+        w.claim(0, &self.0);
+    }
+}
+
+static INPUTS: [InputClaimSpec; 2] = [
+    InputClaimSpec::new("name", DataType::String).with_required(true),
+    InputClaimSpec::new("city", DataType::String).with_required(false),
+];
+
+const fn spec(mode: SendClaimsIn) -> HandlerSpec {
+    HandlerSpec::new("REST-Greet", "/g", mode)
+        .with_display_name("Greet")
+        .with_auth(AuthSpec::None)
+        .with_inputs(&INPUTS)
+        .with_outputs(&OUT)
+}
+
+static BODY: HandlerSpec = spec(SendClaimsIn::Body);
+static FORM: HandlerSpec = spec(SendClaimsIn::Form);
+
+/// The glue `#[claims_handler]` emits, by hand.
+async fn glue(spec: &'static HandlerSpec, req: HttpRequest, payload: Payload) -> HttpResponse {
+    let call = match Call::begin(spec, &req, payload).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut problems = Problems::new();
+    let name = call.claim::<String>(0, &mut problems);
+    let city = call.claim::<Option<String>>(1, &mut problems);
+    let (Some(name), Some(city)) = (name, city) else {
+        return call.reject(problems);
+    };
+    call.invoke(async move {
+        if name == "nobody" {
+            return Err(ClaimsError::user("member-not-found").arg("email", name));
+        }
+        Ok(Out(format!("{name}@{}", city.unwrap_or_default())))
+    })
+    .await
+}
+
+/// Sends `chunks` as the body, one payload chunk each, with a body limit of `limit` bytes.
+async fn send(
+    spec: &'static HandlerSpec,
+    content_type: &str,
+    extra: Option<(&str, &str)>,
+    chunks: Vec<&'static [u8]>,
+    limit: usize,
+) -> (StatusCode, Value) {
+    let config = ClaimsConfig {
+        body_limit: limit,
+        ..ClaimsConfig::default()
+    };
+    let mut tr = test::TestRequest::post()
+        .uri("/g")
+        .app_data(Data::new(config))
+        .insert_header(("content-type", content_type));
+    if let Some(h) = extra {
+        tr = tr.insert_header(h);
+    }
+    let (req, _) = tr.to_http_parts();
+    let stream = futures_util::stream::iter(
+        chunks
+            .into_iter()
+            .map(|c| Ok::<_, actix_web::error::PayloadError>(Bytes::from_static(c))),
+    );
+    let boxed: std::pin::Pin<
+        Box<dyn futures_util::Stream<Item = Result<Bytes, actix_web::error::PayloadError>>>,
+    > = Box::pin(stream);
+    let mut dev_payload = actix_web::dev::Payload::from(boxed);
+    let payload = Payload::from_request(&req, &mut dev_payload)
+        .await
+        .expect("the payload extractor never fails");
+    let resp = glue(spec, req, payload).await;
+    let status = resp.status();
+    let body = actix_web::body::to_bytes(resp.into_body())
+        .await
+        .unwrap_or_default();
+    let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    (status, json)
+}
+
+#[actix_web::test]
+async fn a_body_in_one_chunk_or_several_reads_the_same() {
+    let whole: &'static [u8] = "{\"name\":\"Zoë\",\"city\":\"Köln\"}".as_bytes();
+    let (s, v) = send(&BODY, "application/json", None, vec![whole], 1024).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["greeting"], "Zoë@Köln");
+    // Split inside a claim and inside the two bytes of `ö`.
+    let cut = whole.iter().position(|&b| b == 0xc3).unwrap() + 1;
+    let (a, rest) = whole.split_at(cut);
+    let (b, c) = rest.split_at(7);
+    let (s, v) = send(&BODY, "application/json", None, vec![a, b, c], 1024).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["greeting"], "Zoë@Köln");
+    // Empty chunks change nothing.
+    let (s, v) = send(&BODY, "application/json", None, vec![b"", whole, b""], 1024).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["greeting"], "Zoë@Köln");
+}
+
+#[actix_web::test]
+async fn the_body_limit_holds_for_one_chunk_and_for_several() {
+    let body: &'static [u8] = b"{\"name\":\"Ann\",\"city\":\"Oslo\"}";
+    let n = body.len();
+    let (s, _) = send(&BODY, "application/json", None, vec![body], n).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = send(&BODY, "application/json", None, vec![body], n - 1).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(v["code"], "payload-too-large");
+    let (a, b) = body.split_at(10);
+    let (s, v) = send(&BODY, "application/json", None, vec![a, b], n - 1).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(v["code"], "payload-too-large");
+    let (b1, b2) = b.split_at(5);
+    let (s, v) = send(&BODY, "application/json", None, vec![a, b1, b2], n - 1).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(v["code"], "payload-too-large");
+    let (s, _) = send(&BODY, "application/json", None, vec![a, b1, b2], n).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn bytes_that_are_not_utf8_outside_the_claims() {
+    // A form field nobody reads may hold any byte: the claims still decode.
+    let (s, v) = send(
+        &FORM,
+        "application/x-www-form-urlencoded",
+        None,
+        vec![b"x=\xff\xfe&name=Ann&city=Bergen"],
+        1024,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["greeting"], "Ann@Bergen");
+    let (s, v) = send(
+        &FORM,
+        "application/x-www-form-urlencoded",
+        None,
+        vec![b"name=Zo%C3%AB&city=K\xc3\xb6ln"],
+        1024,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["greeting"], "Zoë@Köln");
+    // serde_json does not check strings it skips: a JSON field nobody reads may hold any byte too
+    // (so the claims are checked for UTF-8 one by one then).
+    let (s, v) = send(
+        &BODY,
+        "application/json",
+        None,
+        vec![b"{\"x\":\"\xff\",\"name\":\"Ann\"}"],
+        1024,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["greeting"], "Ann@");
+    // A claim that is not UTF-8 is refused.
+    let (s, v) = send(
+        &BODY,
+        "application/json",
+        None,
+        vec![b"{\"name\":\"A\xffn\"}"],
+        1024,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+}
+
+#[actix_web::test]
+async fn identity_content_encoding_is_accepted_and_others_are_not() {
+    for enc in ["identity", "IDENTITY", " identity , identity", ""] {
+        let (s, v) = send(
+            &BODY,
+            "application/json",
+            Some(("content-encoding", enc)),
+            vec![b"{\"name\":\"Ann\"}"],
+            1024,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{enc:?}: {v}");
+        assert_eq!(v["greeting"], "Ann@");
+    }
+    for enc in ["gzip", "identity, br"] {
+        let (s, v) = send(
+            &BODY,
+            "application/json",
+            Some(("content-encoding", enc)),
+            vec![b"{\"name\":\"Ann\"}"],
+            1024,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{enc:?}");
+        assert_eq!(v["code"], "content-type-unsupported");
+    }
+}
+
+#[actix_web::test]
+async fn optional_claims_empty_null_absent_or_sent() {
+    for (body, want) in [
+        (&b"{\"name\":\"Ann\"}"[..], "Ann@"),
+        (b"{\"name\":\"Ann\",\"city\":\"\"}", "Ann@"),
+        (b"{\"name\":\"Ann\",\"city\": null }", "Ann@"),
+        (b"{\"name\":\"Ann\",\"city\":\"Lyon\"}", "Ann@Lyon"),
+        (
+            b"{\"name\":\"Ann\",\"city\":\"L\\u00e9on\"}",
+            "Ann@L\u{e9}on",
+        ),
+    ] {
+        let (s, v) = send(&BODY, "application/json", None, vec![body], 1024).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["greeting"], want);
+    }
+    // A number is no string: refused.
+    let (s, _) = send(
+        &BODY,
+        "application/json",
+        None,
+        vec![b"{\"name\":\"Ann\",\"city\":7}"],
+        1024,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+#[actix_web::test]
+async fn a_user_error_answers_the_contract_body() {
+    let (s, v) = send(
+        &BODY,
+        "application/json",
+        None,
+        vec![b"{\"name\":\"nobody\"}"],
+        1024,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(v["version"], "1.0.0");
+    assert_eq!(v["status"], 409);
+    assert!(
+        v["userMessage"].as_str().is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
+    assert!(
+        v["requestId"].as_str().is_some_and(|m| m.len() == 36),
+        "{v}"
+    );
+}
