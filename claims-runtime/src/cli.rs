@@ -156,7 +156,7 @@ fn write_out(out: Option<std::path::PathBuf>, text: &str, what: &str) -> std::io
 }
 
 /// One `list` / banner line per route: the send mode for B2C, the caller otherwise.
-fn route_lines(app: &App) -> Vec<(String, &'static str, &'static str, String)> {
+fn route_lines(app: &App) -> Vec<(String, &'static str, String, String)> {
     app.routes()
         .into_iter()
         .map(|(s, c, method, path)| {
@@ -166,9 +166,42 @@ fn route_lines(app: &App) -> Vec<(String, &'static str, &'static str, String)> {
                 crate::CallerRoute::Entra { event, .. } => format!("entra {event}"),
                 _ => c.caller().to_string(),
             };
-            (s.technical_profile.to_owned(), method, path, what)
+            (
+                s.technical_profile.to_owned(),
+                method,
+                shown_path(s, path),
+                what,
+            )
         })
         .collect()
+}
+
+/// The route as listed: without the implicit claims' part of a Url-mode query template, which
+/// the handler never declared (`/members/{id}?claimsRuntimeCulture={..}` lists as `/members/{id}`).
+fn shown_path(spec: &crate::HandlerSpec, path: &'static str) -> String {
+    let Some((route, query)) = path.split_once('?') else {
+        return path.to_owned();
+    };
+    let implicit: Vec<&str> = spec
+        .inputs
+        .iter()
+        .filter(|c| c.implicit)
+        .map(|c| c.wire())
+        .collect();
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            !pair
+                .split_once('=')
+                .and_then(|(_, v)| v.strip_prefix('{')?.strip_suffix('}'))
+                .is_some_and(|name| implicit.contains(&name))
+        })
+        .collect();
+    if kept.is_empty() {
+        route.to_owned()
+    } else {
+        format!("{route}?{}", kept.join("&"))
+    }
 }
 
 /// An error with what failed in front: `cannot listen on 127.0.0.1:8080: Address in use`.
