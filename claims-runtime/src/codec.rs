@@ -107,16 +107,26 @@ impl fmt::Display for ScanError {
 /// levels); anything else, including every invalid body, goes through `serde_json`, which gives
 /// the same slots and words the error.
 pub fn scan_json<N: WireName>(body: &[u8], wires: &[N]) -> Result<Vec<Slot>, ScanError> {
+    scan_json_plain(body, wires).map(|(slots, _)| slots)
+}
+
+/// [`scan_json`], and whether the body is *plain*: valid UTF-8 whose strings (keys and values,
+/// nested ones too) hold no backslash escape and no control character. The content of a string
+/// value of a plain body is then its bytes between the quotes, with nothing to unescape.
+pub fn scan_json_plain<N: WireName>(
+    body: &[u8],
+    wires: &[N],
+) -> Result<(Vec<Slot>, bool), ScanError> {
     let mut slots = vec![Slot::Missing; wires.len()];
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(slots);
+        return Ok((slots, std::str::from_utf8(body).is_ok()));
     }
     if fast::scan_object(body, wires, &mut slots).is_some() {
-        return Ok(slots);
+        return Ok((slots, true));
     }
     slots.fill(Slot::Missing);
     scan_json_serde(body, wires, &mut slots)?;
-    Ok(slots)
+    Ok((slots, false))
 }
 
 /// The `serde_json` scan: the reference the single pass must agree with.
@@ -402,13 +412,28 @@ pub fn scan_urlencoded<N: WireName>(
     source: Source,
     wires: &[N],
 ) -> Result<Vec<Slot>, ScanError> {
+    scan_urlencoded_text(input, std::str::from_utf8(input).ok(), source, wires)
+}
+
+/// [`scan_urlencoded`] of an input already checked: `text` is `input` when it is UTF-8 as a
+/// whole (its components then need no check of their own), `None` when it is not.
+pub fn scan_urlencoded_text<N: WireName>(
+    input: &[u8],
+    text: Option<&str>,
+    source: Source,
+    wires: &[N],
+) -> Result<Vec<Slot>, ScanError> {
     let mut slots = vec![Slot::Missing; wires.len()];
     scan_pairs(input, |key, value_range| {
-        let key = decode_component(input, key.clone(), source)?;
-        let key_str = piece_str(input, &key);
+        let key = decode_piece(input, text, key.clone(), source)?;
+        // Ranges end at `&` or `=`, so they fall on character boundaries of valid text.
+        let key_str = match (&key, text) {
+            (Piece::Range(_, r), Some(t)) => t.get(r.clone()).unwrap_or(""),
+            _ => piece_str(input, &key),
+        };
         let base = strip_index_suffix(key_str);
         if let Some(i) = wires.iter().position(|w| w.wire_name() == base) {
-            let value = decode_component(input, value_range, source)?;
+            let value = decode_piece(input, text, value_range, source)?;
             slots[i].push_text(value);
         }
         Ok(())
@@ -423,13 +448,10 @@ pub fn scan_pairs(
 ) -> Result<(), ScanError> {
     let mut start = 0;
     while start <= input.len() {
-        let end = input[start..]
-            .iter()
-            .position(|&b| b == b'&')
-            .map_or(input.len(), |p| start + p);
+        let end = memchr::memchr(b'&', &input[start..]).map_or(input.len(), |p| start + p);
         if end > start {
             let pair = &input[start..end];
-            let (k, v) = match pair.iter().position(|&b| b == b'=') {
+            let (k, v) = match memchr::memchr(b'=', pair) {
                 Some(eq) => (start..start + eq, start + eq + 1..end),
                 None => (start..end, end..end),
             };
@@ -446,26 +468,54 @@ pub fn decode_component(
     range: Range<usize>,
     source: Source,
 ) -> Result<Piece, ScanError> {
+    decode_piece(input, None, range, source)
+}
+
+/// [`decode_component`]; `text` is `input` when it was checked to be UTF-8 as a whole.
+fn decode_piece(
+    input: &[u8],
+    text: Option<&str>,
+    range: Range<usize>,
+    source: Source,
+) -> Result<Piece, ScanError> {
     let raw = &input[range.clone()];
-    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
-        return match std::str::from_utf8(raw) {
-            Ok(_) => Ok(Piece::Range(source, range)),
-            Err(_) => Err(ScanError("a parameter is not valid UTF-8".to_owned())),
+    if memchr::memchr2(b'%', b'+', raw).is_none() {
+        return if text.is_some() || std::str::from_utf8(raw).is_ok() {
+            Ok(Piece::Range(source, range))
+        } else {
+            Err(ScanError("a parameter is not valid UTF-8".to_owned()))
         };
     }
-    let plus_fixed: Cow<'_, [u8]> = if raw.contains(&b'+') {
-        Cow::Owned(
-            raw.iter()
-                .map(|&b| if b == b'+' { b' ' } else { b })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(raw)
-    };
-    let decoded: Vec<u8> = percent_encoding::percent_decode(&plus_fixed).collect();
-    String::from_utf8(decoded)
+    // One pass, into a buffer of the final size at most: `+` is a space, `%XY` a byte, and a
+    // malformed escape stays as it is.
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'+' => out.push(b' '),
+            b'%' => match escaped_byte(&raw[i + 1..]) {
+                Some(b) => {
+                    out.push(b);
+                    i += 2;
+                }
+                None => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out)
         .map(Piece::Owned)
         .map_err(|_| ScanError("a percent-encoded parameter is not valid UTF-8".to_owned()))
+}
+
+/// The byte of the two hex digits starting `rest`, if they are two hex digits.
+fn escaped_byte(rest: &[u8]) -> Option<u8> {
+    let hex = |c: u8| (c as char).to_digit(16);
+    match rest {
+        [h, l, ..] => Some((hex(*h)? * 16 + hex(*l)?) as u8),
+        _ => None,
+    }
 }
 
 /// The text of a piece whose source is `input`.
@@ -478,8 +528,8 @@ pub fn piece_str<'a>(input: &'a [u8], piece: &'a Piece) -> &'a str {
 
 /// `tags[]` and `tags[3]` name the claim `tags`.
 fn strip_index_suffix(key: &str) -> &str {
-    if let Some(open) = key.rfind('[')
-        && key.ends_with(']')
+    if key.ends_with(']')
+        && let Some(open) = key.rfind('[')
         && key[open + 1..key.len() - 1]
             .bytes()
             .all(|b| b.is_ascii_digit())

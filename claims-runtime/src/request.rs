@@ -159,6 +159,9 @@ pub struct Call {
     body: Bytes,
     /// The whole body was checked to be UTF-8 once (claims are then sliced without a check each).
     body_utf8: bool,
+    /// The JSON body is plain (see [`codec::scan_json_plain`]): a string value is its bytes
+    /// between the quotes.
+    body_plain: bool,
     slots: Vec<Slot>,
     payload: Option<serde_json::Value>,
     /// The caller of a route other than B2C's (API connector, Entra) and its decoded envelope.
@@ -183,6 +186,7 @@ impl Call {
             config,
             body: Bytes::new(),
             body_utf8: false,
+            body_plain: false,
             slots: Vec::new(),
             payload: None,
             route: CallerRoute::B2c,
@@ -217,8 +221,8 @@ impl Call {
             return Err(self.error_response(e));
         }
         let read = async {
-            check_content_type(&self.req, &["application/json"], true)?;
-            read_body(&self.req, payload, &self.config).await
+            let length = check_content_type(&self.req, &["application/json"], true)?;
+            read_body(&self.req, payload, &self.config, length).await
         };
         self.body = match read.await {
             Ok(b) => b,
@@ -272,12 +276,12 @@ impl Call {
         let wires = self.spec.inputs;
         match self.spec.send_claims_in {
             SendClaimsIn::Body => {
-                check_content_type(
+                let length = check_content_type(
                     &self.req,
                     &["application/json", "text/json", "text/plain"],
                     true,
                 )?;
-                self.body = read_body(&self.req, payload, &self.config).await?;
+                self.body = read_body(&self.req, payload, &self.config, length).await?;
                 if self.spec.payload.is_some() {
                     let doc = if self.body.iter().all(u8::is_ascii_whitespace) {
                         serde_json::Value::Object(Default::default())
@@ -293,20 +297,25 @@ impl Call {
                     }
                     self.payload = Some(doc);
                 } else {
-                    self.slots = codec::scan_json(&self.body, wires).map_err(|e| {
-                        ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
-                    })?;
-                    self.body_utf8 = std::str::from_utf8(&self.body).is_ok();
+                    let (slots, plain) =
+                        codec::scan_json_plain(&self.body, wires).map_err(|e| {
+                            ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
+                        })?;
+                    self.slots = slots;
+                    self.body_plain = plain;
+                    self.body_utf8 = plain || std::str::from_utf8(&self.body).is_ok();
                 }
             }
             SendClaimsIn::Form => {
-                check_content_type(&self.req, &["application/x-www-form-urlencoded"], false)?;
-                self.body = read_body(&self.req, payload, &self.config).await?;
-                self.slots =
-                    codec::scan_urlencoded(&self.body, Source::Body, wires).map_err(|e| {
+                let length =
+                    check_content_type(&self.req, &["application/x-www-form-urlencoded"], false)?;
+                self.body = read_body(&self.req, payload, &self.config, length).await?;
+                let text = std::str::from_utf8(&self.body).ok();
+                self.body_utf8 = text.is_some();
+                self.slots = codec::scan_urlencoded_text(&self.body, text, Source::Body, wires)
+                    .map_err(|e| {
                         ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0)
                     })?;
-                self.body_utf8 = std::str::from_utf8(&self.body).is_ok();
             }
             SendClaimsIn::QueryString => {
                 self.slots = scan_query(&self.req, wires)?;
@@ -406,7 +415,15 @@ impl Call {
     fn slot_raw<'a>(&'a self, slot: &'a Slot) -> Option<RawClaim<'a>> {
         match slot {
             Slot::Missing => None,
-            Slot::Json(r) => Some(RawClaim::Json(self.body_str(r.clone())?)),
+            Slot::Json(r) => {
+                let s = self.body_str(r.clone())?;
+                // A string of a plain body needs no unescaping: hand its content over as text
+                // (what decoding a JSON string yields anyway), sparing the per-claim JSON checks.
+                if self.body_plain && s.len() >= 2 && s.as_bytes()[0] == b'"' {
+                    return Some(RawClaim::Text(Cow::Borrowed(&s[1..s.len() - 1])));
+                }
+                Some(RawClaim::Json(s))
+            }
             Slot::JsonRepeated(_) => Some(RawClaim::TextList(Vec::new())),
             Slot::Text(p) => Some(RawClaim::Text(Cow::Borrowed(self.piece(p)))),
             Slot::List(l) => Some(RawClaim::TextList(
@@ -604,6 +621,7 @@ impl Call {
             config: self.config.clone(),
             body: self.body.clone(),
             body_utf8: self.body_utf8,
+            body_plain: self.body_plain,
             slots: self.slots.clone(),
             payload: self.payload.clone(),
             route: self.route,
@@ -655,6 +673,7 @@ impl Call {
         let outcome = lazy_deadline(
             guarded,
             std::time::Duration::from_millis(u64::from(deadline)),
+            false,
         )
         .await;
         match outcome {
@@ -865,16 +884,27 @@ struct Elapsed;
 /// Runs `fut` with a deadline whose timer is created only when the future does not finish on
 /// its first poll: most handlers answer at once, and a timer per request is measurable at 100k
 /// requests/s. The future is pinned in place (no box per request).
+///
+/// With `grace`, the timer waits for a second pending poll: the first one wakes the task again
+/// at once. actix polls a handler before it hands over the body that arrived with the head, so
+/// the body read is pending once on almost every request and ready on the next poll; a client
+/// that really is slow is pending on that poll too and gets the timer then.
 async fn lazy_deadline<F: Future>(
     fut: F,
     limit: std::time::Duration,
+    grace: bool,
 ) -> Result<F::Output, Elapsed> {
     use std::task::Poll;
     let mut fut = std::pin::pin!(fut);
     let mut sleep: Option<std::pin::Pin<Box<actix_web::rt::time::Sleep>>> = None;
+    let mut grace = grace;
     std::future::poll_fn(move |cx| {
         if let Poll::Ready(v) = fut.as_mut().poll(cx) {
             return Poll::Ready(Ok(v));
+        }
+        if std::mem::take(&mut grace) {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
         }
         let sleep = sleep.get_or_insert_with(|| Box::pin(actix_web::rt::time::sleep(limit)));
         sleep.as_mut().poll(cx).map(|()| Err(Elapsed))
@@ -1076,36 +1106,34 @@ fn scan_query<N: codec::WireName>(
     req: &HttpRequest,
     wires: &[N],
 ) -> Result<Vec<Slot>, ClaimsError> {
-    codec::scan_urlencoded(req.query_string().as_bytes(), Source::Query, wires)
+    let query = req.query_string();
+    codec::scan_urlencoded_text(query.as_bytes(), Some(query), Source::Query, wires)
         .map_err(|e| ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0))
 }
 
+/// Checks Content-Encoding and Content-Type; the declared Content-Length, if any.
 fn check_content_type(
     req: &HttpRequest,
     accepted: &[&str],
     json_suffix: bool,
-) -> Result<(), ClaimsError> {
-    // The body is read as sent: a compressed one would be garbage to the decoder.
-    for enc in req.headers().get_all(header::CONTENT_ENCODING) {
-        let enc = match enc.to_str() {
-            Ok(s) => Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(enc.as_bytes()),
-        };
-        if let Some(bad) = enc
-            .split(',')
-            .map(str::trim)
-            .find(|c| !c.is_empty() && !c.eq_ignore_ascii_case("identity"))
-        {
-            return Err(ClaimsError::bad_request(ids::CONTENT_TYPE)
-                .with_status(StatusCode::UNSUPPORTED_MEDIA_TYPE)
-                .developer_message(format!(
-                    "content encoding {:?} is not accepted here; send the body uncompressed (identity)",
-                    bad.to_ascii_lowercase()
-                )));
+) -> Result<Option<u64>, ClaimsError> {
+    // One pass over the headers: each `get` would hash the header name again.
+    let mut content_type = None;
+    let mut length = None;
+    for (name, value) in req.headers().iter() {
+        if *name == header::CONTENT_ENCODING {
+            check_content_encoding(value)?;
+        } else if *name == header::CONTENT_TYPE {
+            content_type.get_or_insert(value);
+        } else if *name == header::CONTENT_LENGTH {
+            length.get_or_insert(value);
         }
     }
-    let Some(ct) = req.headers().get(header::CONTENT_TYPE) else {
-        return Ok(());
+    let length = length
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let Some(ct) = content_type else {
+        return Ok(length);
     };
     let essence = ct
         .to_str()
@@ -1121,7 +1149,7 @@ fn check_content_type(
             && essence.is_char_boundary(essence.len() - 5)
             && essence[essence.len() - 5..].eq_ignore_ascii_case("+json"));
     if ok {
-        Ok(())
+        Ok(length)
     } else {
         Err(
             ClaimsError::bad_request(ids::CONTENT_TYPE).developer_message(format!(
@@ -1133,6 +1161,27 @@ fn check_content_type(
     }
 }
 
+/// The body is read as sent: a compressed one would be garbage to the decoder.
+fn check_content_encoding(enc: &HeaderValue) -> Result<(), ClaimsError> {
+    let enc = match enc.to_str() {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(enc.as_bytes()),
+    };
+    match enc
+        .split(',')
+        .map(str::trim)
+        .find(|c| !c.is_empty() && !c.eq_ignore_ascii_case("identity"))
+    {
+        Some(bad) => Err(ClaimsError::bad_request(ids::CONTENT_TYPE)
+            .with_status(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            .developer_message(format!(
+                "content encoding {:?} is not accepted here; send the body uncompressed (identity)",
+                bad.to_ascii_lowercase()
+            ))),
+        None => Ok(()),
+    }
+}
+
 /// Reads the whole body within `config.body_limit` bytes and `config.body_read_timeout`: a client
 /// that stalls or trickles gets 408 and loses the connection instead of holding it and its
 /// buffers.
@@ -1140,13 +1189,10 @@ async fn read_body(
     req: &HttpRequest,
     mut payload: Payload,
     config: &ClaimsConfig,
+    content_length: Option<u64>,
 ) -> Result<Bytes, ClaimsError> {
     let limit = config.body_limit;
-    if let Some(len) = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
+    if let Some(len) = content_length
         && len > limit as u64
     {
         return Err(ClaimsError::payload_too_large(limit));
@@ -1185,7 +1231,7 @@ async fn read_body(
         Ok(buf.freeze())
     };
     // The timer starts only when the body is not already there (the usual case for B2C).
-    match lazy_deadline(read, config.body_read_timeout).await {
+    match lazy_deadline(read, config.body_read_timeout, true).await {
         Ok(body) => body,
         Err(Elapsed) => {
             tracing::info!(

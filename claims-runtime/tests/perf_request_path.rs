@@ -70,16 +70,27 @@ async fn send(
     chunks: Vec<&'static [u8]>,
     limit: usize,
 ) -> (StatusCode, Value) {
+    let mut headers = vec![("content-type", content_type)];
+    headers.extend(extra);
+    send_headers(spec, &headers, chunks, limit).await
+}
+
+/// [`send`] with these headers, each appended (a name may come twice).
+async fn send_headers(
+    spec: &'static HandlerSpec,
+    headers: &[(&str, &str)],
+    chunks: Vec<&'static [u8]>,
+    limit: usize,
+) -> (StatusCode, Value) {
     let config = ClaimsConfig {
         body_limit: limit,
         ..ClaimsConfig::default()
     };
     let mut tr = test::TestRequest::post()
         .uri("/g")
-        .app_data(Data::new(config))
-        .insert_header(("content-type", content_type));
-    if let Some(h) = extra {
-        tr = tr.insert_header(h);
+        .app_data(Data::new(config));
+    for &h in headers {
+        tr = tr.append_header(h);
     }
     let (req, _) = tr.to_http_parts();
     let stream = futures_util::stream::iter(
@@ -267,4 +278,80 @@ async fn a_user_error_answers_the_contract_body() {
         v["requestId"].as_str().is_some_and(|m| m.len() == 36),
         "{v}"
     );
+}
+
+#[actix_web::test]
+async fn every_content_encoding_header_is_checked_and_the_first_content_type_counts() {
+    let body: &'static [u8] = b"{\"name\":\"Ann\"}";
+    let json = ("content-type", "application/json");
+    for encodings in [["identity", "gzip"], ["gzip", "identity"]] {
+        let headers = [
+            json,
+            ("content-encoding", encodings[0]),
+            ("content-encoding", encodings[1]),
+        ];
+        let (s, v) = send_headers(&BODY, &headers, vec![body], 1024).await;
+        assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{encodings:?}: {v}");
+    }
+    // A declared length over the limit is refused before the body is read, whatever the order
+    // of the headers.
+    let headers = [("content-length", "4096"), json];
+    let (s, v) = send_headers(&BODY, &headers, vec![body], 1024).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    let (s, v) = send_headers(&BODY, &[json, ("content-length", "15")], vec![body], 1024).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = send_headers(
+        &FORM,
+        &[json, ("content-type", "application/x-www-form-urlencoded")],
+        vec![b"name=Ann"],
+        1024,
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "the first content type counts: {v}"
+    );
+    assert_eq!(v["code"], "content-type-unsupported");
+}
+
+#[actix_web::test]
+async fn plain_and_escaped_bodies_decode_alike() {
+    // The first bodies take the single-pass scanner (strings without escapes), the second ones
+    // serde_json (an escape in a field nobody reads): the claims must not differ.
+    for (plain, escaped, want) in [
+        (
+            &b"{ \"name\" : \"Zo\xc3\xab\" , \"city\" :\"\" }"[..],
+            &b"{\"x\":\"\\n\", \"name\" : \"Zo\xc3\xab\" , \"city\" :\"\" }"[..],
+            "Zo\u{eb}@",
+        ),
+        (
+            b"{\"name\":\" Ann \",\"city\":\"  \"}",
+            b"{\"x\":\"\\t\",\"name\":\" Ann \",\"city\":\"  \"}",
+            " Ann @  ",
+        ),
+        (
+            b"{\"city\":null,\"name\":\"{Culture:LCID}x\"}",
+            b"{\"x\":\"\\/\",\"city\":null,\"name\":\"{Culture:LCID}x\"}",
+            "{Culture:LCID}x@",
+        ),
+    ] {
+        let (s1, v1) = send(&BODY, "application/json", None, vec![plain], 1024).await;
+        let (s2, v2) = send(&BODY, "application/json", None, vec![escaped], 1024).await;
+        assert_eq!(s1, StatusCode::OK, "{v1}");
+        assert_eq!((s1, &v1["greeting"]), (s2, &v2["greeting"]));
+        assert_eq!(v1["greeting"], want);
+    }
+    // A required claim sent empty or as a number is refused alike.
+    for (plain, escaped) in [
+        (
+            &b"{\"name\":\"\"}"[..],
+            &b"{\"x\":\"\\n\",\"name\":\"\"}"[..],
+        ),
+        (b"{\"name\":7}", b"{\"x\":\"\\n\",\"name\":7}"),
+    ] {
+        let (s1, v1) = send(&BODY, "application/json", None, vec![plain], 1024).await;
+        let (s2, v2) = send(&BODY, "application/json", None, vec![escaped], 1024).await;
+        assert_eq!((s1, &v1["code"]), (s2, &v2["code"]));
+    }
 }
