@@ -448,13 +448,15 @@ pub fn scan_pairs(
 ) -> Result<(), ScanError> {
     let mut start = 0;
     while start <= input.len() {
-        let end = memchr::memchr(b'&', &input[start..]).map_or(input.len(), |p| start + p);
+        // The first `=` or `&`: a key ends at either, a pair at `&`.
+        let stop = find2(&input[start..], b'=', b'&').map_or(input.len(), |p| start + p);
+        let (k, v, end) = if input.get(stop) == Some(&b'=') {
+            let end = find2(&input[stop + 1..], b'&', b'&').map_or(input.len(), |p| stop + 1 + p);
+            (start..stop, stop + 1..end, end)
+        } else {
+            (start..stop, stop..stop, stop)
+        };
         if end > start {
-            let pair = &input[start..end];
-            let (k, v) = match memchr::memchr(b'=', pair) {
-                Some(eq) => (start..start + eq, start + eq + 1..end),
-                None => (start..end, end..end),
-            };
             f(k, v)?;
         }
         start = end + 1;
@@ -479,7 +481,7 @@ fn decode_piece(
     source: Source,
 ) -> Result<Piece, ScanError> {
     let raw = &input[range.clone()];
-    if memchr::memchr2(b'%', b'+', raw).is_none() {
+    if find2(raw, b'%', b'+').is_none() {
         return if text.is_some() || std::str::from_utf8(raw).is_ok() {
             Ok(Piece::Range(source, range))
         } else {
@@ -507,6 +509,31 @@ fn decode_piece(
     String::from_utf8(out)
         .map(Piece::Owned)
         .map_err(|_| ScanError("a percent-encoded parameter is not valid UTF-8".to_owned()))
+}
+
+/// The index of the first `x` or `y` in `b`, eight bytes per step (components are short, too
+/// short for a vectorized search to pay for its set-up).
+fn find2(b: &[u8], x: u8, y: u8) -> Option<usize> {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    // High bit set in the zero bytes of `v`; the lowest flagged byte is exact.
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let (mx, my) = (LO * u64::from(x), LO * u64::from(y));
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let hit = zero(v ^ mx) | zero(v ^ my);
+        if hit != 0 {
+            return Some(at + (hit.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == x || c == y)
+        .map(|p| at + p)
 }
 
 /// The byte of the two hex digits starting `rest`, if they are two hex digits.
