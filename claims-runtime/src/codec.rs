@@ -45,8 +45,18 @@ pub enum Slot {
     List(Vec<Piece>),
 }
 
+/// `n` missing slots (without cloning one `n` times).
+fn missing_slots(n: usize) -> Vec<Slot> {
+    std::iter::repeat_with(Slot::default).take(n).collect()
+}
+
 impl Slot {
     fn push_text(&mut self, piece: Piece) {
+        // The usual case without the take-and-drop of the general one.
+        if matches!(self, Slot::Missing) {
+            *self = Slot::Text(piece);
+            return;
+        }
         match std::mem::take(self) {
             Slot::Missing => *self = Slot::Text(piece),
             Slot::Text(first) => *self = Slot::List(vec![first, piece]),
@@ -59,6 +69,10 @@ impl Slot {
     }
 
     fn push_json(&mut self, range: Range<usize>) {
+        if matches!(self, Slot::Missing) {
+            *self = Slot::Json(range);
+            return;
+        }
         match std::mem::take(self) {
             Slot::Missing => *self = Slot::Json(range),
             Slot::Json(first) => *self = Slot::JsonRepeated(vec![first, range]),
@@ -117,7 +131,7 @@ pub fn scan_json_plain<N: WireName>(
     body: &[u8],
     wires: &[N],
 ) -> Result<(Vec<Slot>, bool), ScanError> {
-    let mut slots = vec![Slot::Missing; wires.len()];
+    let mut slots = missing_slots(wires.len());
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok((slots, std::str::from_utf8(body).is_ok()));
     }
@@ -233,6 +247,16 @@ mod fast {
 
         /// Skips one value (the cursor is on its first byte), without recursion.
         fn value(&mut self) -> Option<()> {
+            // Claims are mostly strings: no container state for them.
+            if self.peek() == Some(b'"') {
+                self.i += 1;
+                return self.string().map(drop);
+            }
+            self.nested_value()
+        }
+
+        /// [`Self::value`] of any kind.
+        fn nested_value(&mut self) -> Option<()> {
             // The closers of the open arrays and objects.
             let mut open = [0u8; MAX_DEPTH];
             let mut depth = 0;
@@ -423,7 +447,7 @@ pub fn scan_urlencoded_text<N: WireName>(
     source: Source,
     wires: &[N],
 ) -> Result<Vec<Slot>, ScanError> {
-    let mut slots = vec![Slot::Missing; wires.len()];
+    let mut slots = missing_slots(wires.len());
     scan_pairs(input, |key, value_range| {
         let key = decode_piece(input, text, key.clone(), source)?;
         // Ranges end at `&` or `=`, so they fall on character boundaries of valid text.
@@ -626,11 +650,11 @@ mod tests {
 
     /// The single pass must agree with `serde_json` wherever it answers.
     fn agrees(body: &[u8], wires: &[&str]) -> Result<(), String> {
-        let mut fast = vec![Slot::Missing; wires.len()];
+        let mut fast = missing_slots(wires.len());
         if fast::scan_object(body, wires, &mut fast).is_none() {
             return Ok(());
         }
-        let mut slow = vec![Slot::Missing; wires.len()];
+        let mut slow = missing_slots(wires.len());
         match scan_json_serde(body, wires, &mut slow) {
             Ok(()) if slow == fast => Ok(()),
             other => Err(format!(
@@ -649,7 +673,7 @@ mod tests {
             br#"{}"#,
             br#"{"n":0,"n":{"a":{}}}"#,
         ] {
-            let mut slots = vec![Slot::Missing; wires.len()];
+            let mut slots = missing_slots(wires.len());
             assert!(
                 fast::scan_object(ok, &wires, &mut slots).is_some(),
                 "{}",
@@ -673,7 +697,7 @@ mod tests {
             b"{\"a\":\"\xff\"}",
             br#"[1]"#,
         ] {
-            let mut slots = vec![Slot::Missing; wires.len()];
+            let mut slots = missing_slots(wires.len());
             assert!(
                 fast::scan_object(fallback, &wires, &mut slots).is_none(),
                 "{}",
@@ -681,7 +705,7 @@ mod tests {
             );
         }
         let deep = format!("{{\"x\":{}{}}}", "[".repeat(40), "]".repeat(40));
-        let mut slots = vec![Slot::Missing; wires.len()];
+        let mut slots = missing_slots(wires.len());
         assert!(fast::scan_object(deep.as_bytes(), &wires, &mut slots).is_none());
         assert!(matches!(
             scan_json(deep.as_bytes(), &wires).unwrap()[3],

@@ -16,6 +16,30 @@ pub trait OutputClaims {
 
     /// Writes every claim through `w` (`w.claim(i, &field_i)`).
     fn write_claims(&self, w: &mut ClaimWriter);
+
+    /// Whether a claim of [`Self::CLAIMS`] is written at a nested path, decided at compile time
+    /// (never override it).
+    #[doc(hidden)]
+    const NESTED: bool = any_nested(Self::CLAIMS);
+}
+
+/// [`OutputClaimSpec::is_nested`] of any claim, byte-wise, at compile time.
+const fn any_nested(claims: &[OutputClaimSpec]) -> bool {
+    let mut i = 0;
+    while i < claims.len() {
+        if !claims[i].flat_key {
+            let wire = claims[i].wire().as_bytes();
+            let mut j = 0;
+            while j < wire.len() {
+                if wire[j] == b'.' || wire[j] == b'[' {
+                    return true;
+                }
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+    false
 }
 
 impl OutputClaims for () {
@@ -68,10 +92,11 @@ pub struct ClaimWriter {
 impl ClaimWriter {
     /// A writer for the given descriptors.
     pub fn new(claims: &'static [OutputClaimSpec]) -> Self {
-        // `OutputClaimSpec::is_nested`, byte-wise: this runs once per reply.
-        let nested = claims
-            .iter()
-            .any(|c| !c.flat_key && c.wire().bytes().any(|b| b == b'.' || b == b'['));
+        Self::with_layout(claims, any_nested(claims))
+    }
+
+    /// A writer for `claims`, knowing whether any is nested ([`OutputClaims::NESTED`]).
+    fn with_layout(claims: &'static [OutputClaimSpec], nested: bool) -> Self {
         let mut out = Vec::with_capacity(64 + claims.len() * 32);
         out.push(b'{');
         ClaimWriter {
@@ -128,7 +153,7 @@ impl ClaimWriter {
 
 /// Encodes a value's claims to JSON bytes.
 pub fn encode<T: OutputClaims>(value: &T) -> Vec<u8> {
-    let mut w = ClaimWriter::new(T::CLAIMS);
+    let mut w = ClaimWriter::with_layout(T::CLAIMS, T::NESTED);
     value.write_claims(&mut w);
     w.finish()
 }

@@ -21,7 +21,7 @@ use crate::descriptor::{
 use crate::error::{ClaimsError, ErrorBody, ErrorKind, ids};
 use crate::idempotency::{Claimed, IdempotencyKey, StoredResponse};
 use crate::l10n::LocaleHint;
-use crate::output::{ClaimWriter, IntoHandlerResult, OutputClaims};
+use crate::output::{IntoHandlerResult, OutputClaims};
 use crate::types::{ClaimType, RawClaim};
 
 /// One problem with one input claim.
@@ -192,7 +192,11 @@ impl Call {
             route: CallerRoute::B2c,
             caller: None,
         };
-        if let Some(mark) = req.app_data::<CallerMark>() {
+        // Only a handler with other callers has routes marked with one (a lookup that misses
+        // walks every level of app data).
+        if !matches!(spec.callers, [CallerRoute::B2c])
+            && let Some(mark) = req.app_data::<CallerMark>()
+        {
             call.route = mark.0;
             call.begin_caller(payload).await?;
             return Ok(call);
@@ -1011,9 +1015,7 @@ pub fn error_http(err: &ClaimsError, body: &ErrorBody) -> HttpResponse {
 }
 
 fn encode_outputs<T: OutputClaims>(out: &T) -> Vec<u8> {
-    let mut w = ClaimWriter::new(T::CLAIMS);
-    out.write_claims(&mut w);
-    w.finish()
+    crate::output::encode(out)
 }
 
 fn decode_claim<T: ClaimType>(
@@ -1117,21 +1119,16 @@ fn check_content_type(
     accepted: &[&str],
     json_suffix: bool,
 ) -> Result<Option<u64>, ClaimsError> {
-    // One pass over the headers: each `get` would hash the header name again.
-    let mut content_type = None;
-    let mut length = None;
-    for (name, value) in req.headers().iter() {
-        if *name == header::CONTENT_ENCODING {
-            check_content_encoding(value)?;
-        } else if *name == header::CONTENT_TYPE {
-            content_type.get_or_insert(value);
-        } else if *name == header::CONTENT_LENGTH {
-            length.get_or_insert(value);
-        }
+    // Lookups by name: cheaper than one pass over the headers (actix's iterator is not).
+    for enc in req.headers().get_all(header::CONTENT_ENCODING) {
+        check_content_encoding(enc)?;
     }
-    let length = length
+    let length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    let content_type = req.headers().get(header::CONTENT_TYPE);
     let Some(ct) = content_type else {
         return Ok(length);
     };
