@@ -570,7 +570,7 @@ impl Call {
     /// A sync (`fn`) handler arrives here wrapped by [`blocking`]: it runs on the blocking pool,
     /// the deadline answer goes out on time, and its thread finishes in the background (its
     /// result is dropped, or kept for the retry of an `idempotent` handler as above).
-    pub async fn invoke<F>(&self, fut: F) -> HttpResponse
+    pub fn invoke<F>(&self, fut: F) -> impl Future<Output = HttpResponse> + '_
     where
         F: Future + 'static,
         F::Output: IntoHandlerResult,
@@ -581,13 +581,27 @@ impl Call {
         } else {
             None
         };
-        let Some(key) = key else {
-            return self
-                .run(fut, deadline)
-                .await
-                .unwrap_or_else(|r| r)
-                .into_http();
-        };
+        match key {
+            // The usual path holds the handler's future once (nested async functions would each
+            // keep a copy, and a route future past glibc's small-allocation cache costs more).
+            None => futures_util::future::Either::Left(Direct {
+                call: self,
+                deadline,
+                fut: guarded(fut, deadline),
+            }),
+            Some(key) => {
+                futures_util::future::Either::Right(Box::pin(self.invoke_idempotent(fut, key)))
+            }
+        }
+    }
+
+    /// [`Self::invoke`] of an `idempotent` handler with a correlation id.
+    async fn invoke_idempotent<F>(&self, fut: F, key: IdempotencyKey) -> HttpResponse
+    where
+        F: Future + 'static,
+        F::Output: IntoHandlerResult,
+    {
+        let deadline = self.deadline_ms();
         let store = self.config.idempotency.clone();
         let limit = std::time::Duration::from_millis(u64::from(deadline));
         let started = std::time::Instant::now();
@@ -673,13 +687,15 @@ impl Call {
         F: Future,
         F::Output: IntoHandlerResult,
     {
-        let guarded = AssertUnwindSafe(fut).catch_unwind();
-        let outcome = lazy_deadline(
-            guarded,
-            std::time::Duration::from_millis(u64::from(deadline)),
-            false,
-        )
-        .await;
+        self.finish(guarded(fut, deadline).await, deadline)
+    }
+
+    /// The reply for what the guarded handler future ended with (see [`Self::run`]).
+    fn finish<O: IntoHandlerResult>(
+        &self,
+        outcome: Guarded<O>,
+        deadline: u32,
+    ) -> Result<Reply, Reply> {
         match outcome {
             Ok(Ok(result)) => match result.into_handler_result() {
                 Ok(out) => match &self.caller {
@@ -885,35 +901,102 @@ where
 /// The deadline passed.
 struct Elapsed;
 
-/// Runs `fut` with a deadline whose timer is created only when the future does not finish on
-/// its first poll: most handlers answer at once, and a timer per request is measurable at 100k
-/// requests/s. The future is pinned in place (no box per request).
-///
-/// With `grace`, the timer waits for a second pending poll: the first one wakes the task again
-/// at once. actix polls a handler before it hands over the body that arrived with the head, so
-/// the body read is pending once on almost every request and ready on the next poll; a client
-/// that really is slow is pending on that poll too and gets the timer then.
-async fn lazy_deadline<F: Future>(
+/// What a handler future ends with under [`guarded`]: its output, its panic, or the deadline.
+type Guarded<O> = Result<Result<O, Box<dyn std::any::Any + Send>>, Elapsed>;
+
+/// `fut` with panic capture and its deadline of `deadline_ms`.
+fn guarded<F: Future>(
     fut: F,
-    limit: std::time::Duration,
-    grace: bool,
-) -> Result<F::Output, Elapsed> {
-    use std::task::Poll;
-    let mut fut = std::pin::pin!(fut);
-    let mut sleep: Option<std::pin::Pin<Box<actix_web::rt::time::Sleep>>> = None;
-    let mut grace = grace;
-    std::future::poll_fn(move |cx| {
-        if let Poll::Ready(v) = fut.as_mut().poll(cx) {
+    deadline_ms: u32,
+) -> LazyDeadline<futures_util::future::CatchUnwind<AssertUnwindSafe<F>>> {
+    lazy_deadline(
+        AssertUnwindSafe(fut).catch_unwind(),
+        std::time::Duration::from_millis(u64::from(deadline_ms)),
+        false,
+    )
+}
+
+pin_project_lite::pin_project! {
+    /// [`Call::invoke`]'s future on the usual path: the guarded handler, then its reply.
+    struct Direct<'a, F> {
+        call: &'a Call,
+        deadline: u32,
+        #[pin]
+        fut: F,
+    }
+}
+
+impl<F, O> Future for Direct<'_, F>
+where
+    F: Future<Output = Guarded<O>>,
+    O: IntoHandlerResult,
+{
+    type Output = HttpResponse;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<HttpResponse> {
+        let this = self.project();
+        let outcome = std::task::ready!(this.fut.poll(cx));
+        std::task::Poll::Ready(
+            this.call
+                .finish(outcome, *this.deadline)
+                .unwrap_or_else(|r| r)
+                .into_http(),
+        )
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Runs `fut` with a deadline whose timer is created only when the future does not finish
+    /// on its first poll: most handlers answer at once, and a timer per request is measurable
+    /// at 100k requests/s. A plain struct (not an `async fn`) so the future is held once.
+    ///
+    /// With `grace`, the timer waits for a second pending poll: the first one wakes the task
+    /// again at once. actix polls a handler before it hands over the body that arrived with the
+    /// head, so the body read is pending once on almost every request and ready on the next
+    /// poll; a client that really is slow is pending on that poll too and gets the timer then.
+    struct LazyDeadline<F> {
+        #[pin]
+        fut: F,
+        sleep: Option<std::pin::Pin<Box<actix_web::rt::time::Sleep>>>,
+        limit: std::time::Duration,
+        grace: bool,
+    }
+}
+
+fn lazy_deadline<F: Future>(fut: F, limit: std::time::Duration, grace: bool) -> LazyDeadline<F> {
+    LazyDeadline {
+        fut,
+        sleep: None,
+        limit,
+        grace,
+    }
+}
+
+impl<F: Future> Future for LazyDeadline<F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        use std::task::Poll;
+        let this = self.project();
+        if let Poll::Ready(v) = this.fut.poll(cx) {
             return Poll::Ready(Ok(v));
         }
-        if std::mem::take(&mut grace) {
+        if std::mem::take(this.grace) {
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
-        let sleep = sleep.get_or_insert_with(|| Box::pin(actix_web::rt::time::sleep(limit)));
+        let limit = *this.limit;
+        let sleep = this
+            .sleep
+            .get_or_insert_with(|| Box::pin(actix_web::rt::time::sleep(limit)));
         sleep.as_mut().poll(cx).map(|()| Err(Elapsed))
-    })
-    .await
+    }
 }
 
 /// A finished answer, before it becomes an `HttpResponse` (so it can be stored for replay).
