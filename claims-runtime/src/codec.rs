@@ -505,31 +505,41 @@ fn decode_piece(
     source: Source,
 ) -> Result<Piece, ScanError> {
     let raw = &input[range.clone()];
-    if find2(raw, b'%', b'+').is_none() {
+    let Some(mut at) = find2(raw, b'%', b'+') else {
         return if text.is_some() || std::str::from_utf8(raw).is_ok() {
             Ok(Piece::Range(source, range))
         } else {
             Err(ScanError("a parameter is not valid UTF-8".to_owned()))
         };
-    }
-    // One pass, into a buffer of the final size at most: `+` is a space, `%XY` a byte, and a
-    // malformed escape stays as it is.
+    };
+    // One pass, into a buffer of the final size at most, copying the runs between escapes:
+    // `+` is a space, `%XY` a byte, and a malformed escape stays as it is.
     let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        match raw[i] {
-            b'+' => out.push(b' '),
-            b'%' => match escaped_byte(&raw[i + 1..]) {
-                Some(b) => {
-                    out.push(b);
-                    i += 2;
-                }
-                None => out.push(b'%'),
-            },
-            b => out.push(b),
+    let mut rest = raw;
+    loop {
+        out.extend_from_slice(&rest[..at]);
+        rest = &rest[at..];
+        let taken = match (rest[0], escaped_byte(&rest[1..])) {
+            (b'+', _) => {
+                out.push(b' ');
+                1
+            }
+            (_, Some(b)) => {
+                out.push(b);
+                3
+            }
+            (_, None) => {
+                out.push(b'%');
+                1
+            }
+        };
+        rest = &rest[taken..];
+        match find2(rest, b'%', b'+') {
+            Some(next) => at = next,
+            None => break,
         }
-        i += 1;
     }
+    out.extend_from_slice(rest);
     String::from_utf8(out)
         .map(Piece::Owned)
         .map_err(|_| ScanError("a percent-encoded parameter is not valid UTF-8".to_owned()))

@@ -163,6 +163,8 @@ pub struct Call {
     /// between the quotes.
     body_plain: bool,
     slots: Vec<Slot>,
+    /// Header mode: each claim's header name, parsed once per handler and thread.
+    header_names: Option<HeaderNames>,
     payload: Option<serde_json::Value>,
     /// The caller of a route other than B2C's (API connector, Entra) and its decoded envelope.
     route: CallerRoute,
@@ -188,6 +190,7 @@ impl Call {
             body_utf8: false,
             body_plain: false,
             slots: Vec::new(),
+            header_names: None,
             payload: None,
             route: CallerRoute::B2c,
             caller: None,
@@ -352,7 +355,7 @@ impl Call {
                     self.slots = scan_query(&self.req, &keys)?;
                 }
             }
-            SendClaimsIn::Header => {}
+            SendClaimsIn::Header => self.header_names = Some(header_names(wires)),
         }
         Ok(())
     }
@@ -394,9 +397,9 @@ impl Call {
         }
         match self.spec.send_claims_in {
             SendClaimsIn::Header => {
-                let mut values = self.req.headers().get_all(spec.wire()).peekable();
-                let first = values.next()?;
-                let first = header_text(first);
+                let name = self.header_names.as_ref()?.get(index)?.as_ref()?;
+                let mut values = self.req.headers().get_all(name).peekable();
+                let first = header_text(values.next()?);
                 if values.peek().is_none() {
                     return Some(RawClaim::Text(first));
                 }
@@ -641,6 +644,7 @@ impl Call {
             body_utf8: self.body_utf8,
             body_plain: self.body_plain,
             slots: self.slots.clone(),
+            header_names: self.header_names.clone(),
             payload: self.payload.clone(),
             route: self.route,
             caller: self.caller.clone(),
@@ -1179,8 +1183,41 @@ pub fn lookup_dot_path<'a>(
     })
 }
 
+/// The header name of each input claim (`None`: not a valid header name, never sent).
+type HeaderNames = std::rc::Rc<[Option<header::HeaderName>]>;
+
+thread_local! {
+    /// Header names by handler (its inputs' address and length): a lookup by a name given as
+    /// text would parse it, and copy a mixed-case one, for every claim of every request.
+    static HEADER_NAMES: std::cell::RefCell<Vec<((usize, usize), HeaderNames)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The header names of `inputs`, parsed on a thread's first request to the handler.
+fn header_names(inputs: &'static [InputClaimSpec]) -> HeaderNames {
+    let key = (inputs.as_ptr() as usize, inputs.len());
+    HEADER_NAMES.with(|cache| {
+        if let Some((_, names)) = cache.borrow().iter().find(|(k, _)| *k == key) {
+            return names.clone();
+        }
+        let names: HeaderNames = inputs
+            .iter()
+            .map(|c| header::HeaderName::from_bytes(c.wire().as_bytes()).ok())
+            .collect();
+        cache.borrow_mut().push((key, names.clone()));
+        names
+    })
+}
+
 fn header_text(v: &HeaderValue) -> Cow<'_, str> {
     match std::str::from_utf8(v.as_bytes()) {
+        // `trim` only when an end may be white space (it decodes characters).
+        Ok(s)
+            if s.as_bytes().first().is_none_or(|b| b.is_ascii_graphic())
+                && s.as_bytes().last().is_none_or(|b| b.is_ascii_graphic()) =>
+        {
+            Cow::Borrowed(s)
+        }
         Ok(s) => Cow::Borrowed(s.trim()),
         // Not UTF-8: read the bytes as Latin-1, as HTTP/1.1 historically defined them.
         Err(_) => Cow::Owned(v.as_bytes().iter().map(|&b| b as char).collect()),
