@@ -355,3 +355,84 @@ async fn plain_and_escaped_bodies_decode_alike() {
         assert_eq!((s1, &v1["code"]), (s2, &v2["code"]));
     }
 }
+
+static HEADER_INPUTS_A: [InputClaimSpec; 2] = [
+    InputClaimSpec::new("name", DataType::String)
+        .with_partner("X-User-Name")
+        .with_required(true),
+    InputClaimSpec::new("city", DataType::String).with_required(false),
+];
+static HEADER_INPUTS_B: [InputClaimSpec; 2] = [
+    InputClaimSpec::new("name", DataType::String)
+        .with_partner("givenName")
+        .with_required(true),
+    // Not a valid header name: never sent, so absent.
+    InputClaimSpec::new("city", DataType::String)
+        .with_partner("home city")
+        .with_required(false),
+];
+static HEADER_A: HandlerSpec = HandlerSpec::new("REST-GreetA", "/g", SendClaimsIn::Header)
+    .with_auth(AuthSpec::None)
+    .with_inputs(&HEADER_INPUTS_A)
+    .with_outputs(&OUT);
+static HEADER_B: HandlerSpec = HandlerSpec::new("REST-GreetB", "/g", SendClaimsIn::Header)
+    .with_auth(AuthSpec::None)
+    .with_inputs(&HEADER_INPUTS_B)
+    .with_outputs(&OUT);
+
+async fn get_headers(spec: &'static HandlerSpec, headers: &[(&str, &str)]) -> (StatusCode, Value) {
+    let mut tr = test::TestRequest::get()
+        .uri("/g")
+        .app_data(Data::new(ClaimsConfig::default()));
+    for &h in headers {
+        tr = tr.append_header(h);
+    }
+    let (req, mut dev_payload) = tr.to_http_parts();
+    let payload = Payload::from_request(&req, &mut dev_payload)
+        .await
+        .expect("the payload extractor never fails");
+    let resp = glue(spec, req, payload).await;
+    let status = resp.status();
+    let body = actix_web::body::to_bytes(resp.into_body())
+        .await
+        .unwrap_or_default();
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+#[actix_web::test]
+async fn header_claims_are_found_by_each_handlers_own_names_in_any_case() {
+    // Alternating handlers on one thread: each reads its own (cached) names.
+    for _ in 0..2 {
+        let (s, v) = get_headers(
+            &HEADER_A,
+            &[
+                ("x-user-name", "Ann"),
+                ("CITY", "Oslo"),
+                ("givenName", "Bob"),
+            ],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["greeting"], "Ann@Oslo");
+        let (s, v) = get_headers(
+            &HEADER_B,
+            &[
+                ("x-user-name", "Ann"),
+                ("city", "Oslo"),
+                ("GIVENNAME", " Bob "),
+            ],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            v["greeting"], "Bob@",
+            "trimmed, and 'home city' is never a header"
+        );
+    }
+    // A header sent twice is a list: refused for a one-value claim.
+    let (s, v) = get_headers(&HEADER_A, &[("x-user-name", "Ann"), ("X-User-Name", "Eve")]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, v) = get_headers(&HEADER_A, &[("city", "Oslo")]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["code"], "claim-missing");
+}
