@@ -21,6 +21,28 @@ pub trait OutputClaims {
     /// (never override it).
     #[doc(hidden)]
     const NESTED: bool = any_nested(Self::CLAIMS);
+
+    /// Whether every wire name of [`Self::CLAIMS`] is written as it is inside its quotes (no
+    /// byte JSON escapes), decided at compile time (never override it).
+    #[doc(hidden)]
+    const PLAIN_KEYS: bool = all_plain(Self::CLAIMS);
+}
+
+/// `true` when no wire name holds a byte JSON escapes (`"`, `\`, control characters).
+const fn all_plain(claims: &[OutputClaimSpec]) -> bool {
+    let mut i = 0;
+    while i < claims.len() {
+        let wire = claims[i].wire().as_bytes();
+        let mut j = 0;
+        while j < wire.len() {
+            if wire[j] < 0x20 || wire[j] == b'"' || wire[j] == b'\\' {
+                return false;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// [`OutputClaimSpec::is_nested`] of any claim, byte-wise, at compile time.
@@ -87,16 +109,18 @@ pub struct ClaimWriter {
     out: Vec<u8>,
     nested: Option<Node>,
     first: bool,
+    /// No wire name needs escaping (see [`OutputClaims::PLAIN_KEYS`]).
+    plain_keys: bool,
 }
 
 impl ClaimWriter {
     /// A writer for the given descriptors.
     pub fn new(claims: &'static [OutputClaimSpec]) -> Self {
-        Self::with_layout(claims, any_nested(claims))
+        Self::with_layout(claims, any_nested(claims), all_plain(claims))
     }
 
     /// A writer for `claims`, knowing whether any is nested ([`OutputClaims::NESTED`]).
-    fn with_layout(claims: &'static [OutputClaimSpec], nested: bool) -> Self {
+    fn with_layout(claims: &'static [OutputClaimSpec], nested: bool, plain_keys: bool) -> Self {
         let mut out = Vec::with_capacity(64 + claims.len() * 32);
         out.push(b'{');
         ClaimWriter {
@@ -104,6 +128,7 @@ impl ClaimWriter {
             out,
             nested: nested.then(|| Node::Object(Vec::new())),
             first: true,
+            plain_keys,
         }
     }
 
@@ -122,8 +147,15 @@ impl ClaimWriter {
                     self.out.push(b',');
                 }
                 self.first = false;
-                crate::types::write_json_str(wire, &mut self.out);
-                self.out.push(b':');
+                if self.plain_keys {
+                    self.out.reserve(wire.len() + 3);
+                    self.out.push(b'"');
+                    self.out.extend_from_slice(wire.as_bytes());
+                    self.out.extend_from_slice(b"\":");
+                } else {
+                    crate::types::write_json_str(wire, &mut self.out);
+                    self.out.push(b':');
+                }
                 value.write_json(&mut self.out);
             }
             Some(root) => {
@@ -153,7 +185,7 @@ impl ClaimWriter {
 
 /// Encodes a value's claims to JSON bytes.
 pub fn encode<T: OutputClaims>(value: &T) -> Vec<u8> {
-    let mut w = ClaimWriter::with_layout(T::CLAIMS, T::NESTED);
+    let mut w = ClaimWriter::with_layout(T::CLAIMS, T::NESTED, T::PLAIN_KEYS);
     value.write_claims(&mut w);
     w.finish()
 }
@@ -277,6 +309,36 @@ mod tests {
         let mut w = ClaimWriter::new(&FLAT);
         w.claim(0, &None::<String>);
         assert_eq!(w.finish(), b"{}");
+    }
+
+    static ODD_KEYS: [OutputClaimSpec; 2] =
+        [spec("plain", None), spec("quoted", Some("say \"hi\"\\now"))];
+
+    /// The layout consts an `OutputClaims` type gets, and the writer's output with them.
+    struct Odd;
+    impl OutputClaims for Odd {
+        const CLAIMS: &'static [OutputClaimSpec] = &ODD_KEYS;
+        fn write_claims(&self, w: &mut ClaimWriter) {
+            w.claim(0, &"a".to_owned());
+            w.claim(1, &"b".to_owned());
+        }
+    }
+    struct Flat;
+    impl OutputClaims for Flat {
+        const CLAIMS: &'static [OutputClaimSpec] = &FLAT;
+        fn write_claims(&self, w: &mut ClaimWriter) {
+            w.claim(0, &"c".to_owned());
+        }
+    }
+
+    #[test]
+    fn keys_are_escaped_only_when_they_need_it_as_serde_would() {
+        assert!(!Odd::PLAIN_KEYS && !Odd::NESTED);
+        assert!(Flat::PLAIN_KEYS && !Flat::NESTED);
+        let want = serde_json::json!({"plain": "a", "say \"hi\"\\now": "b"});
+        let got: serde_json::Value = serde_json::from_slice(&encode(&Odd)).unwrap();
+        assert_eq!(got, want);
+        assert_eq!(encode(&Flat), br#"{"promoCode":"c"}"#);
     }
 
     static NESTED: [OutputClaimSpec; 4] = [

@@ -1252,6 +1252,10 @@ fn check_content_type(
     let Some(ct) = content_type else {
         return Ok(length);
     };
+    // The usual header is exactly an accepted type: no parsing then.
+    if accepted.iter().any(|a| a.as_bytes() == ct.as_bytes()) {
+        return Ok(length);
+    }
     let essence = ct
         .to_str()
         .unwrap_or("")
