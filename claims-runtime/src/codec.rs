@@ -572,9 +572,14 @@ fn find2(b: &[u8], x: u8, y: u8) -> Option<usize> {
 
 /// The byte of the two hex digits starting `rest`, if they are two hex digits.
 fn escaped_byte(rest: &[u8]) -> Option<u8> {
-    let hex = |c: u8| (c as char).to_digit(16);
+    let hex = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
     match rest {
-        [h, l, ..] => Some((hex(*h)? * 16 + hex(*l)?) as u8),
+        [h, l, ..] => Some(hex(*h)? << 4 | hex(*l)?),
         _ => None,
     }
 }
