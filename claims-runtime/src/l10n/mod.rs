@@ -38,7 +38,7 @@ mod negotiate;
 mod policy;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -229,11 +229,85 @@ const MAX_CACHE_ENTRIES: usize = 2048;
 
 type NegotiationCache = [HashMap<Box<str>, Option<u16>>; 4];
 
+type Bundle = FluentBundle<Arc<FluentResource>>;
+
+/// One language's catalogs. The framework catalog is parsed on first use (most processes only
+/// ever need a few of [`BUILTIN_LANGUAGES`]); the application's catalogs are parsed when added,
+/// so that their syntax errors are reported at startup.
 struct Lang {
     id: LanguageIdentifier,
-    bundle: FluentBundle<FluentResource>,
+    /// The framework catalog, if this language has one (always added before the app's).
+    builtin: Option<&'static str>,
+    /// The application's catalogs, in the order added.
+    own: Vec<Arc<FluentResource>>,
+    /// `own` alone: the app's messages (the usual 409 texts) render without parsing `builtin`.
+    own_bundle: Bundle,
+    /// `builtin` then `own`, built on first use.
+    full: OnceLock<Full>,
+}
+
+struct Full {
+    bundle: Bundle,
     /// Ids of the messages (not terms) defined, for listing and policy export.
     message_ids: HashSet<String>,
+}
+
+fn new_bundle(id: &LanguageIdentifier) -> Bundle {
+    let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
+    bundle.set_use_isolating(false);
+    bundle
+}
+
+fn message_ids_of(res: &FluentResource) -> impl Iterator<Item = String> + '_ {
+    res.entries().filter_map(|entry| match entry {
+        ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+        _ => None,
+    })
+}
+
+impl Lang {
+    fn new(id: LanguageIdentifier, builtin: Option<&'static str>) -> Self {
+        Lang {
+            own_bundle: new_bundle(&id),
+            id,
+            builtin,
+            own: Vec::new(),
+            full: OnceLock::new(),
+        }
+    }
+
+    /// Every catalog of the language, parsing the framework's on first call.
+    fn full(&self) -> &Full {
+        self.full.get_or_init(|| {
+            let mut bundle = new_bundle(&self.id);
+            let mut message_ids = HashSet::new();
+            let builtin = self.builtin.map(|ftl| {
+                Arc::new(FluentResource::try_new(ftl.to_owned()).expect("built-in catalogs parse"))
+            });
+            for res in builtin.iter().chain(&self.own) {
+                message_ids.extend(message_ids_of(res));
+                bundle.add_resource_overriding(Arc::clone(res));
+            }
+            Full {
+                bundle,
+                message_ids,
+            }
+        })
+    }
+
+    fn add(&mut self, res: FluentResource) {
+        let res = Arc::new(res);
+        if let Some(full) = self.full.get_mut() {
+            full.message_ids.extend(message_ids_of(&res));
+            full.bundle.add_resource_overriding(Arc::clone(&res));
+        }
+        self.own_bundle.add_resource_overriding(Arc::clone(&res));
+        self.own.push(res);
+    }
+
+    fn has_message(&self, id: &str) -> bool {
+        self.own_bundle.has_message(id) || self.full().bundle.has_message(id)
+    }
 }
 
 /// Renders message ids in the caller's language from Fluent catalogs.
@@ -289,8 +363,12 @@ impl Localizer {
     /// English default with the framework's built-in messages in every [`BUILTIN_LANGUAGES`].
     pub fn new() -> Self {
         let mut l = Localizer::empty();
-        l.add_catalogs(BUILTIN_CATALOGS)
-            .expect("built-in catalogs parse");
+        for (lang, ftl) in BUILTIN_CATALOGS {
+            let id = parse_lang(lang).expect("built-in language tags parse");
+            l.langs.push(Lang::new(id.clone(), Some(ftl)));
+            l.available.push(id);
+        }
+        l.reindex();
         l
     }
 
@@ -339,24 +417,12 @@ impl Localizer {
         let idx = match self.langs.iter().position(|l| l.id == id) {
             Some(i) => i,
             None => {
-                let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
-                bundle.set_use_isolating(false);
-                self.langs.push(Lang {
-                    id: id.clone(),
-                    bundle,
-                    message_ids: HashSet::new(),
-                });
+                self.langs.push(Lang::new(id.clone(), None));
                 self.available.push(id);
                 self.langs.len() - 1
             }
         };
-        let lang = &mut self.langs[idx];
-        for entry in res.entries() {
-            if let ast::Entry::Message(m) = entry {
-                lang.message_ids.insert(m.id.name.to_owned());
-            }
-        }
-        lang.bundle.add_resource_overriding(res);
+        self.langs[idx].add(res);
         self.reindex();
         Ok(())
     }
@@ -431,14 +497,13 @@ impl Localizer {
 
     /// Whether the default language defines `id`.
     pub fn has_message(&self, id: &str) -> bool {
-        self.default
-            .is_some_and(|i| self.langs[i].bundle.has_message(id))
+        self.default.is_some_and(|i| self.langs[i].has_message(id))
     }
 
     /// Whether the language that `lang` negotiates to defines `id` (no fallback).
     pub fn has_message_in(&self, lang: &str, id: &str) -> bool {
         self.lang_index(lang)
-            .is_some_and(|i| self.langs[i].bundle.has_message(id))
+            .is_some_and(|i| self.langs[i].has_message(id))
     }
 
     /// The message ids (not terms) defined for the language `lang` negotiates to, sorted.
@@ -447,6 +512,7 @@ impl Localizer {
             .lang_index(lang)
             .map(|i| {
                 self.langs[i]
+                    .full()
                     .message_ids
                     .iter()
                     .map(String::as_str)
@@ -484,6 +550,7 @@ impl Localizer {
         let i = self.default?;
         let limit = (id.chars().count() / 3).clamp(1, 3);
         self.langs[i]
+            .full()
             .message_ids
             .iter()
             .map(|m| (claims_core::names::edit_distance(id, m), m.as_str()))
@@ -648,15 +715,14 @@ impl Localizer {
             language: l.id.to_string(),
             id: id.to_owned(),
         };
-        let pattern = l
-            .bundle
+        let bundle = &l.full().bundle;
+        let pattern = bundle
             .get_message(id)
             .and_then(|m| m.value())
             .ok_or_else(missing)?;
         let fargs = fluent_args(args);
         let mut errors = Vec::new();
-        let text = l
-            .bundle
+        let text = bundle
             .format_pattern(pattern, Some(&fargs), &mut errors)
             .into_owned();
         if errors.is_empty() {
@@ -673,14 +739,20 @@ impl Localizer {
     /// once per (language, id).
     fn format_logged(&self, i: usize, id: &str, args: &MessageArgs) -> Option<String> {
         let l = &self.langs[i];
-        let pattern = l.bundle.get_message(id)?.value()?;
+        // The app's own plain message needs neither the framework catalog nor Fluent.
+        if let Some(pattern) = l.own_bundle.get_message(id).and_then(|m| m.value())
+            && let Some(text) = render_plain(pattern, args)
+        {
+            return Some(text);
+        }
+        let bundle = &l.full().bundle;
+        let pattern = bundle.get_message(id)?.value()?;
         if let Some(text) = render_plain(pattern, args) {
             return Some(text);
         }
         let fargs = fluent_args(args);
         let mut errors = Vec::new();
-        let text = l
-            .bundle
+        let text = bundle
             .format_pattern(pattern, Some(&fargs), &mut errors)
             .into_owned();
         if !errors.is_empty() {
