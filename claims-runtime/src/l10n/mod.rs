@@ -227,7 +227,9 @@ const MAX_CACHED_KEY: usize = 256;
 /// Entries per source cache; past this, results are computed but not stored.
 const MAX_CACHE_ENTRIES: usize = 2048;
 
-type NegotiationCache = [HashMap<Box<str>, Option<u16>>; 4];
+/// Keyed by raw request input: foldhash is randomly seeded per process (no crafted collisions)
+/// and a fraction of SipHash's cost on these short keys.
+type NegotiationCache = [HashMap<Box<str>, Option<u16>, foldhash::fast::RandomState>; 4];
 
 type Bundle = FluentBundle<Arc<FluentResource>>;
 
