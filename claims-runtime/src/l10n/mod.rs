@@ -3,6 +3,9 @@
 //! A [`Localizer`] holds one Fluent bundle per language. The framework's own messages ship in
 //! [`BUILTIN_LANGUAGES`]; applications add theirs with [`Localizer::add_messages`] (or
 //! [`crate::App::messages`] / [`crate::App::catalogs`] with the [`locales!`](crate::locales) macro).
+//! A built-in catalog is parsed the first time its language is needed (a process typically
+//! serves a few of them); the application's catalogs are parsed when added, so a syntax error
+//! is reported at startup, and its plain messages render without the framework catalog.
 //!
 //! # Choosing the language
 //!
