@@ -44,7 +44,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use fluent_langneg::{NegotiationStrategy, negotiate_languages};
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
@@ -740,26 +740,26 @@ impl Localizer {
         }
     }
 
+    /// Renders `id` in the language chosen for the request ([`Localizer::negotiate`]) only:
+    /// `None` when that language lacks it or Fluent reports errors. Unlike [`Localizer::render`]
+    /// there is no per-message fallback; unlike [`Localizer::try_render`] with the negotiated
+    /// tag, the choice comes from the negotiation cache. For optional texts such as a claim's
+    /// localized display name.
+    pub fn render_defined(
+        &self,
+        hint: &LocaleHint<'_>,
+        id: &str,
+        args: &MessageArgs,
+    ) -> Option<String> {
+        let (text, errors) = format(&self.langs[self.choose(hint)?], id, args)?;
+        errors.is_empty().then_some(text)
+    }
+
     /// Formats `id` in language `i`; `None` if the language lacks it. Fluent errors are logged
     /// once per (language, id).
     fn format_logged(&self, i: usize, id: &str, args: &MessageArgs) -> Option<String> {
         let l = &self.langs[i];
-        // The app's own plain message needs neither the framework catalog nor Fluent.
-        if let Some(pattern) = l.own_bundle.get_message(id).and_then(|m| m.value())
-            && let Some(text) = render_plain(pattern, args)
-        {
-            return Some(text);
-        }
-        let bundle = &l.full().bundle;
-        let pattern = bundle.get_message(id)?.value()?;
-        if let Some(text) = render_plain(pattern, args) {
-            return Some(text);
-        }
-        let fargs = fluent_args(args);
-        let mut errors = Vec::new();
-        let text = bundle
-            .format_pattern(pattern, Some(&fargs), &mut errors)
-            .into_owned();
+        let (text, errors) = format(l, id, args)?;
         if !errors.is_empty() {
             let lang = &l.id;
             self.warn_once(&format!("{lang}/{id}"), || {
@@ -788,6 +788,28 @@ impl Localizer {
     pub fn policy_strings(&self) -> Vec<LanguageStrings> {
         policy::collect(self)
     }
+}
+
+/// Formats `id` in language `l`: `None` if it lacks the message, else the text and the errors
+/// Fluent reported.
+fn format(l: &Lang, id: &str, args: &MessageArgs) -> Option<(String, Vec<FluentError>)> {
+    // The app's own plain message needs neither the framework catalog nor Fluent.
+    if let Some(pattern) = l.own_bundle.get_message(id).and_then(|m| m.value())
+        && let Some(text) = render_plain(pattern, args)
+    {
+        return Some((text, Vec::new()));
+    }
+    let bundle = &l.full().bundle;
+    let pattern = bundle.get_message(id)?.value()?;
+    if let Some(text) = render_plain(pattern, args) {
+        return Some((text, Vec::new()));
+    }
+    let fargs = fluent_args(args);
+    let mut errors = Vec::new();
+    let text = bundle
+        .format_pattern(pattern, Some(&fargs), &mut errors)
+        .into_owned();
+    Some((text, errors))
 }
 
 /// Most placeables Fluent resolves in one pattern (`fluent_bundle`'s limit).
