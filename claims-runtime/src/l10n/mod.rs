@@ -751,7 +751,8 @@ impl Localizer {
         id: &str,
         args: &MessageArgs,
     ) -> Option<String> {
-        let (text, errors) = format(&self.langs[self.choose(hint)?], id, args)?;
+        let mut errors = Vec::new();
+        let text = format(&self.langs[self.choose(hint)?], id, args, &mut errors)?;
         errors.is_empty().then_some(text)
     }
 
@@ -759,7 +760,8 @@ impl Localizer {
     /// once per (language, id).
     fn format_logged(&self, i: usize, id: &str, args: &MessageArgs) -> Option<String> {
         let l = &self.langs[i];
-        let (text, errors) = format(l, id, args)?;
+        let mut errors = Vec::new();
+        let text = format(l, id, args, &mut errors)?;
         if !errors.is_empty() {
             let lang = &l.id;
             self.warn_once(&format!("{lang}/{id}"), || {
@@ -790,26 +792,27 @@ impl Localizer {
     }
 }
 
-/// Formats `id` in language `l`: `None` if it lacks the message, else the text and the errors
-/// Fluent reported.
-fn format(l: &Lang, id: &str, args: &MessageArgs) -> Option<(String, Vec<FluentError>)> {
+/// Formats `id` in language `l` (`None` if it lacks the message), adding Fluent's errors to
+/// `errors`.
+#[inline(always)] // on the 409 path; two callers made the compiler keep a call
+fn format(l: &Lang, id: &str, args: &MessageArgs, errors: &mut Vec<FluentError>) -> Option<String> {
     // The app's own plain message needs neither the framework catalog nor Fluent.
     if let Some(pattern) = l.own_bundle.get_message(id).and_then(|m| m.value())
         && let Some(text) = render_plain(pattern, args)
     {
-        return Some((text, Vec::new()));
+        return Some(text);
     }
     let bundle = &l.full().bundle;
     let pattern = bundle.get_message(id)?.value()?;
     if let Some(text) = render_plain(pattern, args) {
-        return Some((text, Vec::new()));
+        return Some(text);
     }
     let fargs = fluent_args(args);
-    let mut errors = Vec::new();
-    let text = bundle
-        .format_pattern(pattern, Some(&fargs), &mut errors)
-        .into_owned();
-    Some((text, errors))
+    Some(
+        bundle
+            .format_pattern(pattern, Some(&fargs), errors)
+            .into_owned(),
+    )
 }
 
 /// Most placeables Fluent resolves in one pattern (`fluent_bundle`'s limit).
