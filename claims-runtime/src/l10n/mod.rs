@@ -3,6 +3,9 @@
 //! A [`Localizer`] holds one Fluent bundle per language. The framework's own messages ship in
 //! [`BUILTIN_LANGUAGES`]; applications add theirs with [`Localizer::add_messages`] (or
 //! [`crate::App::messages`] / [`crate::App::catalogs`] with the [`locales!`](crate::locales) macro).
+//! A built-in catalog is parsed the first time its language is needed (a process typically
+//! serves a few of them); the application's catalogs are parsed when added, so a syntax error
+//! is reported at startup, and its plain messages render without the framework catalog.
 //!
 //! # Choosing the language
 //!
@@ -38,10 +41,10 @@ mod negotiate;
 mod policy;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use fluent_langneg::{NegotiationStrategy, negotiate_languages};
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
@@ -227,13 +230,89 @@ const MAX_CACHED_KEY: usize = 256;
 /// Entries per source cache; past this, results are computed but not stored.
 const MAX_CACHE_ENTRIES: usize = 2048;
 
-type NegotiationCache = [HashMap<Box<str>, Option<u16>>; 4];
+/// Keyed by raw request input: foldhash is randomly seeded per process (no crafted collisions)
+/// and a fraction of SipHash's cost on these short keys.
+type NegotiationCache = [HashMap<Box<str>, Option<u16>, foldhash::fast::RandomState>; 4];
 
+type Bundle = FluentBundle<Arc<FluentResource>>;
+
+/// One language's catalogs. The framework catalog is parsed on first use (most processes only
+/// ever need a few of [`BUILTIN_LANGUAGES`]); the application's catalogs are parsed when added,
+/// so that their syntax errors are reported at startup.
 struct Lang {
     id: LanguageIdentifier,
-    bundle: FluentBundle<FluentResource>,
+    /// The framework catalog, if this language has one (always added before the app's).
+    builtin: Option<&'static str>,
+    /// The application's catalogs, in the order added.
+    own: Vec<Arc<FluentResource>>,
+    /// `own` alone: the app's messages (the usual 409 texts) render without parsing `builtin`.
+    own_bundle: Bundle,
+    /// `builtin` then `own`, built on first use.
+    full: OnceLock<Full>,
+}
+
+struct Full {
+    bundle: Bundle,
     /// Ids of the messages (not terms) defined, for listing and policy export.
     message_ids: HashSet<String>,
+}
+
+fn new_bundle(id: &LanguageIdentifier) -> Bundle {
+    let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
+    bundle.set_use_isolating(false);
+    bundle
+}
+
+fn message_ids_of(res: &FluentResource) -> impl Iterator<Item = String> + '_ {
+    res.entries().filter_map(|entry| match entry {
+        ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+        _ => None,
+    })
+}
+
+impl Lang {
+    fn new(id: LanguageIdentifier, builtin: Option<&'static str>) -> Self {
+        Lang {
+            own_bundle: new_bundle(&id),
+            id,
+            builtin,
+            own: Vec::new(),
+            full: OnceLock::new(),
+        }
+    }
+
+    /// Every catalog of the language, parsing the framework's on first call.
+    fn full(&self) -> &Full {
+        self.full.get_or_init(|| {
+            let mut bundle = new_bundle(&self.id);
+            let mut message_ids = HashSet::new();
+            let builtin = self.builtin.map(|ftl| {
+                Arc::new(FluentResource::try_new(ftl.to_owned()).expect("built-in catalogs parse"))
+            });
+            for res in builtin.iter().chain(&self.own) {
+                message_ids.extend(message_ids_of(res));
+                bundle.add_resource_overriding(Arc::clone(res));
+            }
+            Full {
+                bundle,
+                message_ids,
+            }
+        })
+    }
+
+    fn add(&mut self, res: FluentResource) {
+        let res = Arc::new(res);
+        if let Some(full) = self.full.get_mut() {
+            full.message_ids.extend(message_ids_of(&res));
+            full.bundle.add_resource_overriding(Arc::clone(&res));
+        }
+        self.own_bundle.add_resource_overriding(Arc::clone(&res));
+        self.own.push(res);
+    }
+
+    fn has_message(&self, id: &str) -> bool {
+        self.own_bundle.has_message(id) || self.full().bundle.has_message(id)
+    }
 }
 
 /// Renders message ids in the caller's language from Fluent catalogs.
@@ -289,8 +368,12 @@ impl Localizer {
     /// English default with the framework's built-in messages in every [`BUILTIN_LANGUAGES`].
     pub fn new() -> Self {
         let mut l = Localizer::empty();
-        l.add_catalogs(BUILTIN_CATALOGS)
-            .expect("built-in catalogs parse");
+        for (lang, ftl) in BUILTIN_CATALOGS {
+            let id = parse_lang(lang).expect("built-in language tags parse");
+            l.langs.push(Lang::new(id.clone(), Some(ftl)));
+            l.available.push(id);
+        }
+        l.reindex();
         l
     }
 
@@ -339,24 +422,12 @@ impl Localizer {
         let idx = match self.langs.iter().position(|l| l.id == id) {
             Some(i) => i,
             None => {
-                let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
-                bundle.set_use_isolating(false);
-                self.langs.push(Lang {
-                    id: id.clone(),
-                    bundle,
-                    message_ids: HashSet::new(),
-                });
+                self.langs.push(Lang::new(id.clone(), None));
                 self.available.push(id);
                 self.langs.len() - 1
             }
         };
-        let lang = &mut self.langs[idx];
-        for entry in res.entries() {
-            if let ast::Entry::Message(m) = entry {
-                lang.message_ids.insert(m.id.name.to_owned());
-            }
-        }
-        lang.bundle.add_resource_overriding(res);
+        self.langs[idx].add(res);
         self.reindex();
         Ok(())
     }
@@ -431,14 +502,13 @@ impl Localizer {
 
     /// Whether the default language defines `id`.
     pub fn has_message(&self, id: &str) -> bool {
-        self.default
-            .is_some_and(|i| self.langs[i].bundle.has_message(id))
+        self.default.is_some_and(|i| self.langs[i].has_message(id))
     }
 
     /// Whether the language that `lang` negotiates to defines `id` (no fallback).
     pub fn has_message_in(&self, lang: &str, id: &str) -> bool {
         self.lang_index(lang)
-            .is_some_and(|i| self.langs[i].bundle.has_message(id))
+            .is_some_and(|i| self.langs[i].has_message(id))
     }
 
     /// The message ids (not terms) defined for the language `lang` negotiates to, sorted.
@@ -447,6 +517,7 @@ impl Localizer {
             .lang_index(lang)
             .map(|i| {
                 self.langs[i]
+                    .full()
                     .message_ids
                     .iter()
                     .map(String::as_str)
@@ -484,6 +555,7 @@ impl Localizer {
         let i = self.default?;
         let limit = (id.chars().count() / 3).clamp(1, 3);
         self.langs[i]
+            .full()
             .message_ids
             .iter()
             .map(|m| (claims_core::names::edit_distance(id, m), m.as_str()))
@@ -648,15 +720,14 @@ impl Localizer {
             language: l.id.to_string(),
             id: id.to_owned(),
         };
-        let pattern = l
-            .bundle
+        let bundle = &l.full().bundle;
+        let pattern = bundle
             .get_message(id)
             .and_then(|m| m.value())
             .ok_or_else(missing)?;
         let fargs = fluent_args(args);
         let mut errors = Vec::new();
-        let text = l
-            .bundle
+        let text = bundle
             .format_pattern(pattern, Some(&fargs), &mut errors)
             .into_owned();
         if errors.is_empty() {
@@ -669,20 +740,28 @@ impl Localizer {
         }
     }
 
+    /// Renders `id` in the language chosen for the request ([`Localizer::negotiate`]) only:
+    /// `None` when that language lacks it or Fluent reports errors. Unlike [`Localizer::render`]
+    /// there is no per-message fallback; unlike [`Localizer::try_render`] with the negotiated
+    /// tag, the choice comes from the negotiation cache. For optional texts such as a claim's
+    /// localized display name.
+    pub fn render_defined(
+        &self,
+        hint: &LocaleHint<'_>,
+        id: &str,
+        args: &MessageArgs,
+    ) -> Option<String> {
+        let mut errors = Vec::new();
+        let text = format(&self.langs[self.choose(hint)?], id, args, &mut errors)?;
+        errors.is_empty().then_some(text)
+    }
+
     /// Formats `id` in language `i`; `None` if the language lacks it. Fluent errors are logged
     /// once per (language, id).
     fn format_logged(&self, i: usize, id: &str, args: &MessageArgs) -> Option<String> {
         let l = &self.langs[i];
-        let pattern = l.bundle.get_message(id)?.value()?;
-        if let Some(text) = render_plain(pattern, args) {
-            return Some(text);
-        }
-        let fargs = fluent_args(args);
         let mut errors = Vec::new();
-        let text = l
-            .bundle
-            .format_pattern(pattern, Some(&fargs), &mut errors)
-            .into_owned();
+        let text = format(l, id, args, &mut errors)?;
         if !errors.is_empty() {
             let lang = &l.id;
             self.warn_once(&format!("{lang}/{id}"), || {
@@ -711,6 +790,29 @@ impl Localizer {
     pub fn policy_strings(&self) -> Vec<LanguageStrings> {
         policy::collect(self)
     }
+}
+
+/// Formats `id` in language `l` (`None` if it lacks the message), adding Fluent's errors to
+/// `errors`.
+#[inline(always)] // on the 409 path; two callers made the compiler keep a call
+fn format(l: &Lang, id: &str, args: &MessageArgs, errors: &mut Vec<FluentError>) -> Option<String> {
+    // The app's own plain message needs neither the framework catalog nor Fluent.
+    if let Some(pattern) = l.own_bundle.get_message(id).and_then(|m| m.value())
+        && let Some(text) = render_plain(pattern, args)
+    {
+        return Some(text);
+    }
+    let bundle = &l.full().bundle;
+    let pattern = bundle.get_message(id)?.value()?;
+    if let Some(text) = render_plain(pattern, args) {
+        return Some(text);
+    }
+    let fargs = fluent_args(args);
+    Some(
+        bundle
+            .format_pattern(pattern, Some(&fargs), errors)
+            .into_owned(),
+    )
 }
 
 /// Most placeables Fluent resolves in one pattern (`fluent_bundle`'s limit).

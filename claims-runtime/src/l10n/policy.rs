@@ -17,7 +17,7 @@ pub(super) fn collect(l: &Localizer) -> Vec<LanguageStrings> {
         .map(|i| {
             let lang = &l.langs[i];
             let mut claims: BTreeMap<&str, ClaimStrings> = BTreeMap::new();
-            for mid in &lang.message_ids {
+            for mid in &lang.full().message_ids {
                 let Some(rest) = mid.strip_prefix("claim-") else {
                     continue;
                 };
