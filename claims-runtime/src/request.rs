@@ -1063,9 +1063,7 @@ pub fn render_body(
         .iter()
         .find(|(k, _)| k == CLAIM_ID_ARG)
         .and_then(|(_, id)| {
-            let lang = l10n.negotiate(hint)?.to_string();
-            l10n.try_render(&lang, &format!("claim-{id}-display-name"), &Vec::new())
-                .ok()
+            l10n.render_defined(hint, &format!("claim-{id}-display-name"), &Vec::new())
         });
     let user_message = match localized_name {
         Some(name) => {
