@@ -27,6 +27,7 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::Method;
 use actix_web::{Error, HttpMessage, HttpRequest, Route};
 
 pub use logs::{LogFormat, flush_logs, init_logging};
@@ -264,28 +265,64 @@ pub(crate) struct RouteInfo {
     pub(crate) health: bool,
 }
 
-/// Wraps `route` in the access log and metrics (outermost), after the user's middleware.
-pub(crate) fn wrap_route(
-    route: Route,
-    observer: &Arc<Observer>,
-    wraps: &[WrapFn],
-    info: RouteInfo,
-) -> Route {
-    let route = wraps.iter().fold(route, |r, w| w(r));
-    route.wrap(AccessLog {
-        observer: observer.clone(),
-        info,
-        series: Arc::default(),
-    })
+/// `route` in the user's middleware (the last one added outermost).
+pub(crate) fn user_wraps(route: Route, wraps: &[WrapFn]) -> Route {
+    wraps.iter().fold(route, |r, w| w(r))
 }
 
-/// The access-log and metrics middleware.
-#[derive(Clone)]
-struct AccessLog {
-    observer: Arc<Observer>,
+/// The access log and metrics of one resource (or of the app's default service): `routes`
+/// names what each method reaches, `otherwise` the rest (its 405 or 404 answer).
+///
+/// It wraps the resource rather than each route: actix boxes every route middleware's future
+/// and converts its body (about 400 instructions a request), while a resource is boxed once
+/// whatever wraps it.
+pub(crate) fn access_log(
+    observer: &Arc<Observer>,
+    routes: &[(Method, RouteInfo)],
+    otherwise: RouteInfo,
+) -> AccessLog {
+    let entry = |method, info| RouteEntry {
+        method,
+        info,
+        series: metrics::RouteSeries::default(),
+    };
+    let mut entries: Vec<RouteEntry> = routes
+        .iter()
+        .map(|(m, info)| entry(Some(m.clone()), *info))
+        .collect();
+    entries.push(entry(None, otherwise));
+    AccessLog {
+        observer: observer.clone(),
+        routes: entries.into(),
+    }
+}
+
+/// One route of a resource as the access log sees it.
+struct RouteEntry {
+    /// The method that reaches it (`None`: whatever no route takes).
+    method: Option<Method>,
     info: RouteInfo,
-    /// This route's usual metric series (shared by the route's copies in every worker).
-    series: Arc<metrics::RouteSeries>,
+    /// The route's usual metric series (shared by the resource's copies in every worker).
+    series: metrics::RouteSeries,
+}
+
+/// The access-log and metrics middleware of a resource.
+#[derive(Clone)]
+pub(crate) struct AccessLog {
+    observer: Arc<Observer>,
+    /// The resource's routes, the one for other methods last.
+    routes: Arc<[RouteEntry]>,
+}
+
+impl AccessLog {
+    /// The index of the route `method` reaches.
+    fn route_of(&self, method: &Method) -> usize {
+        let last = self.routes.len() - 1;
+        self.routes[..last]
+            .iter()
+            .position(|r| r.method.as_ref() == Some(method))
+            .unwrap_or(last)
+    }
 }
 
 impl<S, B> Transform<S, ServiceRequest> for AccessLog
@@ -308,7 +345,7 @@ where
     }
 }
 
-struct AccessLogService<S> {
+pub(crate) struct AccessLogService<S> {
     service: S,
     /// Per worker: cloned for every request without atomic counting.
     log: Rc<AccessLog>,
@@ -322,7 +359,7 @@ type Logged<F> = tracing::instrument::Instrumented<AccessFuture<F>>;
 impl<S, B> Service<ServiceRequest> for AccessLogService<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
-    // Routes hand out boxed futures: waiting on one needs no box of our own.
+    // Resources hand out boxed futures: waiting on one needs no box of our own.
     S::Future: Unpin,
     B: MessageBody + 'static,
 {
@@ -334,6 +371,7 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let started = Instant::now();
+        let route = self.log.route_of(req.method());
         req.extensions_mut().insert(Note {
             log_values: self.log.observer.log_claim_values,
             ..Note::default()
@@ -342,12 +380,13 @@ where
         let done = AccessFuture {
             fut: self.service.call(req),
             log: self.log.clone(),
+            route,
             http,
             started,
         };
         #[cfg(feature = "otel")]
         let done = {
-            let info = &self.log.info;
+            let info = &self.log.routes[route].info;
             let span = tracing::info_span!(
                 target: ACCESS_TARGET,
                 "request",
@@ -366,9 +405,11 @@ where
 }
 
 /// The route's answer, then its access line and metrics.
-struct AccessFuture<F> {
+pub(crate) struct AccessFuture<F> {
     fut: F,
     log: Rc<AccessLog>,
+    /// The index of the route the request reached in `log.routes`.
+    route: usize,
     http: HttpRequest,
     started: Instant,
 }
@@ -389,9 +430,10 @@ where
             Ok(r) => r.status().as_u16(),
             Err(e) => e.as_response_error().status_code().as_u16(),
         };
-        let log = &this.log;
-        log.observer
-            .finish(&log.info, &log.series, &this.http, status, this.started);
+        let route = &this.log.routes[this.route];
+        this.log
+            .observer
+            .finish(&route.info, &route.series, &this.http, status, this.started);
         std::task::Poll::Ready(res)
     }
 }
