@@ -201,35 +201,65 @@ impl Observer {
         }
     }
 
-    fn finish(
-        &self,
-        route: &RouteInfo,
-        series: &metrics::RouteSeries,
-        req: &HttpRequest,
-        status: u16,
-        started: Instant,
-    ) {
+    fn finish(&self, route: &RouteEntry, req: &HttpRequest, status: u16, started: Instant) {
         let elapsed = started.elapsed();
         let mut ext = req.extensions_mut();
         let note = ext.remove::<Note>().unwrap_or_default();
         drop(ext);
+        let info = &route.info;
         let outcome = note.outcome.unwrap_or_else(|| Outcome::of_status(status));
-        let profile = route.profile.unwrap_or(metrics::NO_PROFILE);
-        if !route.health {
-            self.metrics
-                .record(series, profile, status, outcome, elapsed, note.scheme);
+        let profile = info.profile.unwrap_or(metrics::NO_PROFILE);
+        if !info.health {
+            self.metrics.record(
+                &route.series,
+                profile,
+                status,
+                outcome,
+                elapsed,
+                note.scheme,
+            );
         }
-        let path = route.path.unwrap_or_else(|| req.path());
-        let latency_ms = elapsed.as_secs_f64() * 1000.0;
         let reason = note.reason.as_deref();
         let correlation_id = note.correlation.as_deref();
+        #[cfg(feature = "otel")]
+        {
+            let span = tracing::Span::current();
+            span.record("http.response.status_code", status);
+            span.record("outcome", outcome.as_str());
+            span.record("correlation_id", correlation_id);
+        }
+        let unmatched;
+        let members: &[u8] = match &route.members {
+            Some(m) => m,
+            None => {
+                unmatched = logs::route_members(req.path(), info.profile);
+                &unmatched
+            }
+        };
+        let line = logs::AccessLine {
+            debug: info.health,
+            method: req.method().as_str(),
+            route: members,
+            status,
+            outcome: outcome.as_str(),
+            // Rounded as the event's `latency_ms` is written.
+            latency_us: u64::try_from(elapsed.as_nanos().saturating_add(500) / 1000)
+                .unwrap_or(u64::MAX),
+            correlation_id,
+            reason,
+        };
+        if logs::write_access(&line) {
+            return;
+        }
+        let path = info.path.unwrap_or_else(|| req.path());
+        let latency_ms = elapsed.as_secs_f64() * 1000.0;
         macro_rules! access {
             ($level:ident) => {
                 tracing::$level!(
                     target: ACCESS_TARGET,
                     method = %req.method(),
                     path,
-                    technical_profile = route.profile,
+                    technical_profile = info.profile,
                     status,
                     outcome = outcome.as_str(),
                     latency_ms,
@@ -239,14 +269,7 @@ impl Observer {
                 )
             };
         }
-        #[cfg(feature = "otel")]
-        {
-            let span = tracing::Span::current();
-            span.record("http.response.status_code", status);
-            span.record("outcome", outcome.as_str());
-            span.record("correlation_id", correlation_id);
-        }
-        if route.health {
+        if info.health {
             access!(debug);
         } else {
             access!(info);
@@ -281,9 +304,12 @@ pub(crate) fn access_log(
     routes: &[(Method, RouteInfo)],
     otherwise: RouteInfo,
 ) -> AccessLog {
-    let entry = |method, info| RouteEntry {
+    let entry = |method, info: RouteInfo| RouteEntry {
         method,
         info,
+        members: info
+            .path
+            .map(|p| logs::route_members(p, info.profile).into()),
         series: metrics::RouteSeries::default(),
     };
     let mut entries: Vec<RouteEntry> = routes
@@ -302,6 +328,9 @@ struct RouteEntry {
     /// The method that reaches it (`None`: whatever no route takes).
     method: Option<Method>,
     info: RouteInfo,
+    /// Its `path` and `technical_profile` as JSON members of an access line (`None`: the path
+    /// is the request's).
+    members: Option<Box<[u8]>>,
     /// The route's usual metric series (shared by the resource's copies in every worker).
     series: metrics::RouteSeries,
 }
@@ -430,10 +459,9 @@ where
             Ok(r) => r.status().as_u16(),
             Err(e) => e.as_response_error().status_code().as_u16(),
         };
-        let route = &this.log.routes[this.route];
-        this.log
-            .observer
-            .finish(&route.info, &route.series, &this.http, status, this.started);
+        let log = &this.log;
+        log.observer
+            .finish(&log.routes[this.route], &this.http, status, this.started);
         std::task::Poll::Ready(res)
     }
 }
