@@ -38,6 +38,16 @@ async fn routes_get(
     Ok(Found { number: "2".into() })
 }
 
+/// Idempotent: its handler runs in a task of its own, whose notes still reach the line.
+#[claims_handler(path = "/routes/idem", send_claims_in = Body, auth = None, idempotent = true)]
+async fn routes_idem(
+    #[claim] email: String,
+    #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
+) -> Result<Found, ClaimsError> {
+    let _ = email;
+    Err(ClaimsError::user("member-not-found"))
+}
+
 static LOG: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
 struct Capture;
@@ -163,4 +173,27 @@ async fn each_method_of_a_shared_path_is_logged_and_counted_as_its_own_route() {
     ] {
         assert!(text.contains(series), "{series} missing:\n{text}");
     }
+}
+
+#[actix_web::test]
+async fn the_user_error_of_a_handler_in_its_own_task_is_in_the_line() {
+    capture_logs();
+    let conf = App::empty()
+        .handler(routes_idem::SPEC)
+        .messages("en", "member-not-found = No membership.")
+        .into_configurator();
+    let svc = at::init_service(actix_web::App::new().configure(|c| conf.configure(c))).await;
+    let req = at::TestRequest::post()
+        .uri("/routes/idem")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(r#"{"email":"a@contoso.com","correlationId":"idem-1"}"#)
+        .to_request();
+    assert_eq!(at::call_service(&svc, req).await.status(), 409);
+    let line = access_lines()
+        .into_iter()
+        .find(|l| l["technical_profile"] == "REST-RoutesIdem")
+        .expect("an access line");
+    assert_eq!(line["outcome"], "user_error", "{line}");
+    assert_eq!(line["reason"], "user error member-not-found", "{line}");
+    assert_eq!(line["correlation_id"], "idem-1", "{line}");
 }

@@ -20,7 +20,10 @@ pub mod metrics;
 mod otel;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::future::{Ready, ready};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
@@ -28,7 +31,7 @@ use std::time::Instant;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::Method;
-use actix_web::{Error, HttpMessage, HttpRequest, Route};
+use actix_web::{Error, HttpRequest, Route};
 
 pub use logs::{LogFormat, flush_logs, init_logging};
 #[cfg(feature = "otel")]
@@ -126,8 +129,9 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// What the pipeline learned about a request, kept in its extensions for the access line. Only
-/// present when the access middleware runs, so code paths without it pay nothing.
+/// What the pipeline learned about a request, kept for its access line in [`NOTES`] while the
+/// access middleware waits for the answer. Only present when the access middleware runs, so
+/// code paths without it pay nothing.
 #[derive(Debug, Default)]
 pub(crate) struct Note {
     pub(crate) outcome: Option<Outcome>,
@@ -137,11 +141,62 @@ pub(crate) struct Note {
     pub(crate) log_values: bool,
 }
 
+thread_local! {
+    /// The notes of this worker thread's requests in flight, by the address of their head
+    /// (unique while the access middleware holds the request). The request's extensions cost a
+    /// boxed value, its downcast and two hash-map operations on a `TypeId` a request (about 400
+    /// instructions); requests never leave their worker thread, and a handler task spawned on it
+    /// (idempotent handlers) still finds its request's note.
+    static NOTES: RefCell<HashMap<usize, Note, BuildHasherDefault<AddrHasher>>> =
+        RefCell::new(HashMap::default());
+}
+
+/// The key of a request in [`NOTES`].
+fn note_key(req: &HttpRequest) -> usize {
+    std::ptr::from_ref(req.head()) as usize
+}
+
+/// Hashes an address: the bits above the alignment, spread by a multiplication (hashbrown
+/// reads the top bits).
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = ((n as u64) >> 3).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
 /// Updates the request's note, if the access middleware left one.
 pub(crate) fn note(req: &HttpRequest, f: impl FnOnce(&mut Note)) {
-    if let Some(n) = req.extensions_mut().get_mut::<Note>() {
-        f(n);
-    }
+    let _ = NOTES.try_with(|notes| {
+        // Not borrowed twice: `f` only writes fields.
+        if let Ok(mut notes) = notes.try_borrow_mut()
+            && !notes.is_empty()
+            && let Some(n) = notes.get_mut(&note_key(req))
+        {
+            f(n);
+        }
+    });
+}
+
+/// Takes the request's note out of [`NOTES`] (an empty one when it is not there).
+fn take_note(key: usize) -> Note {
+    NOTES
+        .try_with(|notes| notes.try_borrow_mut().ok().and_then(|mut n| n.remove(&key)))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// Records an error answer: its outcome, the id the caller sees, and a reason unless a more
@@ -203,9 +258,7 @@ impl Observer {
 
     fn finish(&self, route: &RouteEntry, req: &HttpRequest, status: u16, started: Instant) {
         let elapsed = started.elapsed();
-        let mut ext = req.extensions_mut();
-        let note = ext.remove::<Note>().unwrap_or_default();
-        drop(ext);
+        let note = take_note(note_key(req));
         let info = &route.info;
         let outcome = note.outcome.unwrap_or_else(|| Outcome::of_status(status));
         let profile = info.profile.unwrap_or(metrics::NO_PROFILE);
@@ -401,17 +454,23 @@ where
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let started = Instant::now();
         let route = self.log.route_of(req.method());
-        req.extensions_mut().insert(Note {
+        let http = req.request().clone();
+        let note = Note {
             log_values: self.log.observer.log_claim_values,
             ..Note::default()
+        };
+        let _ = NOTES.try_with(|notes| {
+            if let Ok(mut notes) = notes.try_borrow_mut() {
+                notes.insert(note_key(&http), note);
+            }
         });
-        let http = req.request().clone();
         let done = AccessFuture {
             fut: self.service.call(req),
             log: self.log.clone(),
             route,
             http,
             started,
+            finished: false,
         };
         #[cfg(feature = "otel")]
         let done = {
@@ -441,6 +500,8 @@ pub(crate) struct AccessFuture<F> {
     route: usize,
     http: HttpRequest,
     started: Instant,
+    /// The access line is written (and the note taken).
+    finished: bool,
 }
 
 impl<F, B> std::future::Future for AccessFuture<F>
@@ -462,7 +523,17 @@ where
         let log = &this.log;
         log.observer
             .finish(&log.routes[this.route], &this.http, status, this.started);
+        this.finished = true;
         std::task::Poll::Ready(res)
+    }
+}
+
+impl<F> Drop for AccessFuture<F> {
+    fn drop(&mut self) {
+        // A request dropped before its answer (the client went away) leaves no note behind.
+        if !self.finished {
+            take_note(note_key(&self.http));
+        }
     }
 }
 
@@ -493,5 +564,63 @@ impl ObserveArgs {
             Some(addr) => app.metrics_bind(addr.clone()),
             None => app,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::{HttpResponse, test as at, web};
+
+    fn notes_in_flight() -> usize {
+        NOTES.with(|n| n.borrow().len())
+    }
+
+    /// A note lives while its request is in flight, is read by the access line, and is gone
+    /// both when the answer came and when the request was dropped before it (client gone).
+    #[actix_web::test]
+    async fn a_note_lives_as_long_as_its_request() {
+        let observer = Arc::new(Observer::new("1", false));
+        let info = RouteInfo {
+            profile: Some("REST-T"),
+            path: Some("/t"),
+            health: false,
+        };
+        let svc = at::init_service(
+            actix_web::App::new().service(
+                web::resource("/t")
+                    .route(web::get().to(|req: HttpRequest| async move {
+                        note(&req, |n| n.reason = Some("noted".into()));
+                        actix_web::rt::task::yield_now().await;
+                        HttpResponse::BadRequest().finish()
+                    }))
+                    .route(web::post().to(|| std::future::pending::<HttpResponse>()))
+                    .wrap(access_log(
+                        &observer,
+                        &[(Method::GET, info), (Method::POST, info)],
+                        info,
+                    )),
+            ),
+        )
+        .await;
+        let mut answered = Box::pin(svc.call(at::TestRequest::get().uri("/t").to_request()));
+        assert!(futures_util::FutureExt::now_or_never(&mut answered).is_none());
+        assert_eq!(notes_in_flight(), 1);
+        let res = answered.await.unwrap();
+        assert_eq!(res.status(), 400);
+        assert_eq!(notes_in_flight(), 0, "taken by the access line");
+
+        let mut hanging = Box::pin(svc.call(at::TestRequest::post().uri("/t").to_request()));
+        assert!(futures_util::FutureExt::now_or_never(&mut hanging).is_none());
+        assert_eq!(notes_in_flight(), 1);
+        drop(hanging);
+        assert_eq!(notes_in_flight(), 0, "dropped with its request");
+        let text = observer.metrics.render();
+        assert!(
+            text.contains(
+                r#"claims_requests_total{technical_profile="REST-T",status="400",outcome="bad_request"} 1"#
+            ),
+            "{text}"
+        );
     }
 }
