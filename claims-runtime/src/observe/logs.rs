@@ -5,6 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use tracing::span;
+use tracing_subscriber::layer::Context;
+
 /// The installed writer, so [`flush_logs`] can write out what is buffered.
 static WRITER: Mutex<Option<Arc<Batch>>> = Mutex::new(None);
 
@@ -149,14 +152,15 @@ pub fn init_logging(format: LogFormat) -> bool {
     let batch = Batch::start(Box::new(std::io::stderr()));
     let writer = BatchWriter(batch.clone());
     let lines: Box<dyn Layer<Registry> + Send + Sync> = if json {
-        fmt::layer()
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(false)
-            .with_writer(writer.clone())
-            .with_filter(NotAccess)
-            .boxed()
+        SkipAccess(
+            fmt::layer()
+                .json()
+                .flatten_event(true)
+                .with_current_span(false)
+                .with_span_list(false)
+                .with_writer(writer.clone()),
+        )
+        .boxed()
     } else {
         fmt::layer()
             .with_ansi(std::io::stderr().is_terminal())
@@ -177,29 +181,69 @@ pub fn init_logging(format: LogFormat) -> bool {
     installed
 }
 
-/// The filter of the general JSON layer: everything but access lines (written by
-/// [`AccessJson`]). Its interest in a callsite never changes, so `tracing` caches it and an
-/// access line's `enabled` check stays a lookup (a `filter_fn` made every check dynamic).
-struct NotAccess;
+/// The general JSON layer without the access lines (written by [`AccessJson`]). Not a
+/// per-layer filter: with one, `tracing` asks the `RUST_LOG` filter again for every access
+/// line instead of caching its answer per callsite.
+struct SkipAccess<L>(L);
 
-impl<S> tracing_subscriber::layer::Filter<S> for NotAccess {
-    fn enabled(
-        &self,
-        meta: &tracing::Metadata<'_>,
-        _: &tracing_subscriber::layer::Context<'_, S>,
-    ) -> bool {
-        meta.target() != super::ACCESS_TARGET
+impl<S: tracing::Subscriber, L: tracing_subscriber::Layer<S>> tracing_subscriber::Layer<S>
+    for SkipAccess<L>
+{
+    fn on_register_dispatch(&self, subscriber: &tracing::Dispatch) {
+        self.0.on_register_dispatch(subscriber);
     }
 
-    fn callsite_enabled(
+    fn on_layer(&mut self, subscriber: &mut S) {
+        self.0.on_layer(subscriber);
+    }
+
+    fn register_callsite(
         &self,
         meta: &'static tracing::Metadata<'static>,
     ) -> tracing::subscriber::Interest {
-        if meta.target() == super::ACCESS_TARGET {
-            tracing::subscriber::Interest::never()
-        } else {
-            tracing::subscriber::Interest::always()
+        self.0.register_callsite(meta)
+    }
+
+    fn enabled(&self, meta: &tracing::Metadata<'_>, cx: Context<'_, S>) -> bool {
+        self.0.enabled(meta, cx)
+    }
+
+    fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, cx: Context<'_, S>) {
+        self.0.on_new_span(attrs, id, cx);
+    }
+
+    fn on_record(&self, id: &span::Id, values: &span::Record<'_>, cx: Context<'_, S>) {
+        self.0.on_record(id, values, cx);
+    }
+
+    fn on_follows_from(&self, id: &span::Id, follows: &span::Id, cx: Context<'_, S>) {
+        self.0.on_follows_from(id, follows, cx);
+    }
+
+    fn event_enabled(&self, event: &tracing::Event<'_>, cx: Context<'_, S>) -> bool {
+        self.0.event_enabled(event, cx)
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, cx: Context<'_, S>) {
+        if event.metadata().target() != super::ACCESS_TARGET {
+            self.0.on_event(event, cx);
         }
+    }
+
+    fn on_enter(&self, id: &span::Id, cx: Context<'_, S>) {
+        self.0.on_enter(id, cx);
+    }
+
+    fn on_exit(&self, id: &span::Id, cx: Context<'_, S>) {
+        self.0.on_exit(id, cx);
+    }
+
+    fn on_close(&self, id: span::Id, cx: Context<'_, S>) {
+        self.0.on_close(id, cx);
+    }
+
+    fn on_id_change(&self, old: &span::Id, new: &span::Id, cx: Context<'_, S>) {
+        self.0.on_id_change(old, new, cx);
     }
 }
 
@@ -260,8 +304,10 @@ fn line_end(line: &mut Vec<u8>) {
 pub(crate) struct AccessLine<'a> {
     /// At debug (health checks), else info.
     pub(crate) debug: bool,
-    pub(crate) method: &'a str,
-    /// The `path` and `technical_profile` members ([`route_members`]).
+    /// The method, unless `route` has it.
+    pub(crate) method: Option<&'a str>,
+    /// The `method` (for a route reached by one method), `path` and `technical_profile`
+    /// members ([`route_members`]).
     pub(crate) route: &'a [u8],
     pub(crate) status: u16,
     pub(crate) outcome: &'static str,
@@ -271,10 +317,19 @@ pub(crate) struct AccessLine<'a> {
     pub(crate) reason: Option<&'a str>,
 }
 
-/// `,"path":…` and, when there is one, `,"technical_profile":…`: rendered once per route.
-pub(crate) fn route_members(path: &str, technical_profile: Option<&str>) -> Vec<u8> {
+/// `,"method":…` when there is one, `,"path":…` and, when there is one,
+/// `,"technical_profile":…`: rendered once per route.
+pub(crate) fn route_members(
+    method: Option<&str>,
+    path: &str,
+    technical_profile: Option<&str>,
+) -> Vec<u8> {
     let mut out = Vec::new();
     let mut m = Members(&mut out);
+    if let Some(method) = method {
+        m.key("method");
+        m.string(method);
+    }
     m.key("path");
     m.string(path);
     if let Some(p) = technical_profile {
@@ -328,13 +383,16 @@ pub(crate) fn write_access(line: &AccessLine<'_>) -> bool {
                 json.out.0.append(|p| {
                     line_start(p, &level);
                     let mut m = Members(&mut p.lines);
-                    m.key("method");
-                    m.string(line.method);
+                    if let Some(method) = line.method {
+                        // An HTTP token: nothing to escape.
+                        m.key("method");
+                        m.raw_string(method);
+                    }
                     m.0.extend_from_slice(line.route);
                     m.key("status");
                     m.int(line.status.into());
                     m.key("outcome");
-                    m.string(line.outcome);
+                    m.raw_string(line.outcome);
                     m.key("latency_ms");
                     m.thousandths(line.latency_us);
                     if let Some(c) = line.correlation_id {
@@ -367,6 +425,13 @@ impl Members<'_> {
     fn int(&mut self, n: u64) {
         self.0
             .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    }
+
+    /// A string known to need no escaping.
+    fn raw_string(&mut self, s: &str) {
+        self.0.push(b'"');
+        self.0.extend_from_slice(s.as_bytes());
+        self.0.push(b'"');
     }
 
     fn string(&mut self, s: &str) {
@@ -545,7 +610,7 @@ mod tests {
                 out: BatchWriter(batch.clone()),
             })
             .with(tracing_subscriber::filter::LevelFilter::DEBUG);
-        let members = route_members("/m/{id}", Some("REST-M"));
+        let members = route_members(None, "/m/{id}", Some("REST-M"));
         let cases = [
             (
                 false,
@@ -562,7 +627,7 @@ mod tests {
             for (debug, method, status, outcome, correlation_id, reason) in cases {
                 let line = AccessLine {
                     debug,
-                    method,
+                    method: Some(method),
                     route: &members,
                     status,
                     outcome,
@@ -617,10 +682,10 @@ mod tests {
     fn a_direct_access_line_follows_the_filter_and_the_subscriber() {
         let sink = Sink::default();
         let batch = Batch::start(Box::new(sink.clone()));
-        let members = route_members("/h", None);
+        let members = route_members(Some("GET"), "/h", None);
         let line = |debug| AccessLine {
             debug,
-            method: "GET",
+            method: None,
             route: &members,
             status: 200,
             outcome: "ok",
@@ -653,5 +718,45 @@ mod tests {
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(text.contains("\"level\":\"INFO\""), "{text}");
         assert!(!text.contains("technical_profile"), "{text}");
+    }
+
+    /// With serve's JSON layers, an access event is written once (by its own writer) and any
+    /// other event by the general layer.
+    #[test]
+    fn the_general_json_layer_skips_access_lines() {
+        let sink = Sink::default();
+        let batch = Batch::start(Box::new(sink.clone()));
+        let writer = BatchWriter(batch.clone());
+        let subscriber = tracing_subscriber::registry()
+            .with(SkipAccess(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_writer(writer.clone()),
+            ))
+            .with(AccessJson { out: writer })
+            .with(tracing_subscriber::EnvFilter::new("info"));
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!(target: crate::observe::ACCESS_TARGET, status = 200u16, "request");
+            tracing::info!(target: "elsewhere", "started");
+            tracing::debug!(target: "elsewhere", "filtered out");
+        });
+        batch.stopped.store(true, Ordering::Relaxed);
+        batch.write_out();
+        let text = String::from_utf8(lock(&sink.0).clone()).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|v| v["target"] == "claims::access")
+                .count(),
+            1,
+            "{text}"
+        );
+        assert!(lines.iter().any(|v| v["message"] == "started"), "{text}");
     }
 }

@@ -285,13 +285,14 @@ impl Observer {
         let members: &[u8] = match &route.members {
             Some(m) => m,
             None => {
-                unmatched = logs::route_members(req.path(), info.profile);
+                unmatched = logs::route_members(None, req.path(), info.profile);
                 &unmatched
             }
         };
         let line = logs::AccessLine {
             debug: info.health,
-            method: req.method().as_str(),
+            // Routes reached by one method have it in their members.
+            method: route.method.is_none().then(|| req.method().as_str()),
             route: members,
             status,
             outcome: outcome.as_str(),
@@ -357,12 +358,12 @@ pub(crate) fn access_log(
     routes: &[(Method, RouteInfo)],
     otherwise: RouteInfo,
 ) -> AccessLog {
-    let entry = |method, info: RouteInfo| RouteEntry {
+    let entry = |method: Option<Method>, info: RouteInfo| RouteEntry {
+        members: info.path.map(|p| {
+            logs::route_members(method.as_ref().map(Method::as_str), p, info.profile).into()
+        }),
         method,
         info,
-        members: info
-            .path
-            .map(|p| logs::route_members(p, info.profile).into()),
         series: metrics::RouteSeries::default(),
     };
     let mut entries: Vec<RouteEntry> = routes
@@ -381,8 +382,8 @@ struct RouteEntry {
     /// The method that reaches it (`None`: whatever no route takes).
     method: Option<Method>,
     info: RouteInfo,
-    /// Its `path` and `technical_profile` as JSON members of an access line (`None`: the path
-    /// is the request's).
+    /// Its `method` (when it has one), `path` and `technical_profile` as JSON members of an
+    /// access line (`None`: the path is the request's).
     members: Option<Box<[u8]>>,
     /// The route's usual metric series (shared by the resource's copies in every worker).
     series: metrics::RouteSeries,
