@@ -595,7 +595,7 @@ mod tests {
                         actix_web::rt::task::yield_now().await;
                         HttpResponse::BadRequest().finish()
                     }))
-                    .route(web::post().to(|| std::future::pending::<HttpResponse>()))
+                    .route(web::post().to(std::future::pending::<HttpResponse>))
                     .wrap(access_log(
                         &observer,
                         &[(Method::GET, info), (Method::POST, info)],
