@@ -1,7 +1,7 @@
 //! The log subscriber `serve` installs: text on a terminal, JSON lines otherwise.
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -168,7 +168,9 @@ pub fn init_logging(format: LogFormat) -> bool {
             .boxed()
     };
     // JSON access lines have their own writer; text ones go through the `fmt` layer above.
-    let access = json.then(|| AccessJson { out: writer });
+    // Span and field directives are the ones in brackets.
+    let fixed = std::env::var(EnvFilter::DEFAULT_ENV).map_or(true, |v| !v.contains('['));
+    let access = json.then(|| AccessJson::new(writer, fixed));
     let subscriber = tracing_subscriber::registry().with(lines).with(access);
     #[cfg(feature = "otel")]
     let subscriber = subscriber.with(super::otel::layer());
@@ -263,6 +265,21 @@ pub fn flush_logs() {
 /// [`write_access`] finds it in the subscriber and writes the line without a `tracing` event.
 struct AccessJson {
     out: BatchWriter,
+    /// `RUST_LOG` has no span or field directives: its answer for access lines never changes
+    /// and is kept in `levels` once asked (`enabled!` asks the filter on every call).
+    fixed: bool,
+    /// The filter's answer for info (0) and debug (1) access lines: 0 not asked, 1 off, 2 on.
+    levels: [AtomicU8; 2],
+}
+
+impl AccessJson {
+    fn new(out: BatchWriter, fixed: bool) -> Self {
+        AccessJson {
+            out,
+            fixed,
+            levels: [AtomicU8::new(0), AtomicU8::new(0)],
+        }
+    }
 }
 
 /// Starts a line: `{"timestamp":"…","level":"…","message":"request"`.
@@ -372,41 +389,72 @@ pub(crate) fn write_access(line: &AccessLine<'_>) -> bool {
                 )
             };
         }
-        let (level, enabled) = if line.debug {
-            (Level::DEBUG, enabled!(Level::DEBUG))
+        let (level, at) = if line.debug {
+            (Level::DEBUG, 1)
         } else {
-            (Level::INFO, enabled!(Level::INFO))
+            (Level::INFO, 0)
         };
-        if !enabled {
+        if level > tracing::level_filters::STATIC_MAX_LEVEL
+            || level > tracing::level_filters::LevelFilter::current()
+        {
+            // No subscriber wants it.
             return true;
         }
+        let write = |json: &AccessJson| {
+            json.out.0.append(|p| {
+                line_start(p, &level);
+                let mut m = Members(&mut p.lines);
+                if let Some(method) = line.method {
+                    // An HTTP token: nothing to escape.
+                    m.key("method");
+                    m.raw_string(method);
+                }
+                m.0.extend_from_slice(line.route);
+                m.key("status");
+                m.int(line.status.into());
+                m.key("outcome");
+                m.raw_string(line.outcome);
+                m.key("latency_ms");
+                m.thousandths(line.latency_us);
+                if let Some(c) = line.correlation_id {
+                    m.key("correlation_id");
+                    m.string(c);
+                }
+                if let Some(r) = line.reason {
+                    m.key("reason");
+                    m.string(r);
+                }
+                line_end(&mut p.lines);
+            });
+        };
+        let known = tracing::dispatcher::get_default(|d| {
+            let json = d.downcast_ref::<AccessJson>()?;
+            match json.levels[at].load(Ordering::Relaxed) {
+                1 => {}
+                2 => write(json),
+                _ => return Some(false),
+            }
+            Some(true)
+        });
+        match known {
+            None => return false,
+            Some(true) => return true,
+            Some(false) => {}
+        }
+        // Asked outside `get_default`, which does not nest.
+        let enabled = if line.debug {
+            enabled!(Level::DEBUG)
+        } else {
+            enabled!(Level::INFO)
+        };
         tracing::dispatcher::get_default(|d| match d.downcast_ref::<AccessJson>() {
             Some(json) => {
-                json.out.0.append(|p| {
-                    line_start(p, &level);
-                    let mut m = Members(&mut p.lines);
-                    if let Some(method) = line.method {
-                        // An HTTP token: nothing to escape.
-                        m.key("method");
-                        m.raw_string(method);
-                    }
-                    m.0.extend_from_slice(line.route);
-                    m.key("status");
-                    m.int(line.status.into());
-                    m.key("outcome");
-                    m.raw_string(line.outcome);
-                    m.key("latency_ms");
-                    m.thousandths(line.latency_us);
-                    if let Some(c) = line.correlation_id {
-                        m.key("correlation_id");
-                        m.string(c);
-                    }
-                    if let Some(r) = line.reason {
-                        m.key("reason");
-                        m.string(r);
-                    }
-                    line_end(&mut p.lines);
-                });
+                if json.fixed {
+                    json.levels[at].store(if enabled { 2 } else { 1 }, Ordering::Relaxed);
+                }
+                if enabled {
+                    write(json);
+                }
                 true
             }
             None => false,
@@ -562,9 +610,8 @@ mod tests {
     fn access_lines_are_valid_json_whatever_the_values() {
         let sink = Sink::default();
         let batch = Batch::start(Box::new(sink.clone()));
-        let subscriber = tracing_subscriber::registry().with(AccessJson {
-            out: BatchWriter(batch.clone()),
-        });
+        let subscriber =
+            tracing_subscriber::registry().with(AccessJson::new(BatchWriter(batch.clone()), false));
         tracing::subscriber::with_default(subscriber, || {
             let correlation_id = Some("c\"x\n\u{1}é");
             tracing::info!(
@@ -609,9 +656,7 @@ mod tests {
         let sink = Sink::default();
         let batch = Batch::start(Box::new(sink.clone()));
         let subscriber = tracing_subscriber::registry()
-            .with(AccessJson {
-                out: BatchWriter(batch.clone()),
-            })
+            .with(AccessJson::new(BatchWriter(batch.clone()), false))
             .with(tracing_subscriber::filter::LevelFilter::DEBUG);
         let members = route_members(None, "/m/{id}", Some("REST-M"));
         let cases = [
@@ -683,6 +728,13 @@ mod tests {
     /// A line the filter turns off is not written; another subscriber gets the event.
     #[test]
     fn a_direct_access_line_follows_the_filter_and_the_subscriber() {
+        // Asking the filter every time, and once (a `RUST_LOG` without span directives).
+        for fixed in [false, true] {
+            direct_line_follows_the_filter(fixed);
+        }
+    }
+
+    fn direct_line_follows_the_filter(fixed: bool) {
         let sink = Sink::default();
         let batch = Batch::start(Box::new(sink.clone()));
         let members = route_members(Some("GET"), "/h", None);
@@ -697,16 +749,17 @@ mod tests {
             reason: None,
         };
         let subscriber = tracing_subscriber::registry()
-            .with(AccessJson {
-                out: BatchWriter(batch.clone()),
-            })
+            .with(AccessJson::new(BatchWriter(batch.clone()), fixed))
             .with(tracing_subscriber::filter::LevelFilter::INFO);
         tracing::subscriber::with_default(subscriber, || {
-            assert!(
-                write_access(&line(true)),
-                "a debug line under info: nothing to write"
-            );
-            assert!(write_access(&line(false)));
+            // Twice each: asked, then (when fixed) known.
+            for _ in 0..2 {
+                assert!(
+                    write_access(&line(true)),
+                    "a debug line under info: nothing to write"
+                );
+                assert!(write_access(&line(false)), "fixed {fixed}");
+            }
         });
         let other = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer());
         tracing::subscriber::with_default(other, || {
@@ -718,7 +771,7 @@ mod tests {
         batch.stopped.store(true, Ordering::Relaxed);
         batch.write_out();
         let text = String::from_utf8(lock(&sink.0).clone()).unwrap();
-        assert_eq!(text.lines().count(), 1, "{text}");
+        assert_eq!(text.lines().count(), 2, "fixed {fixed}: {text}");
         assert!(text.contains("\"level\":\"INFO\""), "{text}");
         assert!(!text.contains("technical_profile"), "{text}");
     }
@@ -737,7 +790,7 @@ mod tests {
                     .flatten_event(true)
                     .with_writer(writer.clone()),
             ))
-            .with(AccessJson { out: writer })
+            .with(AccessJson::new(writer, true))
             .with(tracing_subscriber::EnvFilter::new("info"));
         tracing::subscriber::with_default(subscriber, || {
             tracing::info!(target: crate::observe::ACCESS_TARGET, status = 200u16, "request");
