@@ -845,14 +845,16 @@ impl Configurator {
                 cfg.service(
                     web::resource(path)
                         .app_data(CallerMark(*c))
-                        .route(self.observed((r.route)().method(Method::POST), info))
-                        .default_service(self.observed(self.not_allowed(&["POST"]), info)),
+                        .route(self.wrapped((r.route)().guard(MethodIs(Method::POST))))
+                        .default_service(self.wrapped(self.not_allowed(&["POST"])))
+                        .wrap(self.access_log(&[(Method::POST, info)], info)),
                 );
             }
         }
         for (path, regs) in by_path {
             let mut res = web::resource(path);
             let mut allow: Vec<&'static str> = Vec::new();
+            let mut logged: Vec<(Method, RouteInfo)> = Vec::new();
             let first = regs.first().map(|r| r.spec.technical_profile);
             for r in regs {
                 let info = RouteInfo {
@@ -860,7 +862,10 @@ impl Configurator {
                     path: Some(path),
                     health: false,
                 };
-                let route = |m: Method| self.observed((r.route)().method(m), info);
+                let mut route = |m: Method| {
+                    logged.push((m.clone(), info));
+                    self.wrapped((r.route)().guard(MethodIs(m)))
+                };
                 match r.spec.send_claims_in {
                     SendClaimsIn::Body | SendClaimsIn::Form => {
                         res = res.route(route(Method::POST));
@@ -879,7 +884,10 @@ impl Configurator {
                 path: Some(path),
                 health: false,
             };
-            cfg.service(res.default_service(self.observed(self.not_allowed(&allow), info)));
+            cfg.service(
+                res.default_service(self.wrapped(self.not_allowed(&allow)))
+                    .wrap(self.access_log(&logged, info)),
+            );
         }
         if self.health {
             let health = |path| RouteInfo {
@@ -890,9 +898,10 @@ impl Configurator {
             let h = health("/healthz");
             cfg.service(
                 web::resource("/healthz")
-                    .route(self.observed(web::get().to(health_ok), h))
-                    .route(self.observed(web::head().to(health_ok), h))
-                    .default_service(self.observed(self.not_allowed(&["GET", "HEAD"]), h)),
+                    .route(self.wrapped(on_method(Method::GET).to(health_ok)))
+                    .route(self.wrapped(on_method(Method::HEAD).to(health_ok)))
+                    .default_service(self.wrapped(self.not_allowed(&["GET", "HEAD"])))
+                    .wrap(self.access_log(&[], h)),
             );
             let ready = self.ready.clone();
             let readyz = move || {
@@ -913,27 +922,38 @@ impl Configurator {
             let r = health("/readyz");
             cfg.service(
                 web::resource("/readyz")
-                    .route(self.observed(web::get().to(readyz.clone()), r))
-                    .route(self.observed(web::head().to(readyz), r))
-                    .default_service(self.observed(self.not_allowed(&["GET", "HEAD"]), r)),
+                    .route(self.wrapped(on_method(Method::GET).to(readyz.clone())))
+                    .route(self.wrapped(on_method(Method::HEAD).to(readyz)))
+                    .default_service(self.wrapped(self.not_allowed(&["GET", "HEAD"])))
+                    .wrap(self.access_log(&[], r)),
             );
         }
         crate::openapi::mount(cfg, &self.openapi, self.not_allowed(&["GET", "HEAD"]));
         // Any other path: 404 with the contract error body (also `/members/` against the
         // template `/members/{id}`, whose placeholder needs a non-empty segment).
         let config = self.config.clone();
-        cfg.default_service(self.observed(
-            web::to(move |req: HttpRequest| {
+        cfg.default_service(actix_service::apply(
+            self.access_log(&[], RouteInfo::default()),
+            self.wrapped(web::to(move |req: HttpRequest| {
                 let config = config.clone();
                 async move { not_found(&config, &req) }
-            }),
-            RouteInfo::default(),
+            })),
         ));
     }
 
-    /// `route` with the user's middleware, then the access log and metrics around it.
-    fn observed(&self, route: Route, info: RouteInfo) -> Route {
-        crate::observe::wrap_route(route, &self.observer, &self.wraps, info)
+    /// `route` in the user's middleware.
+    fn wrapped(&self, route: Route) -> Route {
+        crate::observe::user_wraps(route, &self.wraps)
+    }
+
+    /// The access log and metrics around a resource whose methods reach `routes` (the rest:
+    /// `otherwise`), outside the user's middleware so they see the final answer.
+    fn access_log(
+        &self,
+        routes: &[(Method, RouteInfo)],
+        otherwise: RouteInfo,
+    ) -> crate::observe::AccessLog {
+        crate::observe::access_log(&self.observer, routes, otherwise)
     }
 
     /// The app's metrics as OpenMetrics text, for an app that serves them itself (the series
@@ -973,6 +993,22 @@ impl Configurator {
     /// The shared configuration.
     pub fn config(&self) -> &ClaimsConfig {
         &self.config
+    }
+}
+
+/// A route for one method. actix's own method guard records every method it is checked
+/// against in the request's extensions, for an `Allow` header of its default 405 (about 360
+/// instructions a request); every resource here answers 405 itself.
+fn on_method(method: Method) -> Route {
+    web::route().guard(MethodIs(method))
+}
+
+/// Matches requests of one method, without recording anything.
+struct MethodIs(Method);
+
+impl actix_web::guard::Guard for MethodIs {
+    fn check(&self, ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+        ctx.head().method == self.0
     }
 }
 

@@ -1,9 +1,12 @@
 //! The log subscriber `serve` installs: text on a terminal, JSON lines otherwise.
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+
+use tracing::span;
+use tracing_subscriber::layer::Context;
 
 /// The installed writer, so [`flush_logs`] can write out what is buffered.
 static WRITER: Mutex<Option<Arc<Batch>>> = Mutex::new(None);
@@ -17,9 +20,20 @@ const FLUSH_AT: usize = 256 * 1024;
 /// costs a copy under an uncontended lock, never a system call or a thread wake-up (a per-line
 /// channel woke the writer thread for every request, which cost about 30% of throughput).
 struct Batch {
-    buf: Mutex<Vec<u8>>,
-    out: Mutex<Box<dyn Write + Send>>,
+    buf: Mutex<Pending>,
+    /// Standard error, and the buffer written out last (swapped with the pending one, so the
+    /// pending buffer keeps its capacity instead of growing anew after every write-out).
+    out: Mutex<(Box<dyn Write + Send>, Vec<u8>)>,
     stopped: AtomicBool,
+}
+
+/// Lines not yet written out, and the date of the last access line written directly.
+struct Pending {
+    lines: Vec<u8>,
+    /// The Unix second `date` was formatted for.
+    second: i64,
+    /// `2026-11-30T03:35:45`.
+    date: String,
 }
 
 fn lock<T: ?Sized>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -29,8 +43,12 @@ fn lock<T: ?Sized>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Batch {
     fn start(out: Box<dyn Write + Send>) -> Arc<Batch> {
         let batch = Arc::new(Batch {
-            buf: Mutex::new(Vec::with_capacity(FLUSH_AT)),
-            out: Mutex::new(out),
+            buf: Mutex::new(Pending {
+                lines: Vec::with_capacity(FLUSH_AT),
+                second: i64::MIN,
+                date: String::new(),
+            }),
+            out: Mutex::new((out, Vec::new())),
             stopped: AtomicBool::new(false),
         });
         let timer = batch.clone();
@@ -49,12 +67,25 @@ impl Batch {
         batch
     }
 
+    /// Appends to the pending lines under the lock, writing them out past [`FLUSH_AT`] (or at
+    /// once when the timer is stopped).
+    fn append(&self, f: impl FnOnce(&mut Pending)) {
+        let mut buf = lock(&self.buf);
+        f(&mut buf);
+        if buf.lines.len() >= FLUSH_AT || self.stopped.load(Ordering::Relaxed) {
+            drop(buf);
+            self.write_out();
+        }
+    }
+
     fn write_out(&self) {
-        let lines = std::mem::take(&mut *lock(&self.buf));
+        let mut out = lock(&self.out);
+        let (w, lines) = &mut *out;
+        std::mem::swap(&mut lock(&self.buf).lines, lines);
         if !lines.is_empty() {
-            let mut out = lock(&self.out);
             // Nowhere to report a failing standard error: the lines are lost, the service goes on.
-            let _ = out.write_all(&lines).and_then(|()| out.flush());
+            let _ = w.write_all(lines).and_then(|()| w.flush());
+            lines.clear();
         }
     }
 }
@@ -65,12 +96,7 @@ struct BatchWriter(Arc<Batch>);
 
 impl Write for &Batch {
     fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
-        let mut buf = lock(&self.buf);
-        buf.extend_from_slice(line);
-        if buf.len() >= FLUSH_AT || self.stopped.load(Ordering::Relaxed) {
-            drop(buf);
-            self.write_out();
-        }
+        self.append(|p| p.lines.extend_from_slice(line));
         Ok(line.len())
     }
 
@@ -126,16 +152,15 @@ pub fn init_logging(format: LogFormat) -> bool {
     let batch = Batch::start(Box::new(std::io::stderr()));
     let writer = BatchWriter(batch.clone());
     let lines: Box<dyn Layer<Registry> + Send + Sync> = if json {
-        fmt::layer()
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(false)
-            .with_writer(writer.clone())
-            .with_filter(tracing_subscriber::filter::filter_fn(|m| {
-                m.target() != super::ACCESS_TARGET
-            }))
-            .boxed()
+        SkipAccess(
+            fmt::layer()
+                .json()
+                .flatten_event(true)
+                .with_current_span(false)
+                .with_span_list(false)
+                .with_writer(writer.clone()),
+        )
+        .boxed()
     } else {
         fmt::layer()
             .with_ansi(std::io::stderr().is_terminal())
@@ -143,7 +168,9 @@ pub fn init_logging(format: LogFormat) -> bool {
             .boxed()
     };
     // JSON access lines have their own writer; text ones go through the `fmt` layer above.
-    let access = json.then(|| AccessJson { out: writer });
+    // Span and field directives are the ones in brackets.
+    let fixed = std::env::var(EnvFilter::DEFAULT_ENV).map_or(true, |v| !v.contains('['));
+    let access = json.then(|| AccessJson::new(writer, fixed));
     let subscriber = tracing_subscriber::registry().with(lines).with(access);
     #[cfg(feature = "otel")]
     let subscriber = subscriber.with(super::otel::layer());
@@ -154,6 +181,72 @@ pub fn init_logging(format: LogFormat) -> bool {
         batch.stopped.store(true, Ordering::Relaxed);
     }
     installed
+}
+
+/// The general JSON layer without the access lines (written by [`AccessJson`]). Not a
+/// per-layer filter: with one, `tracing` asks the `RUST_LOG` filter again for every access
+/// line instead of caching its answer per callsite.
+struct SkipAccess<L>(L);
+
+impl<S: tracing::Subscriber, L: tracing_subscriber::Layer<S>> tracing_subscriber::Layer<S>
+    for SkipAccess<L>
+{
+    fn on_register_dispatch(&self, subscriber: &tracing::Dispatch) {
+        self.0.on_register_dispatch(subscriber);
+    }
+
+    fn on_layer(&mut self, subscriber: &mut S) {
+        self.0.on_layer(subscriber);
+    }
+
+    fn register_callsite(
+        &self,
+        meta: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        self.0.register_callsite(meta)
+    }
+
+    fn enabled(&self, meta: &tracing::Metadata<'_>, cx: Context<'_, S>) -> bool {
+        self.0.enabled(meta, cx)
+    }
+
+    fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, cx: Context<'_, S>) {
+        self.0.on_new_span(attrs, id, cx);
+    }
+
+    fn on_record(&self, id: &span::Id, values: &span::Record<'_>, cx: Context<'_, S>) {
+        self.0.on_record(id, values, cx);
+    }
+
+    fn on_follows_from(&self, id: &span::Id, follows: &span::Id, cx: Context<'_, S>) {
+        self.0.on_follows_from(id, follows, cx);
+    }
+
+    fn event_enabled(&self, event: &tracing::Event<'_>, cx: Context<'_, S>) -> bool {
+        self.0.event_enabled(event, cx)
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, cx: Context<'_, S>) {
+        if event.metadata().target() != super::ACCESS_TARGET {
+            self.0.on_event(event, cx);
+        }
+    }
+
+    fn on_enter(&self, id: &span::Id, cx: Context<'_, S>) {
+        self.0.on_enter(id, cx);
+    }
+
+    fn on_exit(&self, id: &span::Id, cx: Context<'_, S>) {
+        self.0.on_exit(id, cx);
+    }
+
+    fn on_close(&self, id: span::Id, cx: Context<'_, S>) {
+        self.0.on_close(id, cx);
+    }
+
+    fn on_id_change(&self, old: &span::Id, new: &span::Id, cx: Context<'_, S>) {
+        self.0.on_id_change(old, new, cx);
+    }
 }
 
 /// Writes out the log lines still buffered by [`init_logging`]'s writer and stops its timer;
@@ -169,21 +262,209 @@ pub fn flush_logs() {
 /// `fmt` layer's JSON (`timestamp`, `level`, `message`, the fields, `target`): a profile showed
 /// the general layer's timestamp and number formatting costing about a fifth of a small
 /// request, so the date is formatted once per second and numbers without `core::fmt`.
+/// [`write_access`] finds it in the subscriber and writes the line without a `tracing` event.
 struct AccessJson {
     out: BatchWriter,
+    /// `RUST_LOG` has no span or field directives: its answer for access lines never changes
+    /// and is kept in `levels` once asked (`enabled!` asks the filter on every call).
+    fixed: bool,
+    /// The filter's answer for info (0) and debug (1) access lines: 0 not asked, 1 off, 2 on.
+    levels: [AtomicU8; 2],
 }
 
-struct LineBuf {
-    line: Vec<u8>,
-    /// The Unix second `date` was formatted for, and `2026-11-30T03:35:45`.
-    second: i64,
-    date: String,
+impl AccessJson {
+    fn new(out: BatchWriter, fixed: bool) -> Self {
+        AccessJson {
+            out,
+            fixed,
+            levels: [AtomicU8::new(0), AtomicU8::new(0)],
+        }
+    }
 }
 
-thread_local! {
-    static LINE: std::cell::RefCell<LineBuf> = const {
-        std::cell::RefCell::new(LineBuf { line: Vec::new(), second: i64::MIN, date: String::new() })
-    };
+/// Starts a line: `{"timestamp":"…","level":"…","message":"request"`.
+fn line_start(p: &mut Pending, level: &tracing::Level) {
+    // The clock read alone; chrono converts and formats once per second.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let second = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+    if second != p.second {
+        p.second = second;
+        p.date = chrono::DateTime::from_timestamp(second, 0)
+            .unwrap_or_default()
+            .format("{\"timestamp\":\"%Y-%m-%dT%H:%M:%S")
+            .to_string();
+    }
+    let line = &mut p.lines;
+    line.extend_from_slice(p.date.as_bytes());
+    let mut digits = *b".000000Z";
+    let mut m = now.subsec_micros();
+    for d in digits[1..7].iter_mut().rev() {
+        *d = b'0' + (m % 10) as u8;
+        m /= 10;
+    }
+    line.extend_from_slice(&digits);
+    // Whole constants: copied without a call each.
+    line.extend_from_slice(match *level {
+        tracing::Level::INFO => b"\",\"level\":\"INFO\",\"message\":\"request\"",
+        tracing::Level::DEBUG => b"\",\"level\":\"DEBUG\",\"message\":\"request\"",
+        tracing::Level::WARN => b"\",\"level\":\"WARN\",\"message\":\"request\"",
+        tracing::Level::ERROR => b"\",\"level\":\"ERROR\",\"message\":\"request\"",
+        tracing::Level::TRACE => b"\",\"level\":\"TRACE\",\"message\":\"request\"",
+    });
+}
+
+/// Ends a line: `,"target":"…"}` and the newline.
+fn line_end(line: &mut Vec<u8>) {
+    // `super::ACCESS_TARGET` (the tests compare with the event's line).
+    line.extend_from_slice(b",\"target\":\"claims::access\"}\n");
+}
+
+/// An access line for [`write_access`]: the fields of the `tracing` event, in its order.
+// Unread with `otel`, where every line is an event.
+#[cfg_attr(feature = "otel", allow(dead_code))]
+pub(crate) struct AccessLine<'a> {
+    /// At debug (health checks), else info.
+    pub(crate) debug: bool,
+    /// The method, unless `route` has it.
+    pub(crate) method: Option<&'a str>,
+    /// The `method` (for a route reached by one method), `path` and `technical_profile`
+    /// members ([`route_members`]).
+    pub(crate) route: &'a [u8],
+    pub(crate) status: u16,
+    pub(crate) outcome: &'static str,
+    /// The `latency_ms` field, in microseconds.
+    pub(crate) latency_us: u64,
+    pub(crate) correlation_id: Option<&'a str>,
+    pub(crate) reason: Option<&'a str>,
+}
+
+/// `,"method":…` when there is one, `,"path":…` and, when there is one,
+/// `,"technical_profile":…`: rendered once per route.
+pub(crate) fn route_members(
+    method: Option<&str>,
+    path: &str,
+    technical_profile: Option<&str>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut m = Members(&mut out);
+    if let Some(method) = method {
+        m.key("method");
+        m.string(method);
+    }
+    m.key("path");
+    m.string(path);
+    if let Some(p) = technical_profile {
+        m.key("technical_profile");
+        m.string(p);
+    }
+    out
+}
+
+/// Writes `line` straight into the buffer of [`init_logging`]'s JSON writer when that writer
+/// is in the subscriber in force, as the `tracing` event would have been written (visiting the
+/// event's fields cost more than the rest of the access log and metrics together). Returns
+/// `false` when the line must go through a `tracing` event instead (another subscriber, text
+/// lines, or OpenTelemetry, which turns the event into a span event). A line the filter
+/// (`RUST_LOG`) turns off is not written, and `true` is returned.
+pub(crate) fn write_access(line: &AccessLine<'_>) -> bool {
+    #[cfg(feature = "otel")]
+    {
+        let _ = line;
+        false
+    }
+    #[cfg(not(feature = "otel"))]
+    {
+        use tracing::Level;
+        macro_rules! enabled {
+            ($level:expr) => {
+                tracing::event_enabled!(
+                    target: super::ACCESS_TARGET,
+                    $level,
+                    method,
+                    path,
+                    technical_profile,
+                    status,
+                    outcome,
+                    latency_ms,
+                    correlation_id,
+                    reason
+                )
+            };
+        }
+        let (level, at) = if line.debug {
+            (Level::DEBUG, 1)
+        } else {
+            (Level::INFO, 0)
+        };
+        if level > tracing::level_filters::STATIC_MAX_LEVEL
+            || level > tracing::level_filters::LevelFilter::current()
+        {
+            // No subscriber wants it.
+            return true;
+        }
+        let write = |json: &AccessJson| {
+            json.out.0.append(|p| {
+                line_start(p, &level);
+                let mut m = Members(&mut p.lines);
+                if let Some(method) = line.method {
+                    // An HTTP token: nothing to escape.
+                    m.0.extend_from_slice(b",\"method\":\"");
+                    m.0.extend_from_slice(method.as_bytes());
+                    m.0.push(b'"');
+                }
+                m.0.extend_from_slice(line.route);
+                m.0.extend_from_slice(b",\"status\":");
+                m.int(line.status.into());
+                m.0.extend_from_slice(b",\"outcome\":\"");
+                m.0.extend_from_slice(line.outcome.as_bytes());
+                m.0.extend_from_slice(b"\",\"latency_ms\":");
+                m.thousandths(line.latency_us);
+                if let Some(c) = line.correlation_id {
+                    m.0.extend_from_slice(b",\"correlation_id\":");
+                    m.string(c);
+                }
+                if let Some(r) = line.reason {
+                    m.0.extend_from_slice(b",\"reason\":");
+                    m.string(r);
+                }
+                line_end(&mut p.lines);
+            });
+        };
+        let known = tracing::dispatcher::get_default(|d| {
+            let json = d.downcast_ref::<AccessJson>()?;
+            match json.levels[at].load(Ordering::Relaxed) {
+                1 => {}
+                2 => write(json),
+                _ => return Some(false),
+            }
+            Some(true)
+        });
+        match known {
+            None => return false,
+            Some(true) => return true,
+            Some(false) => {}
+        }
+        // Asked outside `get_default`, which does not nest.
+        let enabled = if line.debug {
+            enabled!(Level::DEBUG)
+        } else {
+            enabled!(Level::INFO)
+        };
+        tracing::dispatcher::get_default(|d| match d.downcast_ref::<AccessJson>() {
+            Some(json) => {
+                if json.fixed {
+                    json.levels[at].store(if enabled { 2 } else { 1 }, Ordering::Relaxed);
+                }
+                if enabled {
+                    write(json);
+                }
+                true
+            }
+            None => false,
+        })
+    }
 }
 
 /// Appends the event's fields as JSON members.
@@ -246,20 +527,7 @@ impl tracing::field::Visit for Members<'_> {
 
     fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
         self.key(field.name());
-        if !value.is_finite() || value < 0.0 {
-            self.0.extend_from_slice(b"null");
-            return;
-        }
-        // Three decimals (latency in milliseconds to the microsecond).
-        let thousandths = (value * 1000.0).round() as u64;
-        self.int(thousandths / 1000);
-        self.0.push(b'.');
-        let frac = thousandths % 1000;
-        self.0.extend_from_slice(&[
-            b'0' + (frac / 100) as u8,
-            b'0' + (frac / 10 % 10) as u8,
-            b'0' + (frac % 10) as u8,
-        ]);
+        self.millis(value);
     }
 
     fn record_bool(&mut self, field: &tracing::field::Field, value: bool) {
@@ -279,42 +547,40 @@ impl tracing::field::Visit for Members<'_> {
     }
 }
 
+impl Members<'_> {
+    /// A number with three decimals (latency in milliseconds to the microsecond); `null` when
+    /// negative or not finite.
+    fn millis(&mut self, value: f64) {
+        if !value.is_finite() || value < 0.0 {
+            self.0.extend_from_slice(b"null");
+            return;
+        }
+        self.thousandths((value * 1000.0).round() as u64);
+    }
+
+    /// `n` thousandths as a number with three decimals.
+    fn thousandths(&mut self, thousandths: u64) {
+        self.int(thousandths / 1000);
+        let frac = thousandths % 1000;
+        self.0.extend_from_slice(&[
+            b'.',
+            b'0' + (frac / 100) as u8,
+            b'0' + (frac / 10 % 10) as u8,
+            b'0' + (frac % 10) as u8,
+        ]);
+    }
+}
+
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AccessJson {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         let meta = event.metadata();
         if meta.target() != super::ACCESS_TARGET {
             return;
         }
-        LINE.with(|cell| {
-            let Ok(mut buf) = cell.try_borrow_mut() else {
-                return;
-            };
-            let LineBuf { line, second, date } = &mut *buf;
-            let now = chrono::Utc::now();
-            if now.timestamp() != *second {
-                *second = now.timestamp();
-                *date = now.format("%Y-%m-%dT%H:%M:%S").to_string();
-            }
-            line.clear();
-            line.extend_from_slice(b"{\"timestamp\":\"");
-            line.extend_from_slice(date.as_bytes());
-            let micros = now.timestamp_subsec_micros().min(999_999);
-            line.push(b'.');
-            let mut digits = [b'0'; 6];
-            let mut m = micros;
-            for d in digits.iter_mut().rev() {
-                *d = b'0' + (m % 10) as u8;
-                m /= 10;
-            }
-            line.extend_from_slice(&digits);
-            line.extend_from_slice(b"Z\",\"level\":\"");
-            line.extend_from_slice(meta.level().as_str().as_bytes());
-            line.extend_from_slice(b"\",\"message\":\"request\"");
-            event.record(&mut Members(line));
-            line.extend_from_slice(b",\"target\":\"");
-            line.extend_from_slice(meta.target().as_bytes());
-            line.extend_from_slice(b"\"}\n");
-            let _ = (&*self.out.0).write_all(line);
+        self.out.0.append(|p| {
+            line_start(p, meta.level());
+            event.record(&mut Members(&mut p.lines));
+            line_end(&mut p.lines);
         });
     }
 }
@@ -341,9 +607,8 @@ mod tests {
     fn access_lines_are_valid_json_whatever_the_values() {
         let sink = Sink::default();
         let batch = Batch::start(Box::new(sink.clone()));
-        let subscriber = tracing_subscriber::registry().with(AccessJson {
-            out: BatchWriter(batch.clone()),
-        });
+        let subscriber =
+            tracing_subscriber::registry().with(AccessJson::new(BatchWriter(batch.clone()), false));
         tracing::subscriber::with_default(subscriber, || {
             let correlation_id = Some("c\"x\n\u{1}é");
             tracing::info!(
@@ -379,5 +644,172 @@ mod tests {
             chrono::DateTime::parse_from_rfc3339(ts).is_ok() && ts.len() == 27,
             "{ts}"
         );
+    }
+
+    /// The line `write_access` writes without an event is the event's line, key for key and
+    /// in the same order (the timestamp aside).
+    #[test]
+    fn a_direct_access_line_is_the_event_line() {
+        let sink = Sink::default();
+        let batch = Batch::start(Box::new(sink.clone()));
+        let subscriber = tracing_subscriber::registry()
+            .with(AccessJson::new(BatchWriter(batch.clone()), false))
+            .with(tracing_subscriber::filter::LevelFilter::DEBUG);
+        let members = route_members(None, "/m/{id}", Some("REST-M"));
+        let cases = [
+            (
+                false,
+                "POST",
+                409u16,
+                "user_error",
+                Some("c\"x\n\u{1}é"),
+                Some("user error x"),
+            ),
+            (true, "GET", 200, "ok", None, None),
+            (false, "HEAD", 200, "ok", Some("0f6c1f0e"), None),
+        ];
+        tracing::subscriber::with_default(subscriber, || {
+            for (debug, method, status, outcome, correlation_id, reason) in cases {
+                let line = AccessLine {
+                    debug,
+                    method: Some(method),
+                    route: &members,
+                    status,
+                    outcome,
+                    latency_us: 1235,
+                    correlation_id,
+                    reason,
+                };
+                assert!(write_access(&line), "written directly");
+                let (path, technical_profile, latency_ms) = ("/m/{id}", Some("REST-M"), 1.23456f64);
+                macro_rules! event {
+                    ($level:ident) => {
+                        tracing::$level!(
+                            target: crate::observe::ACCESS_TARGET,
+                            method = %method,
+                            path,
+                            technical_profile,
+                            status,
+                            outcome,
+                            latency_ms,
+                            correlation_id,
+                            reason,
+                            "request"
+                        )
+                    };
+                }
+                if debug {
+                    event!(debug);
+                } else {
+                    event!(info);
+                }
+            }
+        });
+        batch.stopped.store(true, Ordering::Relaxed);
+        batch.write_out();
+        let text = String::from_utf8(lock(&sink.0).clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 6, "{text}");
+        for pair in lines.chunks(2) {
+            let untimed = |l: &str| l.split_once("\",\"level\"").unwrap().1.to_owned();
+            assert_eq!(untimed(pair[0]), untimed(pair[1]), "{text}");
+            let v: serde_json::Value = serde_json::from_str(pair[0]).unwrap();
+            assert_eq!(v["latency_ms"], 1.235, "{v}");
+            assert_eq!(v["path"], "/m/{id}", "{v}");
+        }
+        assert!(lines[2].contains("\"level\":\"DEBUG\""), "{text}");
+        let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+        assert_eq!(first["correlation_id"], "c\"x\n\u{1}é");
+    }
+
+    /// A line the filter turns off is not written; another subscriber gets the event.
+    #[test]
+    fn a_direct_access_line_follows_the_filter_and_the_subscriber() {
+        // Asking the filter every time, and once (a `RUST_LOG` without span directives).
+        for fixed in [false, true] {
+            direct_line_follows_the_filter(fixed);
+        }
+    }
+
+    fn direct_line_follows_the_filter(fixed: bool) {
+        let sink = Sink::default();
+        let batch = Batch::start(Box::new(sink.clone()));
+        let members = route_members(Some("GET"), "/h", None);
+        let line = |debug| AccessLine {
+            debug,
+            method: None,
+            route: &members,
+            status: 200,
+            outcome: "ok",
+            latency_us: 500,
+            correlation_id: None,
+            reason: None,
+        };
+        let subscriber = tracing_subscriber::registry()
+            .with(AccessJson::new(BatchWriter(batch.clone()), fixed))
+            .with(tracing_subscriber::filter::LevelFilter::INFO);
+        tracing::subscriber::with_default(subscriber, || {
+            // Twice each: asked, then (when fixed) known.
+            for _ in 0..2 {
+                assert!(
+                    write_access(&line(true)),
+                    "a debug line under info: nothing to write"
+                );
+                assert!(write_access(&line(false)), "fixed {fixed}");
+            }
+        });
+        let other = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer());
+        tracing::subscriber::with_default(other, || {
+            assert!(
+                !write_access(&line(false)),
+                "not our writer: an event instead"
+            );
+        });
+        batch.stopped.store(true, Ordering::Relaxed);
+        batch.write_out();
+        let text = String::from_utf8(lock(&sink.0).clone()).unwrap();
+        assert_eq!(text.lines().count(), 2, "fixed {fixed}: {text}");
+        assert!(text.contains("\"level\":\"INFO\""), "{text}");
+        assert!(!text.contains("technical_profile"), "{text}");
+    }
+
+    /// With serve's JSON layers, an access event is written once (by its own writer) and any
+    /// other event by the general layer.
+    #[test]
+    fn the_general_json_layer_skips_access_lines() {
+        let sink = Sink::default();
+        let batch = Batch::start(Box::new(sink.clone()));
+        let writer = BatchWriter(batch.clone());
+        let subscriber = tracing_subscriber::registry()
+            .with(SkipAccess(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_writer(writer.clone()),
+            ))
+            .with(AccessJson::new(writer, true))
+            .with(tracing_subscriber::EnvFilter::new("info"));
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!(target: crate::observe::ACCESS_TARGET, status = 200u16, "request");
+            tracing::info!(target: "elsewhere", "started");
+            tracing::debug!(target: "elsewhere", "filtered out");
+        });
+        batch.stopped.store(true, Ordering::Relaxed);
+        batch.write_out();
+        let text = String::from_utf8(lock(&sink.0).clone()).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|v| v["target"] == "claims::access")
+                .count(),
+            1,
+            "{text}"
+        );
+        assert!(lines.iter().any(|v| v["message"] == "started"), "{text}");
     }
 }

@@ -126,11 +126,16 @@ impl Metrics {
             status,
             outcome: outcome.as_str(),
         };
-        // The usual answer's counter is kept by the route, made on its first use so that no
-        // series appears before a request counts in it.
+        // The usual answers' counters (200, and the 409 for the user) are kept by the route,
+        // made on first use so that no series appears before a request counts in it.
         if status == 200 && outcome == Outcome::Ok {
             route
                 .ok
+                .get_or_init(|| self.requests.get_or_create(&labels()).clone())
+                .inc();
+        } else if status == 409 && outcome == Outcome::UserError {
+            route
+                .user_error
                 .get_or_init(|| self.requests.get_or_create(&labels()).clone())
                 .inc();
         } else {
@@ -173,6 +178,7 @@ impl Metrics {
 #[derive(Debug, Default)]
 pub(crate) struct RouteSeries {
     ok: OnceLock<Counter>,
+    user_error: OnceLock<Counter>,
     latency: OnceLock<Histogram>,
 }
 

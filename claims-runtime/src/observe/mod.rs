@@ -20,14 +20,18 @@ pub mod metrics;
 mod otel;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::future::{Ready, ready};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::{Error, HttpMessage, HttpRequest, Route};
+use actix_web::http::Method;
+use actix_web::{Error, HttpRequest, Route};
 
 pub use logs::{LogFormat, flush_logs, init_logging};
 #[cfg(feature = "otel")]
@@ -125,8 +129,9 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// What the pipeline learned about a request, kept in its extensions for the access line. Only
-/// present when the access middleware runs, so code paths without it pay nothing.
+/// What the pipeline learned about a request, kept for its access line in [`NOTES`] while the
+/// access middleware waits for the answer. Only present when the access middleware runs, so
+/// code paths without it pay nothing.
 #[derive(Debug, Default)]
 pub(crate) struct Note {
     pub(crate) outcome: Option<Outcome>,
@@ -136,11 +141,62 @@ pub(crate) struct Note {
     pub(crate) log_values: bool,
 }
 
+thread_local! {
+    /// The notes of this worker thread's requests in flight, by the address of their head
+    /// (unique while the access middleware holds the request). The request's extensions cost a
+    /// boxed value, its downcast and two hash-map operations on a `TypeId` a request (about 400
+    /// instructions); requests never leave their worker thread, and a handler task spawned on it
+    /// (idempotent handlers) still finds its request's note.
+    static NOTES: RefCell<HashMap<usize, Note, BuildHasherDefault<AddrHasher>>> =
+        RefCell::new(HashMap::default());
+}
+
+/// The key of a request in [`NOTES`].
+fn note_key(req: &HttpRequest) -> usize {
+    std::ptr::from_ref(req.head()) as usize
+}
+
+/// Hashes an address: the bits above the alignment, spread by a multiplication (hashbrown
+/// reads the top bits).
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = ((n as u64) >> 3).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
 /// Updates the request's note, if the access middleware left one.
 pub(crate) fn note(req: &HttpRequest, f: impl FnOnce(&mut Note)) {
-    if let Some(n) = req.extensions_mut().get_mut::<Note>() {
-        f(n);
-    }
+    let _ = NOTES.try_with(|notes| {
+        // Not borrowed twice: `f` only writes fields.
+        if let Ok(mut notes) = notes.try_borrow_mut()
+            && !notes.is_empty()
+            && let Some(n) = notes.get_mut(&note_key(req))
+        {
+            f(n);
+        }
+    });
+}
+
+/// Takes the request's note out of [`NOTES`] (an empty one when it is not there).
+fn take_note(key: usize) -> Note {
+    NOTES
+        .try_with(|notes| notes.try_borrow_mut().ok().and_then(|mut n| n.remove(&key)))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// Records an error answer: its outcome, the id the caller sees, and a reason unless a more
@@ -200,35 +256,64 @@ impl Observer {
         }
     }
 
-    fn finish(
-        &self,
-        route: &RouteInfo,
-        series: &metrics::RouteSeries,
-        req: &HttpRequest,
-        status: u16,
-        started: Instant,
-    ) {
+    fn finish(&self, route: &RouteEntry, req: &HttpRequest, status: u16, started: Instant) {
         let elapsed = started.elapsed();
-        let mut ext = req.extensions_mut();
-        let note = ext.remove::<Note>().unwrap_or_default();
-        drop(ext);
+        let note = take_note(note_key(req));
+        let info = &route.info;
         let outcome = note.outcome.unwrap_or_else(|| Outcome::of_status(status));
-        let profile = route.profile.unwrap_or(metrics::NO_PROFILE);
-        if !route.health {
-            self.metrics
-                .record(series, profile, status, outcome, elapsed, note.scheme);
+        let profile = info.profile.unwrap_or(metrics::NO_PROFILE);
+        if !info.health {
+            self.metrics.record(
+                &route.series,
+                profile,
+                status,
+                outcome,
+                elapsed,
+                note.scheme,
+            );
         }
-        let path = route.path.unwrap_or_else(|| req.path());
-        let latency_ms = elapsed.as_secs_f64() * 1000.0;
         let reason = note.reason.as_deref();
         let correlation_id = note.correlation.as_deref();
+        #[cfg(feature = "otel")]
+        {
+            let span = tracing::Span::current();
+            span.record("http.response.status_code", status);
+            span.record("outcome", outcome.as_str());
+            span.record("correlation_id", correlation_id);
+        }
+        let unmatched;
+        let members: &[u8] = match &route.members {
+            Some(m) => m,
+            None => {
+                unmatched = logs::route_members(None, req.path(), info.profile);
+                &unmatched
+            }
+        };
+        let line = logs::AccessLine {
+            debug: info.health,
+            // Routes reached by one method have it in their members.
+            method: route.method.is_none().then(|| req.method().as_str()),
+            route: members,
+            status,
+            outcome: outcome.as_str(),
+            // Rounded as the event's `latency_ms` is written.
+            latency_us: u64::try_from(elapsed.as_nanos().saturating_add(500) / 1000)
+                .unwrap_or(u64::MAX),
+            correlation_id,
+            reason,
+        };
+        if logs::write_access(&line) {
+            return;
+        }
+        let path = info.path.unwrap_or_else(|| req.path());
+        let latency_ms = elapsed.as_secs_f64() * 1000.0;
         macro_rules! access {
             ($level:ident) => {
                 tracing::$level!(
                     target: ACCESS_TARGET,
                     method = %req.method(),
                     path,
-                    technical_profile = route.profile,
+                    technical_profile = info.profile,
                     status,
                     outcome = outcome.as_str(),
                     latency_ms,
@@ -238,14 +323,7 @@ impl Observer {
                 )
             };
         }
-        #[cfg(feature = "otel")]
-        {
-            let span = tracing::Span::current();
-            span.record("http.response.status_code", status);
-            span.record("outcome", outcome.as_str());
-            span.record("correlation_id", correlation_id);
-        }
-        if route.health {
+        if info.health {
             access!(debug);
         } else {
             access!(info);
@@ -264,28 +342,70 @@ pub(crate) struct RouteInfo {
     pub(crate) health: bool,
 }
 
-/// Wraps `route` in the access log and metrics (outermost), after the user's middleware.
-pub(crate) fn wrap_route(
-    route: Route,
-    observer: &Arc<Observer>,
-    wraps: &[WrapFn],
-    info: RouteInfo,
-) -> Route {
-    let route = wraps.iter().fold(route, |r, w| w(r));
-    route.wrap(AccessLog {
-        observer: observer.clone(),
-        info,
-        series: Arc::default(),
-    })
+/// `route` in the user's middleware (the last one added outermost).
+pub(crate) fn user_wraps(route: Route, wraps: &[WrapFn]) -> Route {
+    wraps.iter().fold(route, |r, w| w(r))
 }
 
-/// The access-log and metrics middleware.
-#[derive(Clone)]
-struct AccessLog {
-    observer: Arc<Observer>,
+/// The access log and metrics of one resource (or of the app's default service): `routes`
+/// names what each method reaches, `otherwise` the rest (its 405 or 404 answer).
+///
+/// It wraps the resource rather than each route: actix boxes every route middleware's future
+/// and converts its body (about 400 instructions a request), while a resource is boxed once
+/// whatever wraps it.
+pub(crate) fn access_log(
+    observer: &Arc<Observer>,
+    routes: &[(Method, RouteInfo)],
+    otherwise: RouteInfo,
+) -> AccessLog {
+    let entry = |method: Option<Method>, info: RouteInfo| RouteEntry {
+        members: info.path.map(|p| {
+            logs::route_members(method.as_ref().map(Method::as_str), p, info.profile).into()
+        }),
+        method,
+        info,
+        series: metrics::RouteSeries::default(),
+    };
+    let mut entries: Vec<RouteEntry> = routes
+        .iter()
+        .map(|(m, info)| entry(Some(m.clone()), *info))
+        .collect();
+    entries.push(entry(None, otherwise));
+    AccessLog {
+        observer: observer.clone(),
+        routes: entries.into(),
+    }
+}
+
+/// One route of a resource as the access log sees it.
+struct RouteEntry {
+    /// The method that reaches it (`None`: whatever no route takes).
+    method: Option<Method>,
     info: RouteInfo,
-    /// This route's usual metric series (shared by the route's copies in every worker).
-    series: Arc<metrics::RouteSeries>,
+    /// Its `method` (when it has one), `path` and `technical_profile` as JSON members of an
+    /// access line (`None`: the path is the request's).
+    members: Option<Box<[u8]>>,
+    /// The route's usual metric series (shared by the resource's copies in every worker).
+    series: metrics::RouteSeries,
+}
+
+/// The access-log and metrics middleware of a resource.
+#[derive(Clone)]
+pub(crate) struct AccessLog {
+    observer: Arc<Observer>,
+    /// The resource's routes, the one for other methods last.
+    routes: Arc<[RouteEntry]>,
+}
+
+impl AccessLog {
+    /// The index of the route `method` reaches.
+    fn route_of(&self, method: &Method) -> usize {
+        let last = self.routes.len() - 1;
+        self.routes[..last]
+            .iter()
+            .position(|r| r.method.as_ref() == Some(method))
+            .unwrap_or(last)
+    }
 }
 
 impl<S, B> Transform<S, ServiceRequest> for AccessLog
@@ -308,7 +428,7 @@ where
     }
 }
 
-struct AccessLogService<S> {
+pub(crate) struct AccessLogService<S> {
     service: S,
     /// Per worker: cloned for every request without atomic counting.
     log: Rc<AccessLog>,
@@ -322,7 +442,7 @@ type Logged<F> = tracing::instrument::Instrumented<AccessFuture<F>>;
 impl<S, B> Service<ServiceRequest> for AccessLogService<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
-    // Routes hand out boxed futures: waiting on one needs no box of our own.
+    // Resources hand out boxed futures: waiting on one needs no box of our own.
     S::Future: Unpin,
     B: MessageBody + 'static,
 {
@@ -334,20 +454,28 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let started = Instant::now();
-        req.extensions_mut().insert(Note {
+        let route = self.log.route_of(req.method());
+        let http = req.request().clone();
+        let note = Note {
             log_values: self.log.observer.log_claim_values,
             ..Note::default()
+        };
+        let _ = NOTES.try_with(|notes| {
+            if let Ok(mut notes) = notes.try_borrow_mut() {
+                notes.insert(note_key(&http), note);
+            }
         });
-        let http = req.request().clone();
         let done = AccessFuture {
             fut: self.service.call(req),
             log: self.log.clone(),
+            route,
             http,
             started,
+            finished: false,
         };
         #[cfg(feature = "otel")]
         let done = {
-            let info = &self.log.info;
+            let info = &self.log.routes[route].info;
             let span = tracing::info_span!(
                 target: ACCESS_TARGET,
                 "request",
@@ -366,11 +494,15 @@ where
 }
 
 /// The route's answer, then its access line and metrics.
-struct AccessFuture<F> {
+pub(crate) struct AccessFuture<F> {
     fut: F,
     log: Rc<AccessLog>,
+    /// The index of the route the request reached in `log.routes`.
+    route: usize,
     http: HttpRequest,
     started: Instant,
+    /// The access line is written (and the note taken).
+    finished: bool,
 }
 
 impl<F, B> std::future::Future for AccessFuture<F>
@@ -391,8 +523,18 @@ where
         };
         let log = &this.log;
         log.observer
-            .finish(&log.info, &log.series, &this.http, status, this.started);
+            .finish(&log.routes[this.route], &this.http, status, this.started);
+        this.finished = true;
         std::task::Poll::Ready(res)
+    }
+}
+
+impl<F> Drop for AccessFuture<F> {
+    fn drop(&mut self) {
+        // A request dropped before its answer (the client went away) leaves no note behind.
+        if !self.finished {
+            take_note(note_key(&self.http));
+        }
     }
 }
 
@@ -423,5 +565,63 @@ impl ObserveArgs {
             Some(addr) => app.metrics_bind(addr.clone()),
             None => app,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::{HttpResponse, test as at, web};
+
+    fn notes_in_flight() -> usize {
+        NOTES.with(|n| n.borrow().len())
+    }
+
+    /// A note lives while its request is in flight, is read by the access line, and is gone
+    /// both when the answer came and when the request was dropped before it (client gone).
+    #[actix_web::test]
+    async fn a_note_lives_as_long_as_its_request() {
+        let observer = Arc::new(Observer::new("1", false));
+        let info = RouteInfo {
+            profile: Some("REST-T"),
+            path: Some("/t"),
+            health: false,
+        };
+        let svc = at::init_service(
+            actix_web::App::new().service(
+                web::resource("/t")
+                    .route(web::get().to(|req: HttpRequest| async move {
+                        note(&req, |n| n.reason = Some("noted".into()));
+                        actix_web::rt::task::yield_now().await;
+                        HttpResponse::BadRequest().finish()
+                    }))
+                    .route(web::post().to(std::future::pending::<HttpResponse>))
+                    .wrap(access_log(
+                        &observer,
+                        &[(Method::GET, info), (Method::POST, info)],
+                        info,
+                    )),
+            ),
+        )
+        .await;
+        let mut answered = Box::pin(svc.call(at::TestRequest::get().uri("/t").to_request()));
+        assert!(futures_util::FutureExt::now_or_never(&mut answered).is_none());
+        assert_eq!(notes_in_flight(), 1);
+        let res = answered.await.unwrap();
+        assert_eq!(res.status(), 400);
+        assert_eq!(notes_in_flight(), 0, "taken by the access line");
+
+        let mut hanging = Box::pin(svc.call(at::TestRequest::post().uri("/t").to_request()));
+        assert!(futures_util::FutureExt::now_or_never(&mut hanging).is_none());
+        assert_eq!(notes_in_flight(), 1);
+        drop(hanging);
+        assert_eq!(notes_in_flight(), 0, "dropped with its request");
+        let text = observer.metrics.render();
+        assert!(
+            text.contains(
+                r#"claims_requests_total{technical_profile="REST-T",status="400",outcome="bad_request"} 1"#
+            ),
+            "{text}"
+        );
     }
 }
