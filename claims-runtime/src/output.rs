@@ -333,8 +333,8 @@ mod tests {
 
     #[test]
     fn keys_are_escaped_only_when_they_need_it_as_serde_would() {
-        assert!(!Odd::PLAIN_KEYS && !Odd::NESTED);
-        assert!(Flat::PLAIN_KEYS && !Flat::NESTED);
+        const { assert!(!Odd::PLAIN_KEYS && !Odd::NESTED) };
+        const { assert!(Flat::PLAIN_KEYS && !Flat::NESTED) };
         let want = serde_json::json!({"plain": "a", "say \"hi\"\\now": "b"});
         let got: serde_json::Value = serde_json::from_slice(&encode(&Odd)).unwrap();
         assert_eq!(got, want);
