@@ -162,6 +162,9 @@ pub struct Call {
     /// The JSON body is plain (see [`codec::scan_json_plain`]): a string value is its bytes
     /// between the quotes.
     body_plain: bool,
+    /// Every claim is in `slots` (a B2C route in body, form or query mode, without a payload or
+    /// a bearer-token claim): [`Self::raw`] goes straight to them.
+    sliced: bool,
     slots: Vec<Slot>,
     /// Header mode: each claim's header name, parsed once per handler and thread.
     header_names: Option<HeaderNames>,
@@ -189,6 +192,7 @@ impl Call {
             body: Bytes::new(),
             body_utf8: false,
             body_plain: false,
+            sliced: false,
             slots: Vec::new(),
             header_names: None,
             payload: None,
@@ -357,6 +361,12 @@ impl Call {
             }
             SendClaimsIn::Header => self.header_names = Some(header_names(wires)),
         }
+        self.sliced = self.spec.payload.is_none()
+            && !matches!(self.spec.auth, AuthSpec::BearerFromClaim(_))
+            && matches!(
+                self.spec.send_claims_in,
+                SendClaimsIn::Body | SendClaimsIn::Form | SendClaimsIn::QueryString
+            );
         Ok(())
     }
 
@@ -371,7 +381,16 @@ impl Call {
     }
 
     /// The raw value of input claim `index`, if sent.
+    #[inline]
     pub fn raw(&self, index: usize) -> Option<RawClaim<'_>> {
+        if self.sliced {
+            return self.slot_raw(self.slots.get(index)?);
+        }
+        self.raw_general(index)
+    }
+
+    /// [`Self::raw`] for every route and mode.
+    fn raw_general(&self, index: usize) -> Option<RawClaim<'_>> {
         if let Some(c) = &self.caller {
             return c.values.get(index)?.clone().map(RawClaim::JsonOwned);
         }
@@ -419,6 +438,7 @@ impl Call {
         }
     }
 
+    #[inline]
     fn slot_raw<'a>(&'a self, slot: &'a Slot) -> Option<RawClaim<'a>> {
         match slot {
             Slot::Missing => None,
@@ -643,6 +663,7 @@ impl Call {
             body: self.body.clone(),
             body_utf8: self.body_utf8,
             body_plain: self.body_plain,
+            sliced: self.sliced,
             slots: self.slots.clone(),
             header_names: self.header_names.clone(),
             payload: self.payload.clone(),
