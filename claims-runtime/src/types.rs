@@ -661,8 +661,8 @@ impl ClaimType for PhoneNumber {
 }
 
 string_newtype!(
-    /// A `duration` claim, kept as its ISO 8601 text (`P1DT2H`); B2C's own format
-    /// (`PnYnMoDTnHnMnS`) is accepted too.
+    /// A `duration` claim, kept as its ISO 8601 text (`P1DT2H`, weeks as `P2W`); B2C's own
+    /// format (`PnYnMoDTnHnMnS`) is accepted too.
     Duration,
     DataType::Duration
 );
@@ -675,7 +675,7 @@ impl ClaimType for Duration {
         let ok = t.len() > 1
             && (t.starts_with('P') || t.starts_with("-P"))
             && t.chars()
-                .all(|c| c.is_ascii_digit() || "PYMODTHS.,-o".contains(c));
+                .all(|c| c.is_ascii_digit() || "PYMWODTHS.,-o".contains(c));
         if ok {
             Ok(Duration(t.to_owned()))
         } else {
@@ -754,6 +754,16 @@ pub(crate) fn truncate(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_accept_iso_forms_weeks_included() {
+        for ok in ["P1W", "P2W", "P1DT2H", "PT30M", "P1Y2Mo3D", "-P1D", " P3W "] {
+            assert!(Duration::from_text(ok).is_ok(), "{ok}");
+        }
+        for bad in ["1W", "P", "week", "P1X", ""] {
+            assert!(Duration::from_text(bad).is_err(), "{bad}");
+        }
+    }
 
     fn dec<T: ClaimType>(s: &str) -> Result<T, ClaimValueError> {
         T::decode(&RawClaim::Json(s))
