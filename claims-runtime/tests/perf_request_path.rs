@@ -105,13 +105,21 @@ async fn send_headers(
     let payload = Payload::from_request(&req, &mut dev_payload)
         .await
         .expect("the payload extractor never fails");
+    answer(spec, req, payload).await
+}
+
+/// The glue's status and JSON body for this request.
+async fn answer(
+    spec: &'static HandlerSpec,
+    req: HttpRequest,
+    payload: Payload,
+) -> (StatusCode, Value) {
     let resp = glue(spec, req, payload).await;
     let status = resp.status();
     let body = actix_web::body::to_bytes(resp.into_body())
         .await
         .unwrap_or_default();
-    let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    (status, json)
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
 #[actix_web::test]
@@ -391,12 +399,7 @@ async fn get_headers(spec: &'static HandlerSpec, headers: &[(&str, &str)]) -> (S
     let payload = Payload::from_request(&req, &mut dev_payload)
         .await
         .expect("the payload extractor never fails");
-    let resp = glue(spec, req, payload).await;
-    let status = resp.status();
-    let body = actix_web::body::to_bytes(resp.into_body())
-        .await
-        .unwrap_or_default();
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    answer(spec, req, payload).await
 }
 
 #[actix_web::test]
