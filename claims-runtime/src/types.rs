@@ -13,11 +13,13 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 /// A claim value as it arrived, before typed decoding.
 #[derive(Debug, Clone)]
 pub enum RawClaim<'a> {
-    /// The raw text of one valid JSON value from a Body request, unparsed.
+    /// The raw text of one valid JSON value from a Body request, unparsed. A string of a body
+    /// whose strings hold no escape arrives as [`RawClaim::Text`] instead (its content).
     Json(&'a str),
     /// A JSON value that had to be copied (nested payload paths).
     JsonOwned(serde_json::Value),
-    /// Text from a form, header, query string or URL segment, already percent-decoded.
+    /// Text from a form, header, query string or URL segment, already percent-decoded; or the
+    /// content of a JSON string that needed no unescaping. Decoders treat both alike.
     Text(Cow<'a, str>),
     /// Several text values for one name (repeated form/query keys or headers).
     TextList(Vec<Cow<'a, str>>),
