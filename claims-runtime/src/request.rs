@@ -21,7 +21,7 @@ use crate::descriptor::{
 use crate::error::{ClaimsError, ErrorBody, ErrorKind, ids};
 use crate::idempotency::{Claimed, IdempotencyKey, StoredResponse};
 use crate::l10n::LocaleHint;
-use crate::output::{IntoHandlerResult, OutputClaims};
+use crate::output::IntoHandlerResult;
 use crate::types::{ClaimType, RawClaim};
 
 /// One problem with one input claim.
@@ -726,10 +726,10 @@ impl Call {
                 Ok(out) => match &self.caller {
                     None => Ok(Reply {
                         status: StatusCode::OK,
-                        body: encode_outputs(&out),
+                        body: crate::output::encode(&out),
                         challenge: None,
                     }),
-                    Some(c) => match c.success(&encode_outputs(&out)) {
+                    Some(c) => match c.success(&crate::output::encode(&out)) {
                         Ok(reply) => Ok(Reply::wire(reply)),
                         Err(e) => Err(self.error_reply(ClaimsError::internal(format!(
                             "the handler's answer cannot be sent to the {}: {e}",
@@ -1118,10 +1118,6 @@ pub fn render_body(
 /// The HTTP reply for an error body.
 pub fn error_http(err: &ClaimsError, body: &ErrorBody) -> HttpResponse {
     Reply::error(err, body).into_http()
-}
-
-fn encode_outputs<T: OutputClaims>(out: &T) -> Vec<u8> {
-    crate::output::encode(out)
 }
 
 fn decode_claim<T: ClaimType>(
