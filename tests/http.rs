@@ -146,6 +146,13 @@ async fn body_mode_accepts_native_and_string_forms() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["outMaybe"], 7);
     assert!(v.get("outTags").is_none(), "an empty Vec is omitted: {v}");
+    // The descriptor says so too: exporters and the emulator read the same decision.
+    let tags = claims_tests::echo_body::SPEC
+        .inputs
+        .iter()
+        .find(|c| c.id == "tags")
+        .expect("the echo handler reads tags");
+    assert!(!tags.required, "a missing collection is an empty one");
 }
 
 #[actix_web::test]

@@ -232,9 +232,11 @@ pub struct InputClaimSpec {
     /// DataType of the claim, from the Rust type.
     pub data_type: DataType,
     /// Whether a request without this claim is refused: `false` for `Option<_>`, a declared
-    /// default or a claim resolver (which B2C may resolve to nothing). The runtime, the exporter
-    /// and the emulator all read this one decision, made by the `with_*` methods; an absent
-    /// optional claim that is not an `Option` is decoded from empty text (a `String` becomes `""`).
+    /// default, a claim resolver (which B2C may resolve to nothing) and a stringCollection (an
+    /// absent collection is an empty one: B2C leaves empty collections out). The runtime, the
+    /// exporter and the emulator all read this one decision, made by `new` and the `with_*`
+    /// methods; an absent optional claim that is not an `Option` is decoded from empty text (a
+    /// `String` becomes `""`).
     pub required: bool,
     /// `DefaultValue` (literal). Mutually exclusive with `resolver`.
     pub default: Option<&'static str>,
@@ -294,7 +296,7 @@ impl InputClaimSpec {
             id,
             partner: None,
             data_type,
-            required: true,
+            required: may_be_required(data_type),
             default: None,
             always_default: false,
             literal_default: false,
@@ -325,9 +327,10 @@ impl InputClaimSpec {
         self
     }
 
-    /// Sets `required` explicitly (hand-built descriptors; the macros use [`Self::optional`]).
+    /// Sets `required` explicitly (a stringCollection is never required, see
+    /// [`Self::required`](InputClaimSpec#structfield.required)).
     pub const fn with_required(mut self, required: bool) -> Self {
-        self.required = required;
+        self.required = required && may_be_required(self.data_type);
         self
     }
 
@@ -986,4 +989,26 @@ const fn split_route(path: &'static str) -> (&'static str, Option<&'static str>)
         i += 1;
     }
     (path, None)
+}
+
+/// Whether a claim of this type can be required: not a stringCollection, whose absence is an
+/// empty collection.
+const fn may_be_required(data_type: DataType) -> bool {
+    !matches!(data_type, DataType::StringCollection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_string_collection_is_never_required() {
+        let tags = InputClaimSpec::new("tags", DataType::StringCollection);
+        assert!(!tags.required);
+        assert!(!tags.with_required(true).required);
+        let email = InputClaimSpec::new("email", DataType::String);
+        assert!(email.required);
+        assert!(email.with_required(true).required);
+        assert!(!email.with_required(false).required);
+    }
 }

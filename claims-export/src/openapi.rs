@@ -363,10 +363,9 @@ fn parameter(name: &str, location: &str, required: bool, c: &InputClaimSpec) -> 
     p
 }
 
-/// Whether a request without the claim is refused. A stringCollection never is: the service reads
-/// an absent collection as an empty one (B2C leaves empty collections out).
+/// Whether a request without the claim is refused (the descriptor's one decision).
 fn is_required(c: &InputClaimSpec) -> bool {
-    c.required && c.data_type != DataType::StringCollection
+    c.required
 }
 
 /// The schema of an input claim: its data type, its ClaimType texts, its default.
