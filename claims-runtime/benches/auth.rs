@@ -12,33 +12,8 @@ use actix_web::test::TestRequest;
 use base64::Engine;
 use claims_runtime::auth::{AuthConfig, StaticJwks};
 use claims_runtime::{AuthSpec, HandlerSpec, SendClaimsIn};
+use claims_testing::keys::TestSigningKey;
 use criterion::{Criterion, criterion_group, criterion_main};
-use rsa::pkcs1::EncodeRsaPrivateKey;
-use rsa::rand_core::{CryptoRng, RngCore};
-use rsa::traits::PublicKeyParts;
-
-struct SysRng;
-impl RngCore for SysRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0; 4];
-        self.fill_bytes(&mut b);
-        u32::from_le_bytes(b)
-    }
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0; 8];
-        self.fill_bytes(&mut b);
-        u64::from_le_bytes(b)
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        use ring::rand::SecureRandom;
-        ring::rand::SystemRandom::new().fill(dest).unwrap();
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rsa::rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-impl CryptoRng for SysRng {}
 
 fn spec(auth: AuthSpec) -> &'static HandlerSpec {
     Box::leak(Box::new(
@@ -59,13 +34,8 @@ fn req(name: &str, value: &str) -> HttpRequest {
 
 fn bench(c: &mut Criterion) {
     // RS256 key and its JWKS.
-    let sk = rsa::RsaPrivateKey::new(&mut SysRng, 2048).unwrap();
-    let b64 = |b: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
-    let jwks: jsonwebtoken::jwk::JwkSet = serde_json::from_value(serde_json::json!({"keys": [{
-        "kty": "RSA", "use": "sig", "alg": "RS256", "kid": "k1",
-        "n": b64(sk.n().to_bytes_be()), "e": b64(sk.e().to_bytes_be()),
-    }]}))
-    .unwrap();
+    let sk = TestSigningKey::generate("k1");
+    let jwks: jsonwebtoken::jwk::JwkSet = serde_json::from_value(sk.jwks()).unwrap();
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -75,7 +45,7 @@ fn bench(c: &mut Criterion) {
     let token = jsonwebtoken::encode(
         &header,
         &serde_json::json!({"iss": "iss", "aud": "aud", "azp": "app", "exp": now + 3600, "nbf": now - 10}),
-        &jsonwebtoken::EncodingKey::from_rsa_der(sk.to_pkcs1_der().unwrap().as_bytes()),
+        sk.encoding_key(),
     )
     .unwrap();
 
@@ -155,7 +125,7 @@ fn bench(c: &mut Criterion) {
             let t = jsonwebtoken::encode(
                 &header,
                 &serde_json::json!({"iss": "iss", "aud": "aud", "azp": "app", "exp": now + 3600, "nbf": now - 10, "jti": i}),
-                &jsonwebtoken::EncodingKey::from_rsa_der(sk.to_pkcs1_der().unwrap().as_bytes()),
+                sk.encoding_key(),
             )
             .unwrap();
             req("authorization", &format!("Bearer {t}"))

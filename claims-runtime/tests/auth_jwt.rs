@@ -14,38 +14,12 @@ use base64::Engine;
 use claims_runtime::auth::AuthConfig;
 use claims_runtime::request::Call;
 use claims_runtime::{AuthSpec, ClaimsConfig, HandlerSpec, SendClaimsIn};
+use claims_testing::keys::TestSigningKey;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use rsa::pkcs1::EncodeRsaPrivateKey;
-use rsa::rand_core::{CryptoRng, RngCore};
-use rsa::traits::PublicKeyParts;
 
 const ISS: &str = "https://login.microsoftonline.com/tenant-id/v2.0";
 const AUD: &str = "api://claims-service";
 const APP: &str = "b2c-app-id";
-
-/// rand_core 0.6 RNG over ring's system RNG (for RSA key generation).
-struct SysRng;
-impl RngCore for SysRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0; 4];
-        self.fill_bytes(&mut b);
-        u32::from_le_bytes(b)
-    }
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0; 8];
-        self.fill_bytes(&mut b);
-        u64::from_le_bytes(b)
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        use ring::rand::SecureRandom;
-        ring::rand::SystemRandom::new().fill(dest).unwrap();
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rsa::rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-impl CryptoRng for SysRng {}
 
 struct TestKey {
     kid: &'static str,
@@ -54,16 +28,11 @@ struct TestKey {
 }
 
 fn gen_key(kid: &'static str) -> TestKey {
-    let sk = rsa::RsaPrivateKey::new(&mut SysRng, 2048).unwrap();
-    let der = sk.to_pkcs1_der().unwrap();
-    let b64 = |b: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let key = TestSigningKey::generate(kid);
     TestKey {
         kid,
-        enc: EncodingKey::from_rsa_der(der.as_bytes()),
-        jwk: serde_json::json!({
-            "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
-            "n": b64(sk.n().to_bytes_be()), "e": b64(sk.e().to_bytes_be()),
-        }),
+        enc: key.encoding_key().clone(),
+        jwk: key.jwk(),
     }
 }
 

@@ -10,45 +10,23 @@ use claims_runtime::auth::jwt::StaticJwks;
 use claims_runtime::auth::jwt::entra::{EntraTokenSettings, EntraTokenValidator, TokenVersion};
 use claims_runtime::callers::CallerErrorKind;
 use claims_runtime::callers::password::PasswordDecryptor;
+use claims_testing::keys::{SystemRng, TestSigningKey};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use ring::aead::{AES_128_GCM, AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
-use rsa::rand_core::{CryptoRng, RngCore};
-use rsa::traits::PublicKeyParts;
+use rsa::rand_core::RngCore;
 use rsa::{Oaep, RsaPrivateKey};
 use serde_json::{Value, json};
 
-struct SysRng;
-impl RngCore for SysRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0; 4];
-        self.fill_bytes(&mut b);
-        u32::from_le_bytes(b)
-    }
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0; 8];
-        self.fill_bytes(&mut b);
-        u64::from_le_bytes(b)
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        use ring::rand::SecureRandom;
-        ring::rand::SystemRandom::new().fill(dest).unwrap();
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rsa::rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-impl CryptoRng for SysRng {}
-
 /// Two keys per test binary: [0] is configured, [1] is a stranger's.
-fn keys() -> &'static [RsaPrivateKey; 2] {
-    static K: OnceLock<[RsaPrivateKey; 2]> = OnceLock::new();
+fn keys() -> &'static [TestSigningKey; 2] {
+    static K: OnceLock<[TestSigningKey; 2]> = OnceLock::new();
+    // Both under the configured key id: the stranger's tokens name it too.
     K.get_or_init(|| {
         [
-            RsaPrivateKey::new(&mut SysRng, 2048).unwrap(),
-            RsaPrivateKey::new(&mut SysRng, 2048).unwrap(),
+            TestSigningKey::generate("k1"),
+            TestSigningKey::generate("k1"),
         ]
     })
 }
@@ -62,15 +40,15 @@ fn jwe(key: &RsaPrivateKey, alg: &str, enc: &str, plaintext: &[u8]) -> String {
         (&AES_256_GCM, 32)
     };
     let mut cek = vec![0u8; len];
-    SysRng.fill_bytes(&mut cek);
+    SystemRng.fill_bytes(&mut cek);
     let public = key.to_public_key();
     let wrapped = match alg {
-        "RSA-OAEP" => public.encrypt(&mut SysRng, Oaep::new::<sha1::Sha1>(), &cek),
-        _ => public.encrypt(&mut SysRng, Oaep::new::<sha2::Sha256>(), &cek),
+        "RSA-OAEP" => public.encrypt(&mut SystemRng, Oaep::new::<sha1::Sha1>(), &cek),
+        _ => public.encrypt(&mut SystemRng, Oaep::new::<sha2::Sha256>(), &cek),
     }
     .unwrap();
     let mut iv = [0u8; 12];
-    SysRng.fill_bytes(&mut iv);
+    SystemRng.fill_bytes(&mut iv);
     let sealing = LessSafeKey::new(UnboundKey::new(aead, &cek).unwrap());
     let mut in_out = plaintext.to_vec();
     let tag = sealing
@@ -99,7 +77,10 @@ fn inner_jwt(claims: &Value) -> String {
 }
 
 fn decryptor() -> PasswordDecryptor {
-    let pem = keys()[0].to_pkcs8_pem(LineEnding::LF).unwrap();
+    let pem = keys()[0]
+        .private_key()
+        .to_pkcs8_pem(LineEnding::LF)
+        .unwrap();
     PasswordDecryptor::from_pem(&pem).unwrap()
 }
 
@@ -110,7 +91,7 @@ fn context_claims() -> Value {
 #[test]
 fn decrypts_rsa_oaep_a256gcm_with_an_inner_jwt() {
     let token = jwe(
-        &keys()[0],
+        keys()[0].private_key(),
         "RSA-OAEP",
         "A256GCM",
         inner_jwt(&context_claims()).as_bytes(),
@@ -129,12 +110,15 @@ fn decrypts_rsa_oaep_a256gcm_with_an_inner_jwt() {
 #[test]
 fn decrypts_rsa_oaep_256_a128gcm_plain_json_and_pkcs1_keys() {
     let token = jwe(
-        &keys()[0],
+        keys()[0].private_key(),
         "RSA-OAEP-256",
         "A128GCM",
         context_claims().to_string().as_bytes(),
     );
-    let pkcs1 = keys()[0].to_pkcs1_pem(LineEnding::LF).unwrap();
+    let pkcs1 = keys()[0]
+        .private_key()
+        .to_pkcs1_pem(LineEnding::LF)
+        .unwrap();
     let ctx = PasswordDecryptor::from_pem(&pkcs1)
         .unwrap()
         .decrypt(&token)
@@ -142,7 +126,7 @@ fn decrypts_rsa_oaep_256_a128gcm_plain_json_and_pkcs1_keys() {
     assert_eq!(ctx.password, "Pa$$w0rd!");
     // Without a username.
     let token = jwe(
-        &keys()[0],
+        keys()[0].private_key(),
         "RSA-OAEP-256",
         "A256GCM",
         json!({"user-password": "x", "nonce": "n"})
@@ -157,7 +141,7 @@ fn decrypts_rsa_oaep_256_a128gcm_plain_json_and_pkcs1_keys() {
 fn decryption_failures() {
     let d = decryptor();
     let good = jwe(
-        &keys()[0],
+        keys()[0].private_key(),
         "RSA-OAEP",
         "A256GCM",
         inner_jwt(&context_claims()).as_bytes(),
@@ -170,7 +154,7 @@ fn decryption_failures() {
     };
     // Encrypted to another key: the same failure as an altered message.
     fail(
-        &jwe(&keys()[1], "RSA-OAEP", "A256GCM", b"{}"),
+        &jwe(keys()[1].private_key(), "RSA-OAEP", "A256GCM", b"{}"),
         "cannot be decrypted",
     );
     let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
@@ -183,13 +167,16 @@ fn decryption_failures() {
     parts[0] = B64.encode(json!({"alg": "RSA-OAEP", "enc": "A256GCM"}).to_string());
     fail(&parts.join("."), "cannot be decrypted");
     fail("a.b.c", "5 parts");
-    fail(&jwe(&keys()[0], "RSA1_5", "A256GCM", b"{}"), "RSA1_5");
+    fail(
+        &jwe(keys()[0].private_key(), "RSA1_5", "A256GCM", b"{}"),
+        "RSA1_5",
+    );
     let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
     parts[0] = B64.encode(json!({"alg": "RSA-OAEP", "enc": "A256CBC-HS512"}).to_string());
     fail(&parts.join("."), "A256CBC-HS512");
     fail(
         &jwe(
-            &keys()[0],
+            keys()[0].private_key(),
             "RSA-OAEP",
             "A256GCM",
             json!({"nonce": "n"}).to_string().as_bytes(),
@@ -198,7 +185,7 @@ fn decryption_failures() {
     );
     fail(
         &jwe(
-            &keys()[0],
+            keys()[0].private_key(),
             "RSA-OAEP",
             "A256GCM",
             json!({"user-password": "p"}).to_string().as_bytes(),
@@ -206,7 +193,7 @@ fn decryption_failures() {
         "nonce",
     );
     fail(
-        &jwe(&keys()[0], "RSA-OAEP", "A256GCM", b"garbage"),
+        &jwe(keys()[0].private_key(), "RSA-OAEP", "A256GCM", b"garbage"),
         "neither JSON nor a JWT",
     );
     let e = PasswordDecryptor::from_pem(
@@ -231,14 +218,7 @@ fn now() -> i64 {
 
 fn signing() -> &'static (EncodingKey, Value) {
     static S: OnceLock<(EncodingKey, Value)> = OnceLock::new();
-    S.get_or_init(|| {
-        let sk = &keys()[0];
-        (
-            EncodingKey::from_rsa_der(sk.to_pkcs1_der().unwrap().as_bytes()),
-            json!({"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": "k1",
-                "n": B64.encode(sk.n().to_bytes_be()), "e": B64.encode(sk.e().to_bytes_be())}]}),
-        )
-    })
+    S.get_or_init(|| (keys()[0].encoding_key().clone(), keys()[0].jwks()))
 }
 
 fn validator(settings: EntraTokenSettings) -> EntraTokenValidator {
@@ -406,7 +386,7 @@ fn jwt_matrix() {
         assert_eq!(e.status().as_u16(), status, "{name}: {e}");
     }
     // Signed by a key not in the JWKS.
-    let stranger = EncodingKey::from_rsa_der(keys()[1].to_pkcs1_der().unwrap().as_bytes());
+    let stranger = keys()[1].encoding_key().clone();
     let mut h = Header::new(Algorithm::RS256);
     h.kid = Some("k1".into());
     let forged = jsonwebtoken::encode(&h, &v2(), &stranger).unwrap();

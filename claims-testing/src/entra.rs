@@ -29,51 +29,23 @@ use claims_core::callers::{
     DirectoryValueType, ENTRA_FIRST_PARTY_APP_ID, ENTRA_TIMEOUT_DEFAULT_MS, EntraAction,
     EntraEvent, GRAPH_FALLBACK_TO_MICROSOFT_PROVIDER, TOKEN_CLAIMS_MAX_BYTES,
 };
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use rsa::pkcs1::EncodeRsaPrivateKey;
+use rsa::Oaep;
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
-use rsa::rand_core::{CryptoRng, RngCore};
-use rsa::traits::PublicKeyParts;
-use rsa::{Oaep, RsaPrivateKey};
+use rsa::rand_core::RngCore;
 use serde_json::{Map, Value, json};
 
 use crate::api_connector::{GraphDocumentError, path_of};
+use crate::keys::{SystemRng, TestSigningKey};
 use crate::outcome::{TracedRequest, TracedResponse};
 use crate::transport::{InProcess, Transport};
 
 /// The emulator's tenant.
 pub const TENANT_ID: &str = "72f988bf-0000-4000-8000-00000000e17a";
 
-/// rand_core 0.6 RNG over ring's system RNG (RSA key generation and padding).
-struct SysRng;
-impl RngCore for SysRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0; 4];
-        self.fill_bytes(&mut b);
-        u32::from_le_bytes(b)
-    }
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0; 8];
-        self.fill_bytes(&mut b);
-        u64::from_le_bytes(b)
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        use ring::rand::SecureRandom;
-        ring::rand::SystemRandom::new()
-            .fill(dest)
-            .expect("system randomness");
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rsa::rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-impl CryptoRng for SysRng {}
-
 /// The emulator's RSA key (token signing and password encryption), made once per process.
-fn key() -> &'static RsaPrivateKey {
-    static KEY: OnceLock<RsaPrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| RsaPrivateKey::new(&mut SysRng, 2048).expect("RSA key generation"))
+fn key() -> &'static TestSigningKey {
+    static KEY: OnceLock<TestSigningKey> = OnceLock::new();
+    KEY.get_or_init(|| TestSigningKey::generate("entra-emulator"))
 }
 
 /// The extension as the Graph document registers it.
@@ -347,15 +319,14 @@ impl EntraEmulator {
 
     /// The JWKS that verifies the emulator's tokens (configure your validator with it).
     pub fn jwks(&self) -> Value {
-        let k = key();
-        json!({"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": "entra-emulator",
-            "n": B64.encode(k.n().to_bytes_be()), "e": B64.encode(k.e().to_bytes_be())}]})
+        key().jwks()
     }
 
     /// The private key (PKCS#8 PEM) whose public half encrypts PasswordSubmit passwords
     /// (configure your decryptor with it).
     pub fn password_key_pem(&self) -> String {
         key()
+            .private_key()
             .to_pkcs8_pem(LineEnding::LF)
             .map(|p| p.to_string())
             .unwrap_or_default()
@@ -381,11 +352,7 @@ impl EntraEmulator {
                 claims[k] = v.clone();
             }
         }
-        let mut h = Header::new(Algorithm::RS256);
-        h.kid = Some("entra-emulator".into());
-        let der = key().to_pkcs1_der().expect("PKCS#1 DER");
-        jsonwebtoken::encode(&h, &claims, &EncodingKey::from_rsa_der(der.as_bytes()))
-            .expect("token signing")
+        key().sign(&claims)
     }
 
     /// The request Entra sends, and the nonce of a PasswordSubmit request.
@@ -727,7 +694,7 @@ fn typed_values(
 /// A random GUID-shaped id.
 fn uuid_like() -> String {
     let mut b = [0u8; 16];
-    SysRng.fill_bytes(&mut b);
+    SystemRng.fill_bytes(&mut b);
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!(
         "{}-{}-{}-{}-{}",
@@ -751,13 +718,14 @@ fn encrypt_password(username: &str, password: &str, nonce: &str) -> String {
     );
     let header = B64.encode(json!({"alg": "RSA-OAEP", "enc": "A256GCM", "typ": "JWT"}).to_string());
     let mut cek = [0u8; 32];
-    SysRng.fill_bytes(&mut cek);
+    SystemRng.fill_bytes(&mut cek);
     let wrapped = key()
+        .private_key()
         .to_public_key()
-        .encrypt(&mut SysRng, Oaep::new::<sha1::Sha1>(), &cek)
+        .encrypt(&mut SystemRng, Oaep::new::<sha1::Sha1>(), &cek)
         .expect("RSA-OAEP");
     let mut iv = [0u8; 12];
-    SysRng.fill_bytes(&mut iv);
+    SystemRng.fill_bytes(&mut iv);
     let sealing = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &cek).expect("AES key"));
     let mut in_out = inner.into_bytes();
     let tag = sealing

@@ -89,6 +89,7 @@ mod bag;
 mod context;
 mod emulator;
 pub mod entra;
+pub mod keys;
 mod outcome;
 mod transport;
 mod values;

@@ -6,16 +6,12 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::Engine;
 use claims_runtime::auth::StaticJwks;
 use claims_runtime::policy::PolicyOptions;
 use claims_runtime::prelude::*;
 use claims_runtime::{App, AuthSpec, HandlerSpec};
+use claims_testing::keys::TestSigningKey;
 use claims_testing::{Emulator, claims};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use rsa::pkcs1::EncodeRsaPrivateKey;
-use rsa::rand_core::{CryptoRng, RngCore};
-use rsa::traits::PublicKeyParts;
 
 const ISS: &str = "https://login.microsoftonline.com/tenant-id/v2.0";
 const AUD: &str = "api://claims-service";
@@ -64,54 +60,15 @@ async fn in_payload(
 
 const SPECS: [&HandlerSpec; 3] = [in_body::SPEC, in_url::SPEC, in_payload::SPEC];
 
-/// rand_core 0.6 RNG over ring's system RNG (RSA key generation).
-struct SysRng;
-impl RngCore for SysRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0; 4];
-        self.fill_bytes(&mut b);
-        u32::from_le_bytes(b)
-    }
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0; 8];
-        self.fill_bytes(&mut b);
-        u64::from_le_bytes(b)
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        use ring::rand::SecureRandom;
-        ring::rand::SystemRandom::new().fill(dest).unwrap();
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rsa::rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-impl CryptoRng for SysRng {}
-
-/// A signing key and the JWKS that verifies it.
-fn key() -> (EncodingKey, serde_json::Value) {
-    let sk = rsa::RsaPrivateKey::new(&mut SysRng, 2048).unwrap();
-    let der = sk.to_pkcs1_der().unwrap();
-    let b64 = |b: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
-    let jwks = serde_json::json!({"keys": [{
-        "kty": "RSA", "use": "sig", "alg": "RS256", "kid": "k1",
-        "n": b64(sk.n().to_bytes_be()), "e": b64(sk.e().to_bytes_be()),
-    }]});
-    (EncodingKey::from_rsa_der(der.as_bytes()), jwks)
-}
-
-fn token(key: &EncodingKey) -> String {
+fn token(key: &TestSigningKey) -> String {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let claims = serde_json::json!({
+    key.sign(&serde_json::json!({
         "iss": ISS, "aud": AUD, "azp": APP, "ver": "2.0",
         "iat": now, "nbf": now, "exp": now + 600,
-    });
-    let mut h = Header::new(Algorithm::RS256);
-    h.kid = Some("k1".into());
-    jsonwebtoken::encode(&h, &claims, key).unwrap()
+    }))
 }
 
 fn app(jwks: &serde_json::Value) -> App {
@@ -130,7 +87,8 @@ fn app(jwks: &serde_json::Value) -> App {
 
 #[actix_web::test]
 async fn the_handler_reads_the_bearer_claim_from_the_authorization_header() {
-    let (key, jwks) = key();
+    let key = TestSigningKey::generate("k1");
+    let jwks = key.jwks();
     let xml = claims_runtime::policy::export(
         &SPECS,
         &PolicyOptions {
