@@ -5,9 +5,9 @@ checking each status.
 
     one_mix.py HOST:PORT MODE COUNT
 """
-import http.client
-import sys
 import urllib.parse
+
+from real_mix import send_mix
 
 
 def request(i, mode):
@@ -26,19 +26,5 @@ def request(i, mode):
     return "GET", "/header", {"email": email, "correlationId": cid}, None, expected
 
 
-def main():
-    addr, mode, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    host, port = addr.rsplit(":", 1)
-    conn = http.client.HTTPConnection(host, int(port), timeout=120)
-    for i in range(1, count + 1):
-        method, path, headers, body, expected = request(i, mode)
-        conn.request(method, path, body=body, headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        if resp.status != expected:
-            sys.exit(f"request {i} ({mode}): HTTP {resp.status}, expected {expected}: {data[:200]!r}")
-    conn.close()
-
-
 if __name__ == "__main__":
-    main()
+    send_mix(request)

@@ -36,7 +36,9 @@ def request(i, mode):
     return "GET", "/real/header", dict(fields), None, expected
 
 
-def main():
+def send_mix(request):
+    """Sends COUNT requests built by request(i, mode) (the mix of this script or of
+    one_mix.py) over one keep-alive connection, exiting on the first unexpected status."""
     addr, mode, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     host, port = addr.rsplit(":", 1)
     conn = http.client.HTTPConnection(host, int(port), timeout=120)
@@ -51,4 +53,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    send_mix(request)

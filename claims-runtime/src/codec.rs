@@ -545,29 +545,14 @@ fn decode_piece(
         .map_err(|_| ScanError("a percent-encoded parameter is not valid UTF-8".to_owned()))
 }
 
-/// The index of the first `x` or `y` in `b`, eight bytes per step (components are short, too
-/// short for a vectorized search to pay for its set-up).
+/// The index of the first `x` or `y` in `b`.
 fn find2(b: &[u8], x: u8, y: u8) -> Option<usize> {
-    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
-    // High bit set in the zero bytes of `v`; the lowest flagged byte is exact.
-    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
-    let (mx, my) = (LO * u64::from(x), LO * u64::from(y));
-    let mut chunks = b.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let v = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let hit = zero(v ^ mx) | zero(v ^ my);
-        if hit != 0 {
-            return Some(at + (hit.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&c| c == x || c == y)
-        .map(|p| at + p)
+    use crate::types::{below, first_byte_where, splat};
+    first_byte_where(
+        b,
+        |v| below(v ^ splat(x), 1) | below(v ^ splat(y), 1),
+        |c| c == x || c == y,
+    )
 }
 
 /// The byte of the two hex digits starting `rest`, if they are two hex digits.

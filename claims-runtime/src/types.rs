@@ -102,17 +102,41 @@ pub(crate) fn needs_json_escape(s: &str) -> bool {
 /// The index of the first `"`, `\` or control character (< 0x20) in `b`. Eight bytes per step:
 /// claim values are scanned on every request, in and out.
 pub(crate) fn first_json_special(b: &[u8]) -> Option<usize> {
-    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
-    // High bit set in the bytes of `v` below `n` (n <= 0x80); the lowest flagged byte is exact.
-    let below = |v: u64, n: u8| v.wrapping_sub(LO * u64::from(n)) & !v & HI;
+    first_byte_where(
+        b,
+        |v| below(v, 0x20) | below(v ^ splat(b'"'), 1) | below(v ^ splat(b'\\'), 1),
+        |c| c < 0x20 || c == b'"' || c == b'\\',
+    )
+}
+
+const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// `c` in every byte of a word.
+pub(crate) const fn splat(c: u8) -> u64 {
+    LO * c as u64
+}
+
+/// The high bit set in the bytes of `v` below `n` (n <= 0x80); the lowest flagged byte is exact.
+pub(crate) const fn below(v: u64, n: u8) -> u64 {
+    v.wrapping_sub(LO * n as u64) & !v & HI
+}
+
+/// The index of the first byte of `b` that `byte` accepts, eight bytes per step: `word` flags
+/// the same bytes of a little-endian word (exact for the lowest one flagged). Claim values and
+/// urlencoded components are scanned on every request, and are too short for a vectorized
+/// search to pay for its set-up.
+#[inline]
+pub(crate) fn first_byte_where(
+    b: &[u8],
+    word: impl Fn(u64) -> u64,
+    byte: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let mut chunks = b.chunks_exact(8);
     let mut at = 0;
     for chunk in &mut chunks {
         let v = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let hit = below(v, 0x20)
-            | below(v ^ (LO * u64::from(b'"')), 1)
-            | below(v ^ (LO * u64::from(b'\\')), 1);
+        let hit = word(v);
         if hit != 0 {
             return Some(at + (hit.trailing_zeros() / 8) as usize);
         }
@@ -121,7 +145,7 @@ pub(crate) fn first_json_special(b: &[u8]) -> Option<usize> {
     chunks
         .remainder()
         .iter()
-        .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+        .position(|&c| byte(c))
         .map(|p| at + p)
 }
 
