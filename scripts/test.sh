@@ -35,6 +35,11 @@ if ! python3 -c "import kubernetes_validate" >/dev/null 2>&1; then
 fi
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# The suite builds once and throws the build away: no incremental caches and no debug info (a
+# failing test still reports its file and line). This keeps the target directory, trybuild's
+# included, to about half its default size on small CI disks. Set either variable to override.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The runtime without its default features (a Basic-only service: no JWT stack) must build and
