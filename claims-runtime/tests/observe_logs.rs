@@ -4,7 +4,6 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::{Mutex, Once};
 use std::time::Duration;
 
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
@@ -69,34 +68,10 @@ const SECRET_AGE: &str = "not-a-number-xyz";
 
 // --- captured logs --------------------------------------------------------------------------
 
-static LOG: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOG.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture_logs() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        tracing_subscriber::fmt()
-            .json()
-            .flatten_event(true)
-            .with_max_level(tracing::Level::DEBUG)
-            .with_writer(|| Capture)
-            .init();
-    });
-}
+use claims_testing::logs::capture as capture_logs;
 
 fn log_text() -> String {
-    String::from_utf8_lossy(&LOG.lock().unwrap()).into_owned()
+    claims_testing::logs::captured()
 }
 
 /// Access lines of one technical profile (or of a path when the profile is absent).

@@ -3,8 +3,6 @@
 //! route the request reached. Written before the access log moved from every route to every
 //! resource, to keep its behaviour.
 
-use std::sync::{Mutex, Once};
-
 use actix_web::test as at;
 use claims_runtime::prelude::*;
 use serde_json::Value;
@@ -48,34 +46,10 @@ async fn routes_idem(
     Err(ClaimsError::user("member-not-found"))
 }
 
-static LOG: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOG.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture_logs() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        tracing_subscriber::fmt()
-            .json()
-            .flatten_event(true)
-            .with_max_level(tracing::Level::DEBUG)
-            .with_writer(|| Capture)
-            .init();
-    });
-}
+use claims_testing::logs::capture as capture_logs;
 
 fn access_lines() -> Vec<Value> {
-    String::from_utf8_lossy(&LOG.lock().unwrap())
+    claims_testing::logs::captured()
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|v| v["target"] == "claims::access")

@@ -90,6 +90,7 @@ mod context;
 mod emulator;
 pub mod entra;
 pub mod keys;
+pub mod logs;
 mod outcome;
 mod transport;
 mod values;
