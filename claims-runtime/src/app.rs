@@ -39,6 +39,12 @@ pub fn registered() -> Vec<&'static Registration> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartupError(pub Vec<String>);
 
+/// What a successful [`App::checked`] wrote that serving reuses.
+pub(crate) struct Checked {
+    /// The OpenAPI document, when its endpoint is on.
+    openapi: Option<actix_web::web::Bytes>,
+}
+
 impl fmt::Display for StartupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "the claims app cannot start:")?;
@@ -530,6 +536,12 @@ impl App {
 
     /// Checks the whole app: unique profile ids and routes, defaults that decode, messages.
     pub fn validate(&self) -> Result<(), StartupError> {
+        self.checked().map(|_| ())
+    }
+
+    /// [`App::validate`], returning what the check wrote that serving needs: the OpenAPI
+    /// document, so that a server writes it once.
+    pub(crate) fn checked(&self) -> Result<Checked, StartupError> {
         let mut problems = self.errors.clone();
         let mut ids_seen = BTreeMap::new();
         let mut routes = BTreeMap::new();
@@ -603,9 +615,10 @@ impl App {
         }
         // Missing framework, handler or required message ids, an uncatalogued default language.
         problems.extend(self.localization_problems());
-        problems.extend(crate::openapi::problems(self));
+        let (openapi_problems, openapi) = crate::openapi::check(self);
+        problems.extend(openapi_problems);
         if problems.is_empty() {
-            Ok(())
+            Ok(Checked { openapi })
         } else {
             Err(StartupError(problems))
         }
@@ -613,7 +626,19 @@ impl App {
 
     /// Freezes the app into a closure that mounts it on an actix `App` (once per worker).
     pub fn into_configurator(self) -> Configurator {
-        let openapi = crate::openapi::rendered(&self);
+        let (problems, openapi) = crate::openapi::check(&self);
+        if openapi.is_none() && !problems.is_empty() {
+            tracing::error!(
+                problems = %problems.join("; "),
+                "the OpenAPI document cannot be served"
+            );
+        }
+        self.into_configurator_with(Checked { openapi })
+    }
+
+    /// [`App::into_configurator`] with what [`App::checked`] already wrote.
+    pub(crate) fn into_configurator_with(self, checked: Checked) -> Configurator {
+        let Checked { openapi } = checked;
         let version = self
             .version
             .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
@@ -676,10 +701,11 @@ impl App {
         // Resolve secrets (refusing to start when a guarded handler has none) and apply the
         // production rules.
         crate::auth::app_ext::prepare(&mut self, false)?;
-        self.validate()
+        let checked = self
+            .checked()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let limits = self.limits.clone();
-        let conf = self.into_configurator();
+        let conf = self.into_configurator_with(checked);
         let metrics = conf.metrics_guard();
         let held = metrics.clone();
         let metrics_conf = conf.clone();

@@ -60,10 +60,12 @@ impl App {
     }
 }
 
-/// Startup problems of the endpoint: a handler on its path, a document that cannot be written.
-pub(crate) fn problems(app: &App) -> Vec<String> {
+/// The start-up check of the endpoint and the document it serves, written once: the problems (a
+/// handler on its path, a document that cannot be written) and, when the endpoint is on and the
+/// document could be written, the document.
+pub(crate) fn check(app: &App) -> (Vec<String>, Option<Bytes>) {
     if app.openapi.is_none() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let mut out: Vec<String> = app
         .specs()
@@ -76,21 +78,11 @@ pub(crate) fn problems(app: &App) -> Vec<String> {
             )
         })
         .collect();
-    if let Err(e) = app.openapi_json() {
-        out.extend(e.0.into_iter().map(|p| format!("OpenAPI document: {p}")));
-    }
-    out
-}
-
-/// The rendered document to serve, once per app; `None` when the endpoint is off or the
-/// document cannot be written (a problem [`App::validate`] reports before serving).
-pub(crate) fn rendered(app: &App) -> Option<Bytes> {
-    app.openapi.as_ref()?;
     match app.openapi_json() {
-        Ok(text) => Some(Bytes::from(text)),
+        Ok(text) => (out, Some(Bytes::from(text))),
         Err(e) => {
-            tracing::error!(error = %e, "the OpenAPI document cannot be written; not serving it");
-            None
+            out.extend(e.0.into_iter().map(|p| format!("OpenAPI document: {p}")));
+            (out, None)
         }
     }
 }

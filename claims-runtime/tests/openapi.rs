@@ -167,6 +167,58 @@ fn a_document_that_cannot_be_written_is_a_startup_problem() {
         .unwrap();
 }
 
+/// `App::server` writes the document once, in its start-up check, and serves that text; a
+/// document it cannot write stops it before it listens.
+#[actix_web::test]
+async fn the_server_serves_the_document_its_check_wrote() {
+    use std::io::{Read, Write};
+    let mut expected = app();
+    expected
+        .resolve_auth(|k| {
+            (k == "CLAIMS_BASIC_USERNAME" || k == "CLAIMS_BASIC_PASSWORD").then(|| "x".to_owned())
+        })
+        .unwrap();
+    let expected = expected.openapi_json().unwrap();
+    // SAFETY: no other test of this binary reads or writes these variables.
+    unsafe {
+        std::env::set_var("CLAIMS_BASIC_USERNAME", "x");
+        std::env::set_var("CLAIMS_BASIC_PASSWORD", "x");
+    }
+    let (server, addrs) = app().server("127.0.0.1:0").unwrap();
+    let handle = server.handle();
+    let running = actix_web::rt::spawn(server);
+    let addr = addrs[0];
+    let raw = actix_web::rt::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        s.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    })
+    .await
+    .unwrap();
+    handle.stop(false).await;
+    let _ = running.await;
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a full response head");
+    assert!(head.starts_with("HTTP/1.1 200"), "{raw}");
+    assert_eq!(body, expected);
+
+    let refused = App::empty()
+        .handler(&CHECK)
+        .default_auth(AuthSpec::Inherit)
+        .server("127.0.0.1:0")
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("OpenAPI document") && refused.contains("REST-OpenApiCheck"),
+        "{refused}"
+    );
+}
+
 #[cfg(feature = "cli")]
 #[actix_web::test]
 async fn the_openapi_subcommand_writes_the_file_with_the_base_url() {

@@ -86,7 +86,8 @@ impl App {
         mut tls: TlsSettings,
     ) -> std::io::Result<actix_web::dev::Server> {
         prepare(&mut self, true)?;
-        self.validate()
+        let checked = self
+            .checked()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let auth = self.config_mut().auth.clone();
         let needs_cert = self
@@ -98,7 +99,7 @@ impl App {
         }
         let server_config = tls.server_config()?;
         let limits = self.server_limits().clone();
-        let conf = self.into_configurator();
+        let conf = self.into_configurator_with(checked);
         // The metrics server lives as long as this server's workers (see `App::server`).
         let metrics = conf.metrics_guard();
         let held = metrics.clone();
