@@ -92,49 +92,32 @@ pub fn export(specs: &[&HandlerSpec], opts: &OpenApiOptions) -> Result<String, O
     Ok(text)
 }
 
+/// The problems that keep the document for `specs` from being written, found without writing
+/// it: exactly what [`document`] and [`export`] refuse, at a small part of their memory (a
+/// service checks its document at start and writes it when it is first asked for).
+pub fn check(specs: &[&HandlerSpec], opts: &OpenApiOptions) -> Result<(), OpenApiError> {
+    let (operations, mut problems) = operations(specs, opts);
+    for (spec, _) in operations {
+        parsed(spec, &mut problems);
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(OpenApiError(problems))
+    }
+}
+
 /// Builds the OpenAPI 3.1 document for `specs`.
 pub fn document(specs: &[&HandlerSpec], opts: &OpenApiOptions) -> Result<Value, OpenApiError> {
-    let mut problems = Vec::new();
-    let mut specs = specs.to_vec();
-    // Order-independent output (security scheme names are assigned in this order).
-    specs.sort_by_key(|s| (s.route, s.send_claims_in.http_method(), s.technical_profile));
-
-    let mut operations: BTreeMap<(&str, &str), &str> = BTreeMap::new();
-    let mut ids = std::collections::BTreeSet::new();
+    let (operations, mut problems) = operations(specs, opts);
     let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
     let mut schemes = Map::new();
-    for spec in specs {
-        let tp = spec.technical_profile;
-        let method = spec.send_claims_in.http_method();
-        if let Some(other) = operations.insert((spec.route, method), tp) {
-            problems.push(format!(
-                "{method} {} is served by both {other} and {tp}; one operation has one handler",
-                spec.route
-            ));
-            continue;
-        }
-        if !ids.insert(tp) {
-            problems.push(format!(
-                "technical profile {tp} is declared twice; it is the operationId, which is unique"
-            ));
-        }
-        let auth = match spec.auth {
-            AuthSpec::Inherit => opts.default_auth,
-            a => a,
-        };
-        if auth == AuthSpec::Inherit {
-            problems.push(format!(
-                "handler {tp} inherits the app's authentication, which this export does not \
-                 know: export through the app (App::openapi or the `openapi` subcommand), or set \
-                 OpenApiOptions::default_auth"
-            ));
-            continue;
-        }
+    for (spec, auth) in operations {
         let op = operation(spec, auth, &mut schemes, &mut problems);
-        paths
-            .entry(spec.route)
-            .or_default()
-            .insert(method.to_ascii_lowercase(), Value::Object(op));
+        paths.entry(spec.route).or_default().insert(
+            spec.send_claims_in.http_method().to_ascii_lowercase(),
+            Value::Object(op),
+        );
     }
     if !problems.is_empty() {
         return Err(OpenApiError(problems));
@@ -167,6 +150,96 @@ pub fn document(specs: &[&HandlerSpec], opts: &OpenApiOptions) -> Result<Value, 
     Ok(Value::Object(doc))
 }
 
+/// The operations to describe, in a fixed order (security scheme names are assigned in it), each
+/// with the authentication it is described with; and the problems of the handler set: two
+/// handlers on one operation, a technical profile twice, an authentication nobody said.
+fn operations<'a>(
+    specs: &[&'a HandlerSpec],
+    opts: &OpenApiOptions,
+) -> (Vec<(&'a HandlerSpec, AuthSpec)>, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut specs = specs.to_vec();
+    // Order-independent output.
+    specs.sort_by_key(|s| (s.route, s.send_claims_in.http_method(), s.technical_profile));
+    let mut seen: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    let mut ids = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for spec in specs {
+        let tp = spec.technical_profile;
+        let method = spec.send_claims_in.http_method();
+        if let Some(other) = seen.insert((spec.route, method), tp) {
+            problems.push(format!(
+                "{method} {} is served by both {other} and {tp}; one operation has one handler",
+                spec.route
+            ));
+            continue;
+        }
+        if !ids.insert(tp) {
+            problems.push(format!(
+                "technical profile {tp} is declared twice; it is the operationId, which is unique"
+            ));
+        }
+        let auth = match spec.auth {
+            AuthSpec::Inherit => opts.default_auth,
+            a => a,
+        };
+        if auth == AuthSpec::Inherit {
+            problems.push(format!(
+                "handler {tp} inherits the app's authentication, which this export does not \
+                 know: export through the app (App::openapi or the `openapi` subcommand), or set \
+                 OpenApiOptions::default_auth"
+            ));
+            continue;
+        }
+        out.push((spec, auth));
+    }
+    (out, problems)
+}
+
+/// What an operation is written from that can fail to parse: a payload handler's field paths and
+/// the URL template's placeholders, each where the send mode reads them. A part that does not
+/// parse is a problem, and `None`.
+struct Parsed<'a> {
+    payload: Option<Vec<(Vec<Segment<'a>>, &'a InputClaimSpec)>>,
+    placeholders: Option<Vec<grammar::Placeholder<'a>>>,
+}
+
+fn parsed<'a>(spec: &'a HandlerSpec, problems: &mut Vec<String>) -> Parsed<'a> {
+    let mut url = || match grammar::parse_url_template(spec.path) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            problems.push(format!("{}: {e}", spec.technical_profile));
+            None
+        }
+    };
+    let placeholders = match (spec.send_claims_in, spec.payload) {
+        (SendClaimsIn::Url, _) => url(),
+        // Claims beside the payload fill `{placeholders}` of the route.
+        (SendClaimsIn::Body, Some(_)) if spec.route.contains('{') => url(),
+        _ => None,
+    };
+    let payload = match (spec.send_claims_in, spec.payload) {
+        (SendClaimsIn::Body, Some(p)) => {
+            let mut fields = Vec::new();
+            for f in p.fields {
+                match grammar::parse_dot_path(f.wire()) {
+                    Ok(path) => fields.push((path, f)),
+                    Err(e) => problems.push(format!(
+                        "{}: payload field `{}`: {e}",
+                        spec.technical_profile, f.rust_name
+                    )),
+                }
+            }
+            Some(fields)
+        }
+        _ => None,
+    };
+    Parsed {
+        payload,
+        placeholders,
+    }
+}
+
 fn operation(
     spec: &HandlerSpec,
     auth: AuthSpec,
@@ -190,7 +263,14 @@ fn operation(
     if let Some(p) = spec.payload {
         op.insert("x-b2c-payload-claim".into(), p.claim_id.into());
     }
+    let Parsed {
+        payload,
+        placeholders,
+    } = parsed(spec, problems);
     let mut parameters = Vec::new();
+    if let Some(placeholders) = &placeholders {
+        url_parameters(spec, placeholders, &mut parameters);
+    }
     // The bearer-token claim arrives as the Authorization header only (the security scheme).
     let sent: Vec<InputClaimSpec> = spec
         .inputs
@@ -201,14 +281,8 @@ fn operation(
     let sent = &sent[..];
     match spec.send_claims_in {
         SendClaimsIn::Body => {
-            let (schema, required) = match spec.payload {
-                Some(p) => {
-                    // Claims beside the payload fill `{placeholders}` of the route.
-                    if spec.route.contains('{') {
-                        url_parameters(spec, &mut parameters, problems);
-                    }
-                    payload_body(spec.technical_profile, p.fields, problems)
-                }
+            let (schema, required) = match &payload {
+                Some(fields) => payload_body(fields),
                 None => flat_body(sent),
             };
             op.insert(
@@ -255,7 +329,8 @@ fn operation(
                 parameters.push(parameter(c.wire(), "query", is_required(c), c));
             }
         }
-        SendClaimsIn::Url => url_parameters(spec, &mut parameters, problems),
+        // Its parameters are the placeholders', added above.
+        SendClaimsIn::Url => {}
     }
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
@@ -288,13 +363,10 @@ fn flat_body(inputs: &[InputClaimSpec]) -> (Value, bool) {
 }
 
 /// The nested document a `GenerateJson` transformation builds from the payload fields' dot paths.
-fn payload_body(tp: &str, fields: &[InputClaimSpec], problems: &mut Vec<String>) -> (Value, bool) {
+fn payload_body(fields: &[(Vec<Segment<'_>>, &InputClaimSpec)]) -> (Value, bool) {
     let mut root = Node::Object(Vec::new());
-    for f in fields {
-        match grammar::parse_dot_path(f.wire()) {
-            Ok(path) => root.insert(&path, Value::Object(input_schema(f, true)), is_required(f)),
-            Err(e) => problems.push(format!("{tp}: payload field `{}`: {e}", f.rust_name)),
-        }
+    for (path, f) in fields {
+        root.insert(path, Value::Object(input_schema(f, true)), is_required(f));
     }
     let required = root.required();
     (root.schema(Direction::Request), required)
@@ -304,15 +376,12 @@ fn payload_body(tp: &str, fields: &[InputClaimSpec], problems: &mut Vec<String>)
 /// query template are query parameters named by the key; literal pairs are sent as written. (A
 /// placeholder that names no input claim, which the macros refuse, is still a text parameter:
 /// every path template variable needs one.)
-fn url_parameters(spec: &HandlerSpec, out: &mut Vec<Value>, problems: &mut Vec<String>) {
-    let placeholders = match grammar::parse_url_template(spec.path) {
-        Ok(p) => p,
-        Err(e) => {
-            problems.push(format!("{}: {e}", spec.technical_profile));
-            return;
-        }
-    };
-    for ph in &placeholders {
+fn url_parameters(
+    spec: &HandlerSpec,
+    placeholders: &[grammar::Placeholder<'_>],
+    out: &mut Vec<Value>,
+) {
+    for ph in placeholders {
         let claim = spec.inputs.iter().find(|c| c.wire() == ph.name);
         out.push(match (ph.query_key, claim) {
             // A path segment is always there and never empty.

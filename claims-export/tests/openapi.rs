@@ -615,3 +615,48 @@ fn bearer_claims_payload_placeholders_and_literal_keys() {
         "not valid OpenAPI 3.1:\n{stderr}\n{text}"
     );
 }
+
+/// `check` finds what `document` refuses without writing the document: the same problems, in the
+/// same order, for each kind of refusal, and none for a set that can be written.
+#[test]
+fn check_refuses_exactly_what_document_refuses() {
+    static TWIN: HandlerSpec =
+        HandlerSpec::new("REST-Twin", "/body", SendClaimsIn::Form).with_auth(AuthSpec::Basic);
+    static SAME_ID: HandlerSpec =
+        HandlerSpec::new("REST-Body", "/other", SendClaimsIn::Body).with_auth(AuthSpec::Basic);
+    static BAD_FIELDS: [InputClaimSpec; 2] = [
+        InputClaimSpec::new("email", DataType::String).with_partner("customer..email"),
+        InputClaimSpec::new("id", DataType::String).with_partner("items.x.id"),
+    ];
+    static BAD_PAYLOAD_SPEC: PayloadSpec =
+        PayloadSpec::new("orderJson", "GenerateOrderJson", &BAD_FIELDS);
+    static BAD_PAYLOAD: HandlerSpec =
+        HandlerSpec::new("REST-BadPayload", "/bad/{id", SendClaimsIn::Body)
+            .with_auth(AuthSpec::None)
+            .with_payload(&BAD_PAYLOAD_SPEC);
+    static BAD_URL: HandlerSpec =
+        HandlerSpec::new("REST-BadUrl", "/members/{memberId", SendClaimsIn::Url)
+            .with_auth(AuthSpec::None)
+            .with_inputs(&URL_INPUTS);
+    let opts = OpenApiOptions::default();
+    let sets: [&[&HandlerSpec]; 6] = [
+        &[&INHERIT],
+        &[&BODY, &TWIN],
+        &[&BODY, &SAME_ID],
+        &[&BAD_PAYLOAD],
+        &[&BAD_URL, &BODY],
+        &[&BAD_URL, &BAD_PAYLOAD, &INHERIT, &TWIN, &BODY],
+    ];
+    for set in sets {
+        let refused = openapi::document(set, &opts).unwrap_err();
+        assert_eq!(openapi::check(set, &opts).unwrap_err(), refused);
+    }
+    let bad = openapi::check(&[&BAD_URL, &BAD_PAYLOAD], &opts)
+        .unwrap_err()
+        .to_string();
+    for name in ["REST-BadUrl", "REST-BadPayload", "`email`"] {
+        assert!(bad.contains(name), "names {name}: {bad}");
+    }
+    openapi::check(&ALL, &opts).unwrap();
+    openapi::document(&ALL, &opts).unwrap();
+}

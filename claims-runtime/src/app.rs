@@ -39,10 +39,10 @@ pub fn registered() -> Vec<&'static Registration> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartupError(pub Vec<String>);
 
-/// What a successful [`App::checked`] wrote that serving reuses.
+/// What a successful [`App::checked`] hands to serving.
 pub(crate) struct Checked {
-    /// The OpenAPI document, when its endpoint is on.
-    openapi: Option<actix_web::web::Bytes>,
+    /// The OpenAPI document to serve, when its endpoint is on.
+    openapi: Option<Arc<crate::openapi::Served>>,
 }
 
 impl fmt::Display for StartupError {
@@ -539,8 +539,8 @@ impl App {
         self.checked().map(|_| ())
     }
 
-    /// [`App::validate`], returning what the check wrote that serving needs: the OpenAPI
-    /// document, so that a server writes it once.
+    /// [`App::validate`], returning what serving needs from the check: the checked OpenAPI
+    /// document.
     pub(crate) fn checked(&self) -> Result<Checked, StartupError> {
         let mut problems = self.errors.clone();
         let mut ids_seen = BTreeMap::new();
@@ -615,7 +615,7 @@ impl App {
         }
         // Missing framework, handler or required message ids, an uncatalogued default language.
         problems.extend(self.localization_problems());
-        let (openapi_problems, openapi) = crate::openapi::check(self);
+        let (openapi_problems, openapi) = crate::openapi::startup_check(self);
         problems.extend(openapi_problems);
         if problems.is_empty() {
             Ok(Checked { openapi })
@@ -626,7 +626,7 @@ impl App {
 
     /// Freezes the app into a closure that mounts it on an actix `App` (once per worker).
     pub fn into_configurator(self) -> Configurator {
-        let (problems, openapi) = crate::openapi::check(&self);
+        let (problems, openapi) = crate::openapi::startup_check(&self);
         if openapi.is_none() && !problems.is_empty() {
             tracing::error!(
                 problems = %problems.join("; "),
@@ -636,7 +636,7 @@ impl App {
         self.into_configurator_with(Checked { openapi })
     }
 
-    /// [`App::into_configurator`] with what [`App::checked`] already wrote.
+    /// [`App::into_configurator`] with what [`App::checked`] found.
     pub(crate) fn into_configurator_with(self, checked: Checked) -> Configurator {
         let Checked { openapi } = checked;
         let version = self
@@ -823,7 +823,7 @@ pub struct Configurator {
     data: Arc<Vec<DataFn>>,
     health: bool,
     ready: Arc<Vec<(String, ReadyFn)>>,
-    openapi: Option<actix_web::web::Bytes>,
+    openapi: Option<Arc<crate::openapi::Served>>,
     observer: Arc<crate::observe::Observer>,
     wraps: Arc<Vec<crate::observe::WrapFn>>,
     metrics_bind: Option<String>,

@@ -5,6 +5,8 @@
 //! The document is written from the app's own settings so it cannot contradict the running
 //! service: handlers that inherit their authentication get the app's default scheme.
 
+use std::sync::{Arc, OnceLock};
+
 use actix_web::web::{self, Bytes, ServiceConfig};
 use actix_web::{HttpResponse, Route};
 
@@ -43,13 +45,18 @@ impl App {
 
     /// The document as `GET /openapi.json` serves it.
     pub fn openapi_json(&self) -> Result<String, OpenApiError> {
+        export(&self.b2c_specs(), &self.served_openapi_options())
+    }
+
+    /// The options of the served document: the endpoint's, with the app's version and
+    /// authentication.
+    fn served_openapi_options(&self) -> OpenApiOptions {
         let mut opts = self.openapi.clone().unwrap_or_default();
-        if let Some(v) = &self.version {
-            opts.version = v.clone();
-        } else {
-            opts.version = env!("CARGO_PKG_VERSION").to_owned();
-        }
-        self.openapi(opts)
+        opts.version = self
+            .version
+            .clone()
+            .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
+        self.openapi_fill(opts)
     }
 
     fn openapi_fill(&self, opts: OpenApiOptions) -> OpenApiOptions {
@@ -60,10 +67,34 @@ impl App {
     }
 }
 
-/// The start-up check of the endpoint and the document it serves, written once: the problems (a
-/// handler on its path, a document that cannot be written) and, when the endpoint is on and the
-/// document could be written, the document.
-pub(crate) fn check(app: &App) -> (Vec<String>, Option<Bytes>) {
+/// The document a server serves: checked at start, written the first time it is asked for and
+/// kept. Writing builds the whole document as a JSON tree; done at start, that tree's memory
+/// stayed in the main thread's heap, where the workers never reuse it (about 0.1 MiB).
+#[derive(Debug)]
+pub(crate) struct Served {
+    specs: Vec<&'static claims_core::spec::HandlerSpec>,
+    opts: OpenApiOptions,
+    text: OnceLock<Option<Bytes>>,
+}
+
+impl Served {
+    /// The document; `None` when it cannot be written, which the start-up check rules out.
+    fn text(&self) -> Option<Bytes> {
+        self.text
+            .get_or_init(|| match export(&self.specs, &self.opts) {
+                Ok(text) => Some(Bytes::from(text)),
+                Err(e) => {
+                    tracing::error!(error = %e, "the OpenAPI document cannot be written");
+                    None
+                }
+            })
+            .clone()
+    }
+}
+
+/// The start-up check of the endpoint, and the document to serve when it is on and passes: the
+/// problems are a handler on its path and a document that cannot be written.
+pub(crate) fn startup_check(app: &App) -> (Vec<String>, Option<Arc<Served>>) {
     if app.openapi.is_none() {
         return (Vec::new(), None);
     }
@@ -78,8 +109,17 @@ pub(crate) fn check(app: &App) -> (Vec<String>, Option<Bytes>) {
             )
         })
         .collect();
-    match app.openapi_json() {
-        Ok(text) => (out, Some(Bytes::from(text))),
+    let specs = app.b2c_specs();
+    let opts = app.served_openapi_options();
+    match claims_export::openapi::check(&specs, &opts) {
+        Ok(()) => (
+            out,
+            Some(Arc::new(Served {
+                specs,
+                opts,
+                text: OnceLock::new(),
+            })),
+        ),
         Err(e) => {
             out.extend(e.0.into_iter().map(|p| format!("OpenAPI document: {p}")));
             (out, None)
@@ -88,14 +128,17 @@ pub(crate) fn check(app: &App) -> (Vec<String>, Option<Bytes>) {
 }
 
 /// Mounts `GET`/`HEAD /openapi.json`; `not_allowed` answers the other methods.
-pub(crate) fn mount(cfg: &mut ServiceConfig, doc: &Option<Bytes>, not_allowed: Route) {
+pub(crate) fn mount(cfg: &mut ServiceConfig, doc: &Option<Arc<Served>>, not_allowed: Route) {
     let Some(doc) = doc.clone() else { return };
     let serve = move || {
         let doc = doc.clone();
         async move {
-            HttpResponse::Ok()
-                .content_type("application/json")
-                .body(doc)
+            match doc.text() {
+                Some(text) => HttpResponse::Ok()
+                    .content_type("application/json")
+                    .body(text),
+                None => HttpResponse::InternalServerError().finish(),
+            }
         }
     };
     cfg.service(

@@ -167,10 +167,11 @@ fn a_document_that_cannot_be_written_is_a_startup_problem() {
         .unwrap();
 }
 
-/// `App::server` writes the document once, in its start-up check, and serves that text; a
-/// document it cannot write stops it before it listens.
+/// `App::server` checks the document at start and writes it when first asked for: the text
+/// `openapi_json` writes, the same on every request; a document it cannot write stops it before
+/// it listens.
 #[actix_web::test]
-async fn the_server_serves_the_document_its_check_wrote() {
+async fn the_server_serves_the_document_it_checked() {
     use std::io::{Read, Write};
     let mut expected = app();
     expected
@@ -188,23 +189,29 @@ async fn the_server_serves_the_document_its_check_wrote() {
     let handle = server.handle();
     let running = actix_web::rt::spawn(server);
     let addr = addrs[0];
-    let raw = actix_web::rt::task::spawn_blocking(move || {
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
-            .unwrap();
-        s.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .unwrap();
-        let mut out = Vec::new();
-        let _ = s.read_to_end(&mut out);
-        String::from_utf8_lossy(&out).into_owned()
+    let raws = actix_web::rt::task::spawn_blocking(move || {
+        (0..2)
+            .map(|_| {
+                let mut s = std::net::TcpStream::connect(addr).unwrap();
+                s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                    .unwrap();
+                s.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .unwrap();
+                let mut out = Vec::new();
+                let _ = s.read_to_end(&mut out);
+                String::from_utf8_lossy(&out).into_owned()
+            })
+            .collect::<Vec<_>>()
     })
     .await
     .unwrap();
     handle.stop(false).await;
     let _ = running.await;
-    let (head, body) = raw.split_once("\r\n\r\n").expect("a full response head");
-    assert!(head.starts_with("HTTP/1.1 200"), "{raw}");
-    assert_eq!(body, expected);
+    for raw in &raws {
+        let (head, body) = raw.split_once("\r\n\r\n").expect("a full response head");
+        assert!(head.starts_with("HTTP/1.1 200"), "{raw}");
+        assert_eq!(body, expected);
+    }
 
     let refused = App::empty()
         .handler(&CHECK)
