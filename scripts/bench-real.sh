@@ -3,16 +3,20 @@
 # culture; two outputs; 10% localized 409s in four languages) against the same service written
 # by hand on actix-web with serde extractors, in four send modes.
 #
-# Two measures:
+# Three measures:
 #  - instructions per request (valgrind callgrind; repeatable on a shared machine): each server
 #    runs the same fixed request mix twice, N1 and N2 requests, and (I(N2) - I(N1)) / (N2 - N1)
 #    removes start-up and shutdown; the generated service without, with metrics, and with
-#    metrics and JSON access lines;
+#    metrics and JSON access lines. The same runs count first-level instruction-cache misses
+#    per request with callgrind's cache model: the size of the code a request runs, which
+#    decides req/s as much as the instruction count does;
+#  - peak RSS (VmHWM) after MEM_REQUESTS (8,000) body requests over one connection, MEM_RUNS
+#    (10) runs of each configuration, interleaved: lowest, median, highest;
 #  - req/s and p99 with wrk (server on core 0, wrk on core 1, 32 connections), modes and
 #    servers interleaved over ROUNDS rounds; the median over rounds is reported, with peak RSS.
 #
 #   scripts/bench-real.sh [SECONDS_PER_RUN] [ROUNDS]     (default 5 s, 3 rounds)
-#   ONLY=instructions|load scripts/bench-real.sh          (one measure)
+#   ONLY=instructions|memory|load scripts/bench-real.sh   (one measure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-5}"
@@ -50,19 +54,23 @@ listening() { ss -ltnH "sport = :$1" | grep -q .; }
 # no log subscriber) and `logs` (plus JSON access lines on standard error).
 configs=(twin bare metrics logs)
 declare -A CBIN=([twin]=perf-real-twin [bare]=perf-real-generated [metrics]=perf-real-generated [logs]=perf-real-generated)
-if [ "$only" != load ]; then
-  declare -A IR
+if [ -z "$only" ] || [ "$only" = instructions ]; then
+  declare -A IR I1
   for c in "${configs[@]}"; do
     for mode in "${modes[@]}"; do
       for n in "$n1" "$n2"; do
         out="$tmp/cg.$c.$mode.$n"
-        PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" valgrind --tool=callgrind --callgrind-out-file="$out" \
+        PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" valgrind --tool=callgrind --cache-sim=yes \
+          --callgrind-out-file="$out" \
           "$bin/${CBIN[$c]}" >/dev/null 2>"$tmp/vg.log" &
         pid=$!; pids+=("$pid")
         for _ in $(seq 1 600); do listening "$port" && break; sleep 0.05; done
         python3 perf/real_mix.py "127.0.0.1:$port" "$mode" "$n"
         kill -TERM "$pid"; wait "$pid" || true
         IR[$c,$mode,$n]=$(awk '/^(summary|totals):/ {print $2; exit}' "$out")
+        # The events line names the columns; I1mr is the first-level instruction-cache misses.
+        I1[$c,$mode,$n]=$(awk '/^events:/ {for (i = 2; i <= NF; i++) if ($i == "I1mr") col = i}
+          /^(summary|totals):/ {print $col; exit}' "$out")
       done
     done
   done
@@ -78,9 +86,45 @@ if [ "$only" != load ]; then
       "${per[bare]}" "$(ratio "${per[bare]}")" "${per[metrics]}" "$(ratio "${per[metrics]}")" \
       "${per[logs]}" "$(ratio "${per[logs]}")"
   done
+  printf '\nfirst-level instruction-cache misses per request (callgrind --cache-sim=yes)\n'
+  printf '%-7s %8s %8s %6s %8s %6s %8s %6s\n' mode twin bare ratio metrics ratio logs ratio
+  for mode in "${modes[@]}"; do
+    declare -A miss=()
+    for c in "${configs[@]}"; do
+      miss[$c]=$(( (I1[$c,$mode,$n2] - I1[$c,$mode,$n1]) / (n2 - n1) ))
+    done
+    mratio() { awk -v g="$1" -v t="${miss[twin]}" 'BEGIN{printf "%.3f", g/t}'; }
+    printf '%-7s %8d %8d %6s %8d %6s %8d %6s\n' "$mode" "${miss[twin]}" \
+      "${miss[bare]}" "$(mratio "${miss[bare]}")" "${miss[metrics]}" "$(mratio "${miss[metrics]}")" \
+      "${miss[logs]}" "$(mratio "${miss[logs]}")"
+  done
 fi
 
-if [ "$only" != instructions ]; then
+if [ -z "$only" ] || [ "$only" = memory ]; then
+  mem_requests="${MEM_REQUESTS:-8000}"
+  mem_runs="${MEM_RUNS:-10}"
+  declare -A HWM
+  for _ in $(seq 1 "$mem_runs"); do
+    for c in "${configs[@]}"; do
+      PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" "$bin/${CBIN[$c]}" >/dev/null 2>&1 &
+      pid=$!; pids+=("$pid")
+      for _ in $(seq 1 500); do listening "$port" && break; sleep 0.01; done
+      python3 perf/real_mix.py "127.0.0.1:$port" body "$mem_requests"
+      HWM[$c]+="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status") "
+      kill -TERM "$pid"; wait "$pid" || true
+      while listening "$port"; do sleep 0.01; done
+    done
+  done
+  printf '\npeak RSS after %d body requests over one connection, %d runs (MiB: lowest median highest)\n' \
+    "$mem_requests" "$mem_runs"
+  for c in "${configs[@]}"; do
+    tr ' ' '\n' <<<"${HWM[$c]}" | grep . | sort -n | awk -v c="$c" '{a[NR]=$1}
+      END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2;
+           printf "%-8s %6.2f %6.2f %6.2f\n", c, a[1]/1024, m/1024, a[NR]/1024}'
+  done
+fi
+
+if [ -z "$only" ] || [ "$only" = load ]; then
   declare -A PORT=([perf-real-twin]=$port [perf-real-generated]=$((port + 1)))
   declare -A PIDS
   for server in "${servers[@]}"; do
