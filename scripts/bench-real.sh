@@ -74,30 +74,28 @@ if [ -z "$only" ] || [ "$only" = instructions ]; then
       done
     done
   done
-  printf '\ninstructions per request (callgrind, (I(%d) - I(%d)) / %d); ratios against the twin\n' "$n2" "$n1" $((n2 - n1))
-  printf '%-7s %8s %8s %6s %8s %6s %8s %6s\n' mode twin bare ratio metrics ratio logs ratio
-  for mode in "${modes[@]}"; do
-    declare -A per=()
-    for c in "${configs[@]}"; do
-      per[$c]=$(( (IR[$c,$mode,$n2] - IR[$c,$mode,$n1]) / (n2 - n1) ))
+  # One table: the per-request count ((N2 run - N1 run) / (N2 - N1)) of each configuration in
+  # the array named $2, with its ratio against the twin.
+  per_request_table() {
+    local -n counts=$2
+    local mode c
+    printf '\n%s\n' "$1"
+    printf '%-7s %8s %8s %6s %8s %6s %8s %6s\n' mode twin bare ratio metrics ratio logs ratio
+    for mode in "${modes[@]}"; do
+      local -A per=()
+      for c in "${configs[@]}"; do
+        per[$c]=$(( (counts[$c,$mode,$n2] - counts[$c,$mode,$n1]) / (n2 - n1) ))
+      done
+      printf '%-7s %8d' "$mode" "${per[twin]}"
+      for c in bare metrics logs; do
+        printf ' %8d %6s' "${per[$c]}" \
+          "$(awk -v g="${per[$c]}" -v t="${per[twin]}" 'BEGIN{printf "%.3f", g/t}')"
+      done
+      printf '\n'
     done
-    ratio() { awk -v g="$1" -v t="${per[twin]}" 'BEGIN{printf "%.3f", g/t}'; }
-    printf '%-7s %8d %8d %6s %8d %6s %8d %6s\n' "$mode" "${per[twin]}" \
-      "${per[bare]}" "$(ratio "${per[bare]}")" "${per[metrics]}" "$(ratio "${per[metrics]}")" \
-      "${per[logs]}" "$(ratio "${per[logs]}")"
-  done
-  printf '\nfirst-level instruction-cache misses per request (callgrind --cache-sim=yes)\n'
-  printf '%-7s %8s %8s %6s %8s %6s %8s %6s\n' mode twin bare ratio metrics ratio logs ratio
-  for mode in "${modes[@]}"; do
-    declare -A miss=()
-    for c in "${configs[@]}"; do
-      miss[$c]=$(( (I1[$c,$mode,$n2] - I1[$c,$mode,$n1]) / (n2 - n1) ))
-    done
-    mratio() { awk -v g="$1" -v t="${miss[twin]}" 'BEGIN{printf "%.3f", g/t}'; }
-    printf '%-7s %8d %8d %6s %8d %6s %8d %6s\n' "$mode" "${miss[twin]}" \
-      "${miss[bare]}" "$(mratio "${miss[bare]}")" "${miss[metrics]}" "$(mratio "${miss[metrics]}")" \
-      "${miss[logs]}" "$(mratio "${miss[logs]}")"
-  done
+  }
+  per_request_table "instructions per request (callgrind, (I($n2) - I($n1)) / $((n2 - n1))); ratios against the twin" IR
+  per_request_table "first-level instruction-cache misses per request (callgrind --cache-sim=yes)" I1
 fi
 
 if [ -z "$only" ] || [ "$only" = memory ]; then
