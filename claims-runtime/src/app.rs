@@ -39,12 +39,6 @@ pub fn registered() -> Vec<&'static Registration> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartupError(pub Vec<String>);
 
-/// What a successful [`App::checked`] hands to serving.
-pub(crate) struct Checked {
-    /// The OpenAPI document to serve, when its endpoint is on.
-    openapi: Option<Arc<crate::openapi::Served>>,
-}
-
 impl fmt::Display for StartupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "the claims app cannot start:")?;
@@ -536,12 +530,6 @@ impl App {
 
     /// Checks the whole app: unique profile ids and routes, defaults that decode, messages.
     pub fn validate(&self) -> Result<(), StartupError> {
-        self.checked().map(|_| ())
-    }
-
-    /// [`App::validate`], returning what serving needs from the check: the checked OpenAPI
-    /// document.
-    pub(crate) fn checked(&self) -> Result<Checked, StartupError> {
         let mut problems = self.errors.clone();
         let mut ids_seen = BTreeMap::new();
         let mut routes = BTreeMap::new();
@@ -615,10 +603,9 @@ impl App {
         }
         // Missing framework, handler or required message ids, an uncatalogued default language.
         problems.extend(self.localization_problems());
-        let (openapi_problems, openapi) = crate::openapi::startup_check(self);
-        problems.extend(openapi_problems);
+        problems.extend(crate::openapi::startup_check(self).0);
         if problems.is_empty() {
-            Ok(Checked { openapi })
+            Ok(())
         } else {
             Err(StartupError(problems))
         }
@@ -633,12 +620,6 @@ impl App {
                 "the OpenAPI document cannot be served"
             );
         }
-        self.into_configurator_with(Checked { openapi })
-    }
-
-    /// [`App::into_configurator`] with what [`App::checked`] found.
-    pub(crate) fn into_configurator_with(self, checked: Checked) -> Configurator {
-        let Checked { openapi } = checked;
         let version = self
             .version
             .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned());
@@ -701,11 +682,10 @@ impl App {
         // Resolve secrets (refusing to start when a guarded handler has none) and apply the
         // production rules.
         crate::auth::app_ext::prepare(&mut self, false)?;
-        let checked = self
-            .checked()
+        self.validate()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let limits = self.limits.clone();
-        let conf = self.into_configurator_with(checked);
+        let conf = self.into_configurator();
         let metrics = conf.metrics_guard();
         let held = metrics.clone();
         let metrics_conf = conf.clone();

@@ -86,8 +86,7 @@ impl App {
         mut tls: TlsSettings,
     ) -> std::io::Result<actix_web::dev::Server> {
         prepare(&mut self, true)?;
-        let checked = self
-            .checked()
+        self.validate()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
         let auth = self.config_mut().auth.clone();
         let needs_cert = self
@@ -99,7 +98,7 @@ impl App {
         }
         let server_config = tls.server_config()?;
         let limits = self.server_limits().clone();
-        let conf = self.into_configurator_with(checked);
+        let conf = self.into_configurator();
         // The metrics server lives as long as this server's workers (see `App::server`).
         let metrics = conf.metrics_guard();
         let held = metrics.clone();
