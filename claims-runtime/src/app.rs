@@ -934,7 +934,12 @@ impl Configurator {
                     .wrap(self.access_log(&[], r)),
             );
         }
-        crate::openapi::mount(cfg, &self.openapi, self.not_allowed(&["GET", "HEAD"]));
+        crate::openapi::mount(
+            cfg,
+            &self.openapi,
+            &self.config,
+            self.not_allowed(&["GET", "HEAD"]),
+        );
         // Any other path: 404 with the contract error body (also `/members/` against the
         // template `/members/{id}`, whose placeholder needs a non-empty segment).
         let config = self.config.clone();
@@ -1022,7 +1027,11 @@ async fn health_ok() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
 }
 
-fn contract_error(config: &ClaimsConfig, err: &ClaimsError, req: &HttpRequest) -> HttpResponse {
+pub(crate) fn contract_error(
+    config: &ClaimsConfig,
+    err: &ClaimsError,
+    req: &HttpRequest,
+) -> HttpResponse {
     let request_id = uuid::Uuid::new_v4().to_string();
     crate::observe::note_error(req, err, &request_id);
     let body = render_body(config, &Default::default(), err, request_id);

@@ -8,9 +8,9 @@
 use std::sync::{Arc, OnceLock};
 
 use actix_web::web::{self, Bytes, ServiceConfig};
-use actix_web::{HttpResponse, Route};
+use actix_web::{HttpRequest, HttpResponse, Route};
 
-use crate::App;
+use crate::{App, ClaimsConfig, ClaimsError};
 
 pub use claims_export::openapi::*;
 
@@ -74,21 +74,18 @@ impl App {
 pub(crate) struct Served {
     specs: Vec<&'static claims_core::spec::HandlerSpec>,
     opts: OpenApiOptions,
-    text: OnceLock<Option<Bytes>>,
+    text: OnceLock<Bytes>,
 }
 
 impl Served {
-    /// The document; `None` when it cannot be written, which the start-up check rules out.
-    fn text(&self) -> Option<Bytes> {
-        self.text
-            .get_or_init(|| match export(&self.specs, &self.opts) {
-                Ok(text) => Some(Bytes::from(text)),
-                Err(e) => {
-                    tracing::error!(error = %e, "the OpenAPI document cannot be written");
-                    None
-                }
-            })
-            .clone()
+    /// The document. A failure, which the start-up check rules out, is not kept: each request
+    /// that meets it tries again and is answered and logged.
+    fn text(&self) -> Result<Bytes, OpenApiError> {
+        if let Some(text) = self.text.get() {
+            return Ok(text.clone());
+        }
+        let text = Bytes::from(export(&self.specs, &self.opts)?);
+        Ok(self.text.get_or_init(|| text).clone())
     }
 }
 
@@ -127,17 +124,28 @@ pub(crate) fn startup_check(app: &App) -> (Vec<String>, Option<Arc<Served>>) {
     }
 }
 
-/// Mounts `GET`/`HEAD /openapi.json`; `not_allowed` answers the other methods.
-pub(crate) fn mount(cfg: &mut ServiceConfig, doc: &Option<Arc<Served>>, not_allowed: Route) {
+/// Mounts `GET`/`HEAD /openapi.json`; `not_allowed` answers the other methods. A document that
+/// cannot be written is answered with the error contract (`config`'s error body).
+pub(crate) fn mount(
+    cfg: &mut ServiceConfig,
+    doc: &Option<Arc<Served>>,
+    config: &web::Data<ClaimsConfig>,
+    not_allowed: Route,
+) {
     let Some(doc) = doc.clone() else { return };
-    let serve = move || {
+    let config = config.clone();
+    let serve = move |req: HttpRequest| {
         let doc = doc.clone();
+        let config = config.clone();
         async move {
             match doc.text() {
-                Some(text) => HttpResponse::Ok()
+                Ok(text) => HttpResponse::Ok()
                     .content_type("application/json")
                     .body(text),
-                None => HttpResponse::InternalServerError().finish(),
+                Err(e) => {
+                    tracing::error!(error = %e, "the OpenAPI document cannot be written");
+                    crate::app::contract_error(&config, &ClaimsError::internal(e), &req)
+                }
             }
         }
     };
@@ -182,5 +190,47 @@ pub(crate) fn run_cli(app: &App, args: CliArgs, version: &str) -> std::io::Resul
                 "cannot write the OpenAPI document to standard output: {e}"
             ))
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test as at;
+    use claims_core::spec::{AuthSpec, HandlerSpec, SendClaimsIn};
+
+    // Inherits an authentication the options leave unsaid: the document cannot be written.
+    static INHERITS: HandlerSpec = HandlerSpec::new("REST-Inherits", "/x", SendClaimsIn::Body);
+
+    /// A document that cannot be written (which the start-up check rules out for an app) is
+    /// answered 500 with the error contract on every request, and is not kept.
+    #[actix_web::test]
+    async fn a_document_that_cannot_be_written_is_answered_with_the_error_contract() {
+        let doc = Some(Arc::new(Served {
+            specs: vec![&INHERITS],
+            opts: OpenApiOptions {
+                default_auth: AuthSpec::Inherit,
+                ..OpenApiOptions::default()
+            },
+            text: OnceLock::new(),
+        }));
+        let config = web::Data::new(ClaimsConfig::default());
+        let svc = at::init_service(actix_web::App::new().configure(|c| {
+            mount(
+                c,
+                &doc,
+                &config,
+                web::route().to(HttpResponse::MethodNotAllowed),
+            )
+        }))
+        .await;
+        for _ in 0..2 {
+            let resp = at::call_service(&svc, at::TestRequest::get().uri(PATH).to_request()).await;
+            assert_eq!(resp.status(), 500);
+            let body: serde_json::Value = at::read_body_json(resp).await;
+            assert_eq!(body["code"], crate::error::ids::INTERNAL, "{body}");
+            assert!(body["userMessage"].is_string(), "{body}");
+        }
+        assert!(doc.as_ref().unwrap().text.get().is_none());
     }
 }
