@@ -110,21 +110,16 @@ async fn head_is_answered_where_get_is_served() {
 /// On the wire: the same status line and headers as GET (Content-Length included), no body.
 #[actix_web::test]
 async fn head_on_the_wire_has_no_body() {
-    use std::io::{Read, Write};
     let app = App::empty().handler(&ENROL).handler(&LOOKUP);
     let (server, addrs) = app.server("127.0.0.1:0").unwrap();
     let handle = server.handle();
     let running = actix_web::rt::spawn(server);
     let addr = addrs[0];
     let raw = actix_web::rt::task::spawn_blocking(move || {
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
-            .unwrap();
-        s.write_all(b"HEAD /members/42 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .unwrap();
-        let mut out = Vec::new();
-        let _ = s.read_to_end(&mut out);
-        String::from_utf8_lossy(&out).into_owned()
+        claims_testing::loopback::exchange(
+            addr,
+            "HEAD /members/42 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
     })
     .await
     .unwrap();

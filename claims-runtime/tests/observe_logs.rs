@@ -2,7 +2,6 @@
 //! (`App::server` on loopback and `into_configurator` mounted in an actix `App`), with every log
 //! line captured as JSON by a global subscriber.
 
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
@@ -105,8 +104,6 @@ fn free_port() -> u16 {
 }
 
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
@@ -114,10 +111,7 @@ fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &s
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    write!(s, "{head}\r\n{body}").unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    out
+    claims_testing::loopback::exchange(addr, &format!("{head}\r\n{body}"))
 }
 
 async fn post(addr: &str, path: &str, headers: &[(&str, &str)], body: String) -> String {

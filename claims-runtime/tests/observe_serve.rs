@@ -2,8 +2,8 @@
 //! harness) re-runs itself as the app and reads the JSON lines of its standard error and the
 //! metrics address. The child is killed by its PID and reaped.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
@@ -80,19 +80,10 @@ fn lines_of(child: &mut Child) -> Receiver<String> {
     rx
 }
 
-fn http(addr: &str, request: &str) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    out
-}
-
 fn post(addr: &str, password: &str, body: &str) -> String {
     use base64::Engine;
     let authz = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{password}"));
-    http(
+    claims_testing::loopback::exchange(
         addr,
         &format!(
             "POST /serve/member HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Basic {authz}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -195,7 +186,7 @@ fn serve_json_logs_and_metrics() {
     assert_eq!(denied["outcome"], "auth_failed");
     assert_eq!(denied["reason"], "Basic: wrong Basic user name or password");
 
-    let metrics = http(
+    let metrics = claims_testing::loopback::exchange(
         &metrics_addr,
         "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     );

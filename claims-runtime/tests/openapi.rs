@@ -172,7 +172,6 @@ fn a_document_that_cannot_be_written_is_a_startup_problem() {
 /// it listens.
 #[actix_web::test]
 async fn the_server_serves_the_document_it_checked() {
-    use std::io::{Read, Write};
     let mut expected = app();
     expected
         .resolve_auth(|k| {
@@ -192,14 +191,10 @@ async fn the_server_serves_the_document_it_checked() {
     let raws = actix_web::rt::task::spawn_blocking(move || {
         (0..2)
             .map(|_| {
-                let mut s = std::net::TcpStream::connect(addr).unwrap();
-                s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
-                    .unwrap();
-                s.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .unwrap();
-                let mut out = Vec::new();
-                let _ = s.read_to_end(&mut out);
-                String::from_utf8_lossy(&out).into_owned()
+                claims_testing::loopback::exchange(
+                    addr,
+                    "GET /openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                )
             })
             .collect::<Vec<_>>()
     })

@@ -91,6 +91,7 @@ mod emulator;
 pub mod entra;
 pub mod keys;
 pub mod logs;
+pub mod loopback;
 mod outcome;
 mod transport;
 mod values;
