@@ -13,10 +13,14 @@
 #  - peak RSS (VmHWM) after MEM_REQUESTS (8,000) body requests over one connection, MEM_RUNS
 #    (10) runs of each configuration, interleaved: lowest, median, highest;
 #  - req/s and p99 with wrk (server on core 0, wrk on core 1, 32 connections), modes and
-#    servers interleaved over ROUNDS rounds; the median over rounds is reported, with peak RSS.
+#    servers interleaved over ROUNDS rounds, the server measured first alternating from round
+#    to round (a run can be slowed by the one just before it); reported: the median over rounds
+#    of each server, and the median of the rounds' own ratios (each pair measured back to
+#    back, so slow drift of the machine cancels), with peak RSS.
 #
 #   scripts/bench-real.sh [SECONDS_PER_RUN] [ROUNDS]     (default 5 s, 3 rounds)
 #   ONLY=instructions|memory|load scripts/bench-real.sh   (one measure)
+#   MODES="body query" scripts/bench-real.sh              (some send modes only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-5}"
@@ -25,7 +29,7 @@ only="${ONLY:-}"
 port="${PERF_PORT:-8190}"
 n1="${N1:-200}"
 n2="${N2:-1200}"
-modes=(body form query header)
+read -r -a modes <<<"${MODES:-body form query header}"
 servers=(perf-real-twin perf-real-generated)
 
 need=()
@@ -130,27 +134,31 @@ if [ -z "$only" ] || [ "$only" = load ]; then
     pid=$!; pids+=("$pid"); PIDS[$server]=$pid
     for _ in $(seq 1 500); do listening "${PORT[$server]}" && break; sleep 0.01; done
   done
-  declare -A RUNS P99S
+  declare -A RUNS P99S RATIOS
   for round in $(seq 1 "$rounds"); do
+    order=("${servers[@]}")
+    if (( round % 2 == 0 )); then order=("${servers[1]}" "${servers[0]}"); fi
     for mode in "${modes[@]}"; do
-      for server in "${servers[@]}"; do
+      declare -A this=()
+      for server in "${order[@]}"; do
         url="http://127.0.0.1:${PORT[$server]}"
         MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d1s -s perf/wrk/real.lua "$url" >/dev/null
         res=$(MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" --latency -s perf/wrk/real.lua "$url")
         read -r rps p50 p99 non2xx total < <(grep '^RESULT' <<<"$res" | cut -d' ' -f2-)
         echo "round $round $server $mode: $rps req/s, p50 $p50 ms, p99 $p99 ms, $non2xx of $total non-2xx" >&2
-        RUNS[$server,$mode]+="$rps "; P99S[$server,$mode]+="$p99 "
+        RUNS[$server,$mode]+="$rps "; P99S[$server,$mode]+="$p99 "; this[$server]=$rps
       done
+      RATIOS[$mode]+="$(awk -v g="${this[perf-real-generated]}" -v t="${this[perf-real-twin]}" 'BEGIN{print g/t}') "
     done
   done
   median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
   printf '\nreq/s and p99 (median of %d interleaved runs of %d s)\n' "$rounds" "$secs"
-  printf '%-7s %12s %12s %7s %10s %10s\n' mode "twin req/s" "gen req/s" ratio "twin p99" "gen p99"
+  printf '%-7s %12s %12s %7s %7s %10s %10s\n' mode "twin req/s" "gen req/s" ratio paired "twin p99" "gen p99"
   for mode in "${modes[@]}"; do
     t=$(median <<<"${RUNS[perf-real-twin,$mode]}"); g=$(median <<<"${RUNS[perf-real-generated,$mode]}")
     tp=$(median <<<"${P99S[perf-real-twin,$mode]}"); gp=$(median <<<"${P99S[perf-real-generated,$mode]}")
-    printf '%-7s %12.0f %12.0f %7.3f %8.3fms %8.3fms\n' "$mode" "$t" "$g" \
-      "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')" "$tp" "$gp"
+    printf '%-7s %12.0f %12.0f %7.3f %7.3f %8.3fms %8.3fms\n' "$mode" "$t" "$g" \
+      "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')" "$(median <<<"${RATIOS[$mode]}")" "$tp" "$gp"
   done
   rss() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
   printf '\npeak RSS: twin %s MiB, generated %s MiB\n' "$(rss "${PIDS[perf-real-twin]}")" "$(rss "${PIDS[perf-real-generated]}")"
