@@ -62,6 +62,32 @@ fn sync_idempotent(
     }
 }
 
+/// A JSON payload.
+#[derive(ClaimsPayload)]
+#[claims_payload(claim = "orderPayload", transformation = "GenerateOrderPayload")]
+struct Order {
+    #[claim(id = "quantity", path = "quantity")]
+    quantity: i32,
+}
+
+/// An idempotent payload handler whose order number comes from its path: two orders in one
+/// user journey (one correlation id) with the same payload are two requests, not a retry.
+#[claims_handler(
+    path = "/orders/{correlationId}/{orderId}",
+    send_claims_in = Body,
+    auth = None,
+    idempotent
+)]
+async fn place_order(
+    #[claim] order_id: String,
+    #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: CorrelationId,
+    #[claim(payload)] order: Order,
+) -> Echo {
+    Echo {
+        text: format!("{} of order {order_id}", order.quantity),
+    }
+}
+
 trait Svc: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error> {}
 impl<S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> Svc
     for S
@@ -75,6 +101,7 @@ async fn service() -> Rc<impl Svc + 'static> {
         .handler(sync_panic::SPEC)
         .handler(sync_ok::SPEC)
         .handler(sync_idempotent::SPEC)
+        .handler(place_order::SPEC)
         .app_data(Data::new("hello ".to_owned()))
         .into_configurator();
     let svc = test::init_service(actix_web::App::new().configure(|c| conf.configure(c))).await;
@@ -175,4 +202,21 @@ async fn idempotent_sync_handler_keeps_its_late_answer_for_the_retry() {
         1,
         "the retry must not run the handler again"
     );
+}
+
+#[actix_web::test]
+async fn idempotent_payload_handler_tells_path_claims_apart() {
+    let svc = service().await;
+    let body = r#"{"quantity":2}"#;
+    let (status, first, _) = post(&svc, "/orders/journey-7/A-1", body).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["text"], "2 of order A-1", "{first}");
+    // Same correlation id and payload, another order in the path: its own answer, no replay.
+    let (status, second, _) = post(&svc, "/orders/journey-7/B-2", body).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    assert_eq!(second["text"], "2 of order B-2", "{second}");
+    // The retry of the first is still answered with the first answer.
+    let (status, retry, _) = post(&svc, "/orders/journey-7/A-1", body).await;
+    assert_eq!(status, StatusCode::OK, "{retry}");
+    assert_eq!(retry, first);
 }

@@ -775,8 +775,9 @@ impl Call {
             .filter(|_| self.spec.send_claims_in == SendClaimsIn::Header)
             .flat_map(|c| self.req.headers().get_all(c.wire()))
             .map(HeaderValue::as_bytes);
-        let path =
-            (self.spec.send_claims_in == SendClaimsIn::Url).then(|| self.req.path().as_bytes());
+        // Path segments carry claims in URL mode and beside a JSON payload (`{placeholders}`).
+        let path = (self.spec.send_claims_in == SendClaimsIn::Url || self.spec.payload.is_some())
+            .then(|| self.req.path().as_bytes());
         let parts = [&self.body[..], self.req.query_string().as_bytes()]
             .into_iter()
             .chain(headers)
