@@ -214,9 +214,12 @@ impl Call {
         if let Err(e) = call.read(payload).await {
             return Err(call.error_response(e));
         }
-        crate::observe::note(req, |n| {
-            n.correlation = call.correlation_id().map(Cow::into_owned);
-        });
+        // Without a correlation claim there is nothing to note (and no thread-local lookup).
+        if call.spec.correlation.is_some() {
+            crate::observe::note(req, |n| {
+                n.correlation = call.correlation_id().map(Cow::into_owned);
+            });
+        }
         Ok(call)
     }
 
