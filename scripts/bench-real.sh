@@ -12,11 +12,12 @@
 #    decides req/s as much as the instruction count does;
 #  - peak RSS (VmHWM) after MEM_REQUESTS (8,000) body requests over one connection, MEM_RUNS
 #    (10) runs of each configuration, interleaved: lowest, median, highest;
-#  - req/s and p99 with wrk (server on core 0, wrk on core 1, 32 connections), modes and
-#    servers interleaved over ROUNDS rounds, the server measured first alternating from round
-#    to round (a run can be slowed by the one just before it); reported: the median over rounds
-#    of each server, and the median of the rounds' own ratios (each pair measured back to
-#    back, so slow drift of the machine cancels), with peak RSS.
+#  - req/s, server CPU time per request and p99 with wrk (server on core 0, wrk on core 1, 32
+#    connections) for the twin, the generated handlers alone (`bare`) and as shipped
+#    (`metrics`); modes and servers interleaved over ROUNDS rounds, the server measured first
+#    rotating from round to round (a run can be slowed by the one just before it); reported:
+#    the median over rounds of each server, and the median of the rounds' own ratios (runs of
+#    one round are back to back, so slow drift of the machine cancels), with peak RSS.
 #
 #   scripts/bench-real.sh [SECONDS_PER_RUN] [ROUNDS]     (default 5 s, 3 rounds)
 #   ONLY=instructions|memory|load scripts/bench-real.sh   (one measure)
@@ -30,7 +31,6 @@ port="${PERF_PORT:-8190}"
 n1="${N1:-200}"
 n2="${N2:-1200}"
 read -r -a modes <<<"${MODES:-body form query header}"
-servers=(perf-real-twin perf-real-generated)
 
 need=()
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
@@ -127,39 +127,63 @@ if [ -z "$only" ] || [ "$only" = memory ]; then
 fi
 
 if [ -z "$only" ] || [ "$only" = load ]; then
-  declare -A PORT=([perf-real-twin]=$port [perf-real-generated]=$((port + 1)))
-  declare -A PIDS
-  for server in "${servers[@]}"; do
-    PERF_BIND="127.0.0.1:${PORT[$server]}" taskset -c "$server_cpu" "$bin/$server" >/dev/null 2>&1 &
-    pid=$!; pids+=("$pid"); PIDS[$server]=$pid
-    for _ in $(seq 1 500); do listening "${PORT[$server]}" && break; sleep 0.01; done
+  # Three servers: the twin, the generated handlers alone (`bare`, the twin's feature set) and
+  # the generated service as shipped (`metrics`: access middleware and metrics on).
+  load_configs=(twin bare metrics)
+  declare -A LPORT=([twin]=$port [bare]=$((port + 1)) [metrics]=$((port + 2)))
+  declare -A LPID
+  for c in "${load_configs[@]}"; do
+    PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:${LPORT[$c]}" taskset -c "$server_cpu" "$bin/${CBIN[$c]}" >/dev/null 2>&1 &
+    pid=$!; pids+=("$pid"); LPID[$c]=$pid
+    for _ in $(seq 1 500); do listening "${LPORT[$c]}" && break; sleep 0.01; done
   done
-  declare -A RUNS P99S RATIOS
+  # CPU time (user + system, in clock ticks) the server process has used so far.
+  cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+  hz=$(getconf CLK_TCK)
+  declare -A RUNS P99S CPUS RATIOS
   for round in $(seq 1 "$rounds"); do
-    order=("${servers[@]}")
-    if (( round % 2 == 0 )); then order=("${servers[1]}" "${servers[0]}"); fi
+    # The first server measured rotates from round to round.
+    shift_by=$(( (round - 1) % ${#load_configs[@]} ))
+    order=("${load_configs[@]:shift_by}" "${load_configs[@]:0:shift_by}")
     for mode in "${modes[@]}"; do
       declare -A this=()
-      for server in "${order[@]}"; do
-        url="http://127.0.0.1:${PORT[$server]}"
+      for c in "${order[@]}"; do
+        url="http://127.0.0.1:${LPORT[$c]}"
         MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d1s -s perf/wrk/real.lua "$url" >/dev/null
+        before=$(cpu_ticks "${LPID[$c]}")
         res=$(MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" --latency -s perf/wrk/real.lua "$url")
+        after=$(cpu_ticks "${LPID[$c]}")
         read -r rps p50 p99 non2xx total < <(grep '^RESULT' <<<"$res" | cut -d' ' -f2-)
-        echo "round $round $server $mode: $rps req/s, p50 $p50 ms, p99 $p99 ms, $non2xx of $total non-2xx" >&2
-        RUNS[$server,$mode]+="$rps "; P99S[$server,$mode]+="$p99 "; this[$server]=$rps
+        # Server CPU microseconds per request: cost on the server's core, whoever was the bottleneck.
+        cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$total" 'BEGIN{printf "%.2f", t / hz * 1e6 / n}')
+        echo "round $round $c $mode: $rps req/s, p50 $p50 ms, p99 $p99 ms, $non2xx of $total non-2xx, $cpu us CPU/request" >&2
+        RUNS[$c,$mode]+="$rps "; P99S[$c,$mode]+="$p99 "; CPUS[$c,$mode]+="$cpu "; this[$c]=$rps
       done
-      RATIOS[$mode]+="$(awk -v g="${this[perf-real-generated]}" -v t="${this[perf-real-twin]}" 'BEGIN{print g/t}') "
+      for c in bare metrics; do
+        RATIOS[$c,$mode]+="$(awk -v g="${this[$c]}" -v t="${this[twin]}" 'BEGIN{print g/t}') "
+      done
     done
   done
   median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-  printf '\nreq/s and p99 (median of %d interleaved runs of %d s)\n' "$rounds" "$secs"
-  printf '%-7s %12s %12s %7s %7s %10s %10s\n' mode "twin req/s" "gen req/s" ratio paired "twin p99" "gen p99"
+  printf '\nreq/s (median of %d interleaved runs of %d s; ratio: of the medians; paired: median of the rounds'"'"' own ratios)\n' "$rounds" "$secs"
+  printf '%-7s %9s %9s %6s %6s %9s %6s %6s\n' mode twin bare ratio paired metrics ratio paired
   for mode in "${modes[@]}"; do
-    t=$(median <<<"${RUNS[perf-real-twin,$mode]}"); g=$(median <<<"${RUNS[perf-real-generated,$mode]}")
-    tp=$(median <<<"${P99S[perf-real-twin,$mode]}"); gp=$(median <<<"${P99S[perf-real-generated,$mode]}")
-    printf '%-7s %12.0f %12.0f %7.3f %7.3f %8.3fms %8.3fms\n' "$mode" "$t" "$g" \
-      "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')" "$(median <<<"${RATIOS[$mode]}")" "$tp" "$gp"
+    t=$(median <<<"${RUNS[twin,$mode]}")
+    printf '%-7s %9.0f' "$mode" "$t"
+    for c in bare metrics; do
+      g=$(median <<<"${RUNS[$c,$mode]}")
+      printf ' %9.0f %6.3f %6.3f' "$g" "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')" "$(median <<<"${RATIOS[$c,$mode]}")"
+    done
+    printf '\n'
+  done
+  printf '\nserver CPU per request (us, median) and p99 (ms, median)\n'
+  printf '%-7s %8s %8s %8s %9s %9s %9s\n' mode "cpu twin" bare metrics "p99 twin" bare metrics
+  for mode in "${modes[@]}"; do
+    printf '%-7s %8.2f %8.2f %8.2f %9.3f %9.3f %9.3f\n' "$mode" \
+      "$(median <<<"${CPUS[twin,$mode]}")" "$(median <<<"${CPUS[bare,$mode]}")" "$(median <<<"${CPUS[metrics,$mode]}")" \
+      "$(median <<<"${P99S[twin,$mode]}")" "$(median <<<"${P99S[bare,$mode]}")" "$(median <<<"${P99S[metrics,$mode]}")"
   done
   rss() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-  printf '\npeak RSS: twin %s MiB, generated %s MiB\n' "$(rss "${PIDS[perf-real-twin]}")" "$(rss "${PIDS[perf-real-generated]}")"
+  printf '\npeak RSS under load: twin %s MiB, bare %s MiB, metrics %s MiB\n' \
+    "$(rss "${LPID[twin]}")" "$(rss "${LPID[bare]}")" "$(rss "${LPID[metrics]}")"
 fi
