@@ -242,8 +242,11 @@ impl Call {
             Ok(b) => b,
             Err(e) => return Err(self.unreadable(e)),
         };
-        let decrypt = |jwe: &str| self.config.auth.decrypt_password(jwe);
-        match CallerState::decode(route, self.spec.inputs, &self.body, &decrypt) {
+        let config = self.config.clone();
+        let decrypt = move |jwe: &str| config.auth.decrypt_password(jwe);
+        let decoded =
+            CallerState::decode_request(route, self.spec.inputs, self.body.clone(), decrypt).await;
+        match decoded {
             Ok(state) => {
                 self.caller = Some(std::sync::Arc::new(state));
                 crate::observe::note(&self.req, |n| {
@@ -251,9 +254,12 @@ impl Call {
                 });
                 Ok(())
             }
-            Err(e) => Err(self.unreadable(
+            Err(Some(e)) => Err(self.unreadable(
                 ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.message),
             )),
+            Err(None) => Err(self.unreadable(ClaimsError::internal(
+                "the envelope's decoding task did not finish",
+            ))),
         }
     }
 

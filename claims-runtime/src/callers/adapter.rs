@@ -68,6 +68,34 @@ pub(crate) struct CallerState {
 }
 
 impl CallerState {
+    /// [`CallerState::decode`] of a request's body. A PasswordSubmit envelope is decoded on the
+    /// blocking pool: unwrapping its key with RSA-OAEP takes milliseconds, which every other
+    /// request of the worker thread would wait for. `Err(None)`: that task did not finish.
+    pub(crate) async fn decode_request<D>(
+        route: CallerRoute,
+        inputs: &'static [InputClaimSpec],
+        body: actix_web::web::Bytes,
+        decrypt: D,
+    ) -> Result<CallerState, Option<CallerError>>
+    where
+        D: Fn(&str) -> Result<Decrypted, CallerError> + Send + 'static,
+    {
+        if !matches!(
+            route,
+            CallerRoute::Entra {
+                event: EntraEvent::PasswordSubmit,
+                ..
+            }
+        ) {
+            return Self::decode(route, inputs, &body, &decrypt).map_err(Some);
+        }
+        let task = move || Self::decode(route, inputs, &body, &decrypt);
+        match actix_web::rt::task::spawn_blocking(task).await {
+            Ok(decoded) => decoded.map_err(Some),
+            Err(_) => Err(None),
+        }
+    }
+
     /// Reads the envelope of `route` from `body` and finds every input claim in it.
     pub(crate) fn decode(
         route: CallerRoute,
@@ -455,3 +483,91 @@ pub(crate) type Decrypted = (Option<String>, String, String);
 
 /// The shared state of a caller route, cheap to clone into an idempotent handler's task.
 pub(crate) type Shared = Arc<CallerState>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn password_submit() -> actix_web::web::Bytes {
+        let body = serde_json::json!({
+            "type": EntraEvent::PasswordSubmit.event_type(),
+            "source": "/tenants/tid/applications/client-app",
+            "data": {
+                "@odata.type": EntraEvent::PasswordSubmit.callout_data_type(),
+                "tenantId": "tid",
+                "authenticationEventListenerId": "l1",
+                "customAuthenticationExtensionId": "x1",
+                "encryptedPasswordContext": "a.b.c.d.e",
+                "authenticationContext": {
+                    "correlationId": "c0ffee00-0000-0000-0000-000000000001",
+                    "client": {"ip": "2a01:110::1", "locale": "fr-fr", "market": "fr-fr"},
+                    "protocol": "OAUTH2.0",
+                    "clientServicePrincipal": {"id": "sp1", "appId": "client-app"},
+                    "resourceServicePrincipal": {"id": "sp2", "appId": "resource-app"},
+                    "user": {"id": "u1"}
+                }
+            }
+        });
+        actix_web::web::Bytes::from(body.to_string())
+    }
+
+    #[actix_web::test]
+    async fn a_password_is_decrypted_off_the_worker_thread() {
+        let worker = std::thread::current().id();
+        let seen = Arc::new(Mutex::new(None));
+        let record = seen.clone();
+        let decrypt = move |jwe: &str| {
+            *record.lock().unwrap() = Some((std::thread::current().id(), jwe.to_owned()));
+            Ok((
+                Some("ann".to_owned()),
+                "secret".to_owned(),
+                "n-1".to_owned(),
+            ))
+        };
+        let route = CallerRoute::Entra {
+            event: EntraEvent::PasswordSubmit,
+            path: "/password",
+        };
+        let state = CallerState::decode_request(route, &[], password_submit(), decrypt)
+            .await
+            .expect("the envelope decodes");
+        let (thread, jwe) = seen.lock().unwrap().clone().expect("decrypt ran");
+        assert_ne!(
+            thread, worker,
+            "the RSA unwrapping ran on the worker thread"
+        );
+        assert_eq!(jwe, "a.b.c.d.e");
+        match state.envelope {
+            Envelope::Entra {
+                username,
+                password,
+                nonce,
+                ..
+            } => {
+                assert_eq!(username.as_deref(), Some("ann"));
+                assert_eq!(password.as_deref(), Some("secret"));
+                assert_eq!(nonce.as_deref(), Some("n-1"));
+            }
+            other => panic!("not an Entra envelope: {other:?}"),
+        }
+    }
+
+    #[actix_web::test]
+    async fn a_failed_decryption_is_the_callers_error() {
+        let route = CallerRoute::Entra {
+            event: EntraEvent::PasswordSubmit,
+            path: "/password",
+        };
+        let refuse = |_: &str| {
+            Err(CallerError::new(
+                super::super::CallerErrorKind::Decrypt,
+                "wrong key",
+            ))
+        };
+        let err = CallerState::decode_request(route, &[], password_submit(), refuse)
+            .await
+            .expect_err("refused");
+        assert_eq!(err.map(|e| e.to_string()).as_deref(), Some("wrong key"));
+    }
+}
