@@ -195,6 +195,7 @@ impl ClaimsError {
     }
 
     /// A malformed request (HTTP 400) with the framework message `message_id`.
+    #[cold]
     pub fn bad_request(message_id: impl Into<Cow<'static, str>>) -> Self {
         ClaimsError::new(
             ErrorKind::BadRequest,
@@ -222,6 +223,7 @@ impl ClaimsError {
     }
 
     /// A body over the limit (HTTP 413).
+    #[cold]
     pub fn payload_too_large(limit: usize) -> Self {
         ClaimsError::new(
             ErrorKind::PayloadTooLarge,
@@ -259,6 +261,7 @@ impl ClaimsError {
     }
 
     /// An internal failure (HTTP 500). `detail` is logged, never sent.
+    #[cold]
     pub fn internal(detail: impl fmt::Display) -> Self {
         let mut e = ClaimsError::new(
             ErrorKind::Internal,
@@ -283,6 +286,7 @@ impl ClaimsError {
     }
 
     /// Sets `developerMessage` (sent only when the app runs in debug mode).
+    #[cold]
     pub fn developer_message(mut self, message: impl Into<String>) -> Self {
         self.inner.developer_message = Some(message.into());
         self

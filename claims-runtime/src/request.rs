@@ -264,6 +264,7 @@ impl Call {
     }
 
     /// The caller's failure answer for a request whose envelope could not be read.
+    #[cold]
     fn unreadable(&self, err: ClaimsError) -> HttpResponse {
         let request_id = uuid::Uuid::new_v4().to_string();
         crate::observe::note_error(&self.req, &err, &request_id);
@@ -562,6 +563,7 @@ impl Call {
     }
 
     /// Answers 400 (or 409 for rule failures) for the collected problems.
+    #[cold]
     pub fn reject(&self, problems: Problems) -> HttpResponse {
         crate::observe::note(&self.req, |n| {
             n.reason = Some(problems.reason(n.log_values).into());
@@ -803,6 +805,7 @@ impl Call {
     }
 
     /// Renders an error as the B2C error body.
+    #[cold]
     pub fn error_response(&self, err: ClaimsError) -> HttpResponse {
         self.error_reply(err).into_http()
     }
