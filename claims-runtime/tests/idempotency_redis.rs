@@ -340,8 +340,24 @@ async fn redis_down_answers_without_replay_and_redis_back_replays_again() {
         store.failures()
     );
     assert!(!store.is_available());
-    // The process-wide counter (for metrics) moves too; other tests only ever add to it.
+    // The process-wide counter moves too (other tests only ever add to it), and the metrics
+    // show it.
     assert!(claims_runtime::idempotency::shared_store_failures() >= global_before + 2);
+    let metrics = claims_runtime::App::empty()
+        .into_configurator()
+        .render_metrics();
+    let scraped: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("claims_idempotency_store_failures_total "))
+        .unwrap_or_else(|| panic!("no failure counter in the metrics:\n{metrics}"))
+        .trim()
+        .parse()
+        .expect("a count");
+    assert!(scraped >= global_before + 2, "{metrics}");
+    assert!(
+        metrics.contains("# TYPE claims_idempotency_store_available gauge"),
+        "{metrics}"
+    );
 
     // Redis back (empty: it keeps nothing on disk): replay works again.
     let _redis = RedisServer::start_on(port, &[]);

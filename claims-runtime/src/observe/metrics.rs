@@ -11,6 +11,8 @@
 //! | `claims_auth_failures_total` | counter | `scheme` | refused callers by authentication scheme (`Basic`, `ApiKeyHeader`, `Bearer`, `ClientCertificate`; `handler` when the handler itself answered 401/403) |
 //! | `claims_idempotent_replays_total` | counter | `technical_profile` | retries answered with the first attempt's answer |
 //! | `claims_build_info` | info | `version` | always 1; the app's version |
+//! | `claims_idempotency_store_failures_total` | counter | - | (`redis` feature) operations of the shared idempotency store that failed, all stores of the process ([`crate::idempotency::shared_store_failures`]) |
+//! | `claims_idempotency_store_available` | gauge | - | (`redis` feature) 1 when the last operation of a shared store reached it or none ran yet, else 0 ([`crate::idempotency::shared_store_available`]) |
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -107,6 +109,8 @@ impl Metrics {
             "The app's version",
             Info::new(vec![("version".to_owned(), version.to_owned())]),
         );
+        #[cfg(feature = "redis")]
+        registry.register_collector(Box::new(SharedStoreHealth));
         Metrics {
             registry,
             requests,
@@ -174,6 +178,37 @@ impl Metrics {
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+}
+
+/// The shared idempotency stores' health, read from the process-wide counters at each scrape.
+#[cfg(feature = "redis")]
+#[derive(Debug)]
+struct SharedStoreHealth;
+
+#[cfg(feature = "redis")]
+impl prometheus_client::collector::Collector for SharedStoreHealth {
+    fn encode(
+        &self,
+        mut encoder: prometheus_client::encoding::DescriptorEncoder,
+    ) -> Result<(), std::fmt::Error> {
+        use prometheus_client::encoding::EncodeMetric as _;
+        use prometheus_client::metrics::counter::ConstCounter;
+        use prometheus_client::metrics::gauge::ConstGauge;
+        let failures = ConstCounter::new(crate::idempotency::shared_store_failures());
+        failures.encode(encoder.encode_descriptor(
+            "idempotency_store_failures",
+            "Operations of the shared idempotency store that failed (requests served without retry protection, answers not kept)",
+            None,
+            failures.metric_type(),
+        )?)?;
+        let available = ConstGauge::new(i64::from(crate::idempotency::shared_store_available()));
+        available.encode(encoder.encode_descriptor(
+            "idempotency_store_available",
+            "1 when the last operation of the shared idempotency store reached it",
+            None,
+            available.metric_type(),
+        )?)
     }
 }
 
