@@ -82,6 +82,16 @@ impl RawClaim<'_> {
     }
 }
 
+/// `s.trim()`, without decoding characters when both ends are visible ASCII (the usual value:
+/// a number, a culture, a date).
+#[inline]
+fn trim_text(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// `s` without the whitespace JSON allows around a value (space, tab, CR, LF). Byte-wise: it runs
 /// several times per claim, and `str::trim` decodes characters.
 fn json_trim(s: &str) -> &str {
@@ -325,7 +335,7 @@ impl ClaimType for bool {
     const DATA_TYPE: DataType = DataType::Boolean;
 
     fn from_text(s: &str) -> Result<Self, ClaimValueError> {
-        let t = s.trim();
+        let t = trim_text(s);
         if t.eq_ignore_ascii_case("true") {
             Ok(true)
         } else if t.eq_ignore_ascii_case("false") {
@@ -357,7 +367,7 @@ macro_rules! integer_claim {
             const DATA_TYPE: DataType = $dt;
 
             fn from_text(s: &str) -> Result<Self, ClaimValueError> {
-                s.trim().parse::<$ty>().map_err(|e| {
+                trim_text(s).parse::<$ty>().map_err(|e| {
                     ClaimValueError::new(format!(
                         concat!("expected ", $name, ", got {:?}: {}"),
                         truncate(s),
@@ -413,7 +423,7 @@ impl ClaimType for NaiveDate {
     const DATA_TYPE: DataType = DataType::Date;
 
     fn from_text(s: &str) -> Result<Self, ClaimValueError> {
-        let t = s.trim();
+        let t = trim_text(s);
         if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
             return Ok(d);
         }
@@ -472,7 +482,7 @@ impl ClaimType for DateTime<Utc> {
     const DATA_TYPE: DataType = DataType::DateTime;
 
     fn from_text(s: &str) -> Result<Self, ClaimValueError> {
-        parse_date_time(s.trim()).map_err(|()| {
+        parse_date_time(trim_text(s)).map_err(|()| {
             ClaimValueError::new(format!(
                 "expected an ISO 8601 date-time (e.g. 2024-05-01T13:45:00Z), got {:?}",
                 truncate(s)
@@ -656,7 +666,7 @@ impl ClaimType for PhoneNumber {
     const DATA_TYPE: DataType = DataType::PhoneNumber;
 
     fn from_text(s: &str) -> Result<Self, ClaimValueError> {
-        let t = s.trim();
+        let t = trim_text(s);
         let mut out = String::with_capacity(t.len());
         for (i, c) in t.chars().enumerate() {
             match c {
@@ -697,7 +707,7 @@ impl ClaimType for Duration {
     const DATA_TYPE: DataType = DataType::Duration;
 
     fn from_text(s: &str) -> Result<Self, ClaimValueError> {
-        let t = s.trim();
+        let t = trim_text(s);
         let ok = t.len() > 1
             && (t.starts_with('P') || t.starts_with("-P"))
             && t.chars()
@@ -728,7 +738,7 @@ impl ClaimType for Locale {
     const DATA_TYPE: DataType = DataType::String;
 
     fn from_text(s: &str) -> Result<Self, ClaimValueError> {
-        Ok(Locale(s.trim().to_owned()))
+        Ok(Locale(trim_text(s).to_owned()))
     }
 
     fn from_json_native(raw: &str) -> Result<Self, ClaimValueError> {
@@ -755,7 +765,7 @@ impl ClaimType for CorrelationId {
     const DATA_TYPE: DataType = DataType::String;
 
     fn from_text(s: &str) -> Result<Self, ClaimValueError> {
-        Ok(CorrelationId(s.trim().to_owned()))
+        Ok(CorrelationId(trim_text(s).to_owned()))
     }
 
     fn write_json(&self, out: &mut Vec<u8>) {
@@ -936,6 +946,11 @@ mod tests {
         ) {
             let naive = b.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\');
             proptest::prop_assert_eq!(first_json_special(&b), naive);
+        }
+
+        #[test]
+        fn trim_text_is_str_trim(s in "[ \t\n\u{a0}\u{2003}\u{3000}a1é-]{0,8}") {
+            proptest::prop_assert_eq!(trim_text(&s), s.trim());
         }
     }
 
