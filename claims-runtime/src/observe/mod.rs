@@ -177,6 +177,13 @@ impl Hasher for AddrHasher {
     }
 }
 
+/// `d` in microseconds, rounded half up: `(d.as_nanos() + 500) / 1000`, saturating.
+fn round_micros(d: std::time::Duration) -> u64 {
+    d.as_secs()
+        .saturating_mul(1_000_000)
+        .saturating_add(u64::from((d.subsec_nanos() + 500) / 1000))
+}
+
 /// Updates the request's note, if the access middleware left one.
 pub(crate) fn note(req: &HttpRequest, f: impl FnOnce(&mut Note)) {
     let _ = NOTES.try_with(|notes| {
@@ -296,9 +303,9 @@ impl Observer {
             route: members,
             status,
             outcome: outcome.as_str(),
-            // Rounded as the event's `latency_ms` is written.
-            latency_us: u64::try_from(elapsed.as_nanos().saturating_add(500) / 1000)
-                .unwrap_or(u64::MAX),
+            // Rounded as the event's `latency_ms` is written; in u64 (a u128 division is a
+            // library call).
+            latency_us: round_micros(elapsed),
             correlation_id,
             reason,
         };
@@ -575,6 +582,23 @@ mod tests {
 
     fn notes_in_flight() -> usize {
         NOTES.with(|n| n.borrow().len())
+    }
+
+    #[test]
+    fn micros_round_as_the_nanosecond_formula() {
+        use std::time::Duration;
+        for d in [
+            Duration::ZERO,
+            Duration::from_nanos(499),
+            Duration::from_nanos(500),
+            Duration::from_nanos(1_499),
+            Duration::new(2, 999_999_500),
+            Duration::new(7_000, 123_456_789),
+        ] {
+            let expected = u64::try_from((d.as_nanos() + 500) / 1000).unwrap();
+            assert_eq!(round_micros(d), expected, "{d:?}");
+        }
+        assert_eq!(round_micros(Duration::MAX), u64::MAX);
     }
 
     /// A note lives while its request is in flight, is read by the access line, and is gone
