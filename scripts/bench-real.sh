@@ -17,10 +17,16 @@
 #    (`metrics`); modes and servers interleaved over ROUNDS rounds, the server measured first
 #    rotating from round to round (a run can be slowed by the one just before it); reported:
 #    the median over rounds of each server, and the median of the rounds' own ratios (runs of
-#    one round are back to back, so slow drift of the machine cancels), with peak RSS.
+#    one round are back to back, so slow drift of the machine cancels), with peak RSS;
+#  - head to head (`h2h`, not part of the default run): the twin and one generated
+#    configuration on the same core, each loaded by its own wrk at the same time for
+#    SECONDS_PER_RUN, ROUNDS times per mode. The scheduler shares the core between the two, so
+#    the ratio of their req/s is the inverse ratio of their CPU cost per request, measured under
+#    the same conditions at the same moment: other tenants of the machine slow both alike. It
+#    repeats within 2-4% where the sequential runs above scatter by 5-10%.
 #
 #   scripts/bench-real.sh [SECONDS_PER_RUN] [ROUNDS]     (default 5 s, 3 rounds)
-#   ONLY=instructions|memory|load scripts/bench-real.sh   (one measure)
+#   ONLY=instructions|memory|load|h2h scripts/bench-real.sh   (one measure)
 #   MODES="body query" scripts/bench-real.sh              (some send modes only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -186,4 +192,37 @@ if [ -z "$only" ] || [ "$only" = load ]; then
   rss() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
   printf '\npeak RSS under load: twin %s MiB, bare %s MiB, metrics %s MiB\n' \
     "$(rss "${LPID[twin]}")" "$(rss "${LPID[bare]}")" "$(rss "${LPID[metrics]}")"
+fi
+
+if [ "$only" = h2h ]; then
+  declare -A H2H
+  for c in bare metrics; do
+    PERF_BIND="127.0.0.1:$port" taskset -c "$server_cpu" "$bin/perf-real-twin" >/dev/null 2>&1 &
+    tpid=$!; pids+=("$tpid")
+    PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$((port + 1))" taskset -c "$server_cpu" "$bin/perf-real-generated" >/dev/null 2>&1 &
+    gpid=$!; pids+=("$gpid")
+    for p in "$port" "$((port + 1))"; do
+      for _ in $(seq 1 500); do listening "$p" && break; sleep 0.01; done
+    done
+    for mode in "${modes[@]}"; do
+      for _ in $(seq 1 "$rounds"); do
+        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$port" >"$tmp/t.out" &
+        w1=$!
+        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$((port + 1))" >"$tmp/g.out" &
+        w2=$!
+        wait "$w1" "$w2"
+        t=$(awk '/^RESULT/ {print $2}' "$tmp/t.out"); g=$(awk '/^RESULT/ {print $2}' "$tmp/g.out")
+        echo "h2h $c $mode: twin $t req/s, generated $g req/s" >&2
+        H2H[$c,$mode]+="$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}') "
+      done
+    done
+    kill -TERM "$tpid" "$gpid"; wait "$tpid" "$gpid" || true
+    while listening "$port" || listening "$((port + 1))"; do sleep 0.01; done
+  done
+  median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+  printf '\nhead to head on one core (req/s ratio generated / twin, median of %d runs of %d s)\n' "$rounds" "$secs"
+  printf '%-7s %8s %8s\n' mode bare metrics
+  for mode in "${modes[@]}"; do
+    printf '%-7s %8.3f %8.3f\n' "$mode" "$(median <<<"${H2H[bare,$mode]}")" "$(median <<<"${H2H[metrics,$mode]}")"
+  done
 fi
