@@ -80,13 +80,7 @@ impl CallerState {
     where
         D: Fn(&str) -> Result<Decrypted, CallerError> + Send + 'static,
     {
-        if !matches!(
-            route,
-            CallerRoute::Entra {
-                event: EntraEvent::PasswordSubmit,
-                ..
-            }
-        ) {
+        if !matches!(route, CallerRoute::Entra { event, .. } if decrypts_password(event)) {
             return Self::decode(route, inputs, &body, &decrypt).map_err(Some);
         }
         let task = move || Self::decode(route, inputs, &body, &decrypt);
@@ -124,7 +118,7 @@ impl CallerState {
                     )));
                 }
                 let (mut username, mut password, mut nonce) = (None, None, None);
-                if event == EntraEvent::PasswordSubmit {
+                if decrypts_password(event) {
                     let jwe = request
                         .encrypted_password_context
                         .as_deref()
@@ -476,6 +470,12 @@ fn attribute_values(
             Ok((k, value))
         })
         .collect()
+}
+
+/// Whether requests of `event` carry a password context to decrypt (PasswordSubmit's
+/// `encryptedPasswordContext`).
+fn decrypts_password(event: EntraEvent) -> bool {
+    event == EntraEvent::PasswordSubmit
 }
 
 /// A decrypted PasswordSubmit context: user name (when sent), password, nonce.
