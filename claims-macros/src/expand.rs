@@ -455,10 +455,10 @@ pub fn handler(h: &Handler) -> TokenStream {
                     ExtractArgUnsupported as _,
                 };
                 #extract
-                let #call = match #private::Call::begin(Self::SPEC, &#req, #body).await {
-                    ::core::result::Result::Ok(c) => c,
-                    ::core::result::Result::Err(resp) => return resp,
-                };
+                let mut #call = #private::Call::new(Self::SPEC, &#req);
+                if let ::core::result::Result::Err(resp) = #call.start(#body).await {
+                    return resp;
+                }
                 #claims_glue
                 #invoke
             }

@@ -175,17 +175,26 @@ pub struct Call {
 }
 
 impl Call {
-    /// Authenticates, reads the body (within the limit) and scans it for the claims.
+    /// Authenticates, reads the body (within the limit) and scans it for the claims:
+    /// [`Call::new`] then [`Call::start`].
     pub async fn begin(
         spec: &'static HandlerSpec,
         req: &HttpRequest,
         payload: Payload,
     ) -> Result<Call, HttpResponse> {
+        let mut call = Call::new(spec, req);
+        call.start(payload).await?;
+        Ok(call)
+    }
+
+    /// A request of the handler `spec`, not started. Generated handlers make it in their own
+    /// future and [`Call::start`] it there, so the request is not moved out of another future.
+    pub fn new(spec: &'static HandlerSpec, req: &HttpRequest) -> Call {
         let config = req
             .app_data::<actix_web::web::Data<ClaimsConfig>>()
             .map(|d| d.clone().into_inner())
             .unwrap_or_else(ClaimsConfig::fallback);
-        let mut call = Call {
+        Call {
             spec,
             req: req.clone(),
             config,
@@ -198,29 +207,34 @@ impl Call {
             payload: None,
             route: CallerRoute::B2c,
             caller: None,
-        };
+        }
+    }
+
+    /// Authenticates, reads the body (within the limit) and scans it for the claims; `Err` is
+    /// the answer to send instead.
+    pub async fn start(&mut self, payload: Payload) -> Result<(), HttpResponse> {
+        let spec = self.spec;
         // Only a handler with other callers has routes marked with one (a lookup that misses
         // walks every level of app data).
         if !matches!(spec.callers, [CallerRoute::B2c])
-            && let Some(mark) = req.app_data::<CallerMark>()
+            && let Some(mark) = self.req.app_data::<CallerMark>()
         {
-            call.route = mark.0;
-            call.begin_caller(payload).await?;
-            return Ok(call);
+            self.route = mark.0;
+            return self.begin_caller(payload).await;
         }
-        if let Err(e) = call.config.auth.authenticate(spec, req).await {
-            return Err(call.error_response(e));
+        if let Err(e) = self.config.auth.authenticate(spec, &self.req).await {
+            return Err(self.error_response(e));
         }
-        if let Err(e) = call.read(payload).await {
-            return Err(call.error_response(e));
+        if let Err(e) = self.read(payload).await {
+            return Err(self.error_response(e));
         }
         // Without a correlation claim there is nothing to note (and no thread-local lookup).
-        if call.spec.correlation.is_some() {
-            crate::observe::note(req, |n| {
-                n.correlation = call.correlation_id().map(Cow::into_owned);
+        if spec.correlation.is_some() {
+            crate::observe::note(&self.req, |n| {
+                n.correlation = self.correlation_id().map(Cow::into_owned);
             });
         }
-        Ok(call)
+        Ok(())
     }
 
     /// An API connector or Entra route: the caller's guard, then its envelope.
