@@ -22,8 +22,9 @@
 #    configuration on the same core, each loaded by its own wrk at the same time for
 #    SECONDS_PER_RUN, ROUNDS times per mode. The scheduler shares the core between the two, so
 #    the ratio of their req/s is the inverse ratio of their CPU cost per request, measured under
-#    the same conditions at the same moment: other tenants of the machine slow both alike. It
-#    repeats within 2-4% where the sequential runs above scatter by 5-10%.
+#    the same conditions at the same moment: other tenants of the machine slow both alike. The
+#    runs of one invocation agree within 2-5%; between invocations a mode's median has moved by
+#    up to 9% (headers), so compare several invocations.
 #
 #   scripts/bench-real.sh [SECONDS_PER_RUN] [ROUNDS]     (default 5 s, 3 rounds)
 #   ONLY=instructions|memory|load|h2h scripts/bench-real.sh   (one measure)
