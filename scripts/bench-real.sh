@@ -59,6 +59,10 @@ cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm 
 trap cleanup EXIT
 
 listening() { ss -ltnH "sport = :$1" | grep -q .; }
+# Waits up to 5 s for a server to listen on port $1.
+wait_listening() { for _ in $(seq 1 500); do listening "$1" && return; sleep 0.01; done; }
+# The median of the numbers on standard input.
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 # The generated service is measured in three configurations (PERF_OBSERVE, see real_generated.rs):
 # `bare` (handlers only, no access-log/metrics middleware), `metrics` (App::server as shipped,
@@ -117,7 +121,7 @@ if [ -z "$only" ] || [ "$only" = memory ]; then
     for c in "${configs[@]}"; do
       PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" "$bin/${CBIN[$c]}" >/dev/null 2>&1 &
       pid=$!; pids+=("$pid")
-      for _ in $(seq 1 500); do listening "$port" && break; sleep 0.01; done
+      wait_listening "$port"
       python3 perf/real_mix.py "127.0.0.1:$port" body "$mem_requests"
       HWM[$c]+="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status") "
       kill -TERM "$pid"; wait "$pid" || true
@@ -142,7 +146,7 @@ if [ -z "$only" ] || [ "$only" = load ]; then
   for c in "${load_configs[@]}"; do
     PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:${LPORT[$c]}" taskset -c "$server_cpu" "$bin/${CBIN[$c]}" >/dev/null 2>&1 &
     pid=$!; pids+=("$pid"); LPID[$c]=$pid
-    for _ in $(seq 1 500); do listening "${LPORT[$c]}" && break; sleep 0.01; done
+    wait_listening "${LPORT[$c]}"
   done
   # CPU time (user + system, in clock ticks) the server process has used so far.
   cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -171,7 +175,6 @@ if [ -z "$only" ] || [ "$only" = load ]; then
       done
     done
   done
-  median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
   printf '\nreq/s (median of %d interleaved runs of %d s; ratio: of the medians; paired: median of the rounds'"'"' own ratios)\n' "$rounds" "$secs"
   printf '%-7s %9s %9s %6s %6s %9s %6s %6s\n' mode twin bare ratio paired metrics ratio paired
   for mode in "${modes[@]}"; do
@@ -202,9 +205,7 @@ if [ "$only" = h2h ]; then
     tpid=$!; pids+=("$tpid")
     PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$((port + 1))" taskset -c "$server_cpu" "$bin/perf-real-generated" >/dev/null 2>&1 &
     gpid=$!; pids+=("$gpid")
-    for p in "$port" "$((port + 1))"; do
-      for _ in $(seq 1 500); do listening "$p" && break; sleep 0.01; done
-    done
+    wait_listening "$port"; wait_listening "$((port + 1))"
     for mode in "${modes[@]}"; do
       for _ in $(seq 1 "$rounds"); do
         MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$port" >"$tmp/t.out" &
@@ -220,7 +221,6 @@ if [ "$only" = h2h ]; then
     kill -TERM "$tpid" "$gpid"; wait "$tpid" "$gpid" || true
     while listening "$port" || listening "$((port + 1))"; do sleep 0.01; done
   done
-  median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
   printf '\nhead to head on one core (req/s ratio generated / twin, median of %d runs of %d s)\n' "$rounds" "$secs"
   printf '%-7s %8s %8s\n' mode bare metrics
   for mode in "${modes[@]}"; do
