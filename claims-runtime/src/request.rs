@@ -220,7 +220,8 @@ impl Call {
             && let Some(mark) = self.req.app_data::<CallerMark>()
         {
             self.route = mark.0;
-            return self.begin_caller(payload).await;
+            // Boxed: the usual B2C request's future does not carry this rarer one's state.
+            return Box::pin(self.begin_caller(payload)).await;
         }
         if let Err(e) = self.config.auth.authenticate(spec, &self.req).await {
             return Err(self.error_response(e));
@@ -308,29 +309,26 @@ impl Call {
     }
 
     async fn read(&mut self, payload: Payload) -> Result<(), ClaimsError> {
+        // One await point for both body modes: each would be a state of the request's future.
+        let body_types: Option<(&[&str], bool)> = match self.spec.send_claims_in {
+            SendClaimsIn::Body => Some((&["application/json", "text/json", "text/plain"], true)),
+            SendClaimsIn::Form => Some((&["application/x-www-form-urlencoded"], false)),
+            _ => None,
+        };
+        if let Some((accepted, json_suffix)) = body_types {
+            let length = check_content_type(&self.req, accepted, json_suffix)?;
+            self.body = read_body(&self.req, payload, &self.config, length).await?;
+        }
+        self.scan()
+    }
+
+    /// Finds the claims in what was read (the body, query string, path or headers).
+    fn scan(&mut self) -> Result<(), ClaimsError> {
         let wires = self.spec.inputs;
         match self.spec.send_claims_in {
             SendClaimsIn::Body => {
-                let length = check_content_type(
-                    &self.req,
-                    &["application/json", "text/json", "text/plain"],
-                    true,
-                )?;
-                self.body = read_body(&self.req, payload, &self.config, length).await?;
                 if self.spec.payload.is_some() {
-                    let doc = if self.body.iter().all(u8::is_ascii_whitespace) {
-                        serde_json::Value::Object(Default::default())
-                    } else {
-                        serde_json::from_slice::<serde_json::Value>(&self.body).map_err(|e| {
-                            ClaimsError::bad_request(ids::REQUEST_INVALID)
-                                .developer_message(format!("the payload is not valid JSON: {e}"))
-                        })?
-                    };
-                    if !doc.is_object() {
-                        return Err(ClaimsError::bad_request(ids::REQUEST_INVALID)
-                            .developer_message("the payload must be a JSON object"));
-                    }
-                    self.payload = Some(doc);
+                    self.payload = Some(parse_payload(&self.body)?);
                 } else {
                     let (slots, plain) =
                         codec::scan_json_plain(&self.body, wires).map_err(|e| {
@@ -342,9 +340,6 @@ impl Call {
                 }
             }
             SendClaimsIn::Form => {
-                let length =
-                    check_content_type(&self.req, &["application/x-www-form-urlencoded"], false)?;
-                self.body = read_body(&self.req, payload, &self.config, length).await?;
                 let text = std::str::from_utf8(&self.body).ok();
                 self.body_utf8 = text.is_some();
                 self.slots = codec::scan_urlencoded_text(&self.body, text, Source::Body, wires)
@@ -1275,6 +1270,25 @@ fn scan_query<N: codec::WireName>(
         .map_err(|e| ClaimsError::bad_request(ids::REQUEST_INVALID).developer_message(e.0))
 }
 
+/// A `payload` handler's JSON body: an object (an empty body is an empty object). Out of line,
+/// so the claim handlers' request path does not carry its code.
+#[inline(never)]
+fn parse_payload(body: &[u8]) -> Result<serde_json::Value, ClaimsError> {
+    let doc = if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::Value::Object(Default::default())
+    } else {
+        serde_json::from_slice::<serde_json::Value>(body).map_err(|e| {
+            ClaimsError::bad_request(ids::REQUEST_INVALID)
+                .developer_message(format!("the payload is not valid JSON: {e}"))
+        })?
+    };
+    if !doc.is_object() {
+        return Err(ClaimsError::bad_request(ids::REQUEST_INVALID)
+            .developer_message("the payload must be a JSON object"));
+    }
+    Ok(doc)
+}
+
 /// Checks Content-Encoding and Content-Type; the declared Content-Length, if any.
 fn check_content_type(
     req: &HttpRequest,
@@ -1298,6 +1312,17 @@ fn check_content_type(
     if accepted.iter().any(|a| a.as_bytes() == ct.as_bytes()) {
         return Ok(length);
     }
+    parse_content_type(ct, accepted, json_suffix).map(|()| length)
+}
+
+/// [`check_content_type`] for a header that is not exactly an accepted type (parameters,
+/// case, `+json`). Out of line: its code would sit between the usual path's instructions.
+#[cold]
+fn parse_content_type(
+    ct: &HeaderValue,
+    accepted: &[&str],
+    json_suffix: bool,
+) -> Result<(), ClaimsError> {
     let essence = ct
         .to_str()
         .unwrap_or("")
@@ -1312,7 +1337,7 @@ fn check_content_type(
             && essence.is_char_boundary(essence.len() - 5)
             && essence[essence.len() - 5..].eq_ignore_ascii_case("+json"));
     if ok {
-        Ok(length)
+        Ok(())
     } else {
         Err(
             ClaimsError::bad_request(ids::CONTENT_TYPE).developer_message(format!(
@@ -1325,6 +1350,7 @@ fn check_content_type(
 }
 
 /// The body is read as sent: a compressed one would be garbage to the decoder.
+#[cold]
 fn check_content_encoding(enc: &HeaderValue) -> Result<(), ClaimsError> {
     let enc = match enc.to_str() {
         Ok(s) => Cow::Borrowed(s),
