@@ -690,13 +690,15 @@ impl Call {
             route: self.route,
             caller: self.caller.clone(),
         };
+        // The task is polled outside the request's future: it notes on its own, and the answer
+        // brings that note back to the access line.
+        let seed = crate::observe::note_seed(&self.req);
         let mut task = actix_web::rt::spawn(async move {
-            let outcome = owned
-                .run(
-                    fut,
-                    deadline.saturating_mul(crate::idempotency::BACKGROUND_DEADLINES),
-                )
-                .await;
+            let attempt = owned.run(
+                fut,
+                deadline.saturating_mul(crate::idempotency::BACKGROUND_DEADLINES),
+            );
+            let (outcome, note) = seed.noting(attempt).await;
             match &outcome {
                 Ok(reply) => {
                     let kept = StoredResponse {
@@ -707,10 +709,13 @@ impl Call {
                 }
                 Err(_) => store.abandon(key).await,
             }
-            outcome.unwrap_or_else(|r| r)
+            (outcome.unwrap_or_else(|r| r), note)
         });
         match actix_web::rt::time::timeout(limit, &mut task).await {
-            Ok(Ok(reply)) => reply.into_http(),
+            Ok(Ok((reply, note))) => {
+                crate::observe::note(&self.req, |n| n.absorb(note));
+                reply.into_http()
+            }
             Ok(Err(_cancelled)) => self
                 .error_reply(ClaimsError::internal("the handler task was cancelled"))
                 .into_http(),

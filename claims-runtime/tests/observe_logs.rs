@@ -60,6 +60,16 @@ async fn obs_idem(
     Ok(Member { number: "3".into() })
 }
 
+/// Idempotent and refusing: its attempt runs in its own task, whose reason must still reach
+/// the access line.
+#[claims_handler(path = "/obs/idem-refused", send_claims_in = Body, auth = None, idempotent = true)]
+async fn obs_idem_refused(
+    #[claim] email: String,
+    #[claim(resolver = "{Context:CorrelationId}")] _correlation_id: Option<CorrelationId>,
+) -> Result<Member, ClaimsError> {
+    Err(ClaimsError::user("member-not-found").arg("email", email))
+}
+
 const PASSWORD: &str = "correct-horse-battery";
 const WRONG_PASSWORD: &str = "hunter2-never-logged";
 const SECRET_EMAIL: &str = "private.person@contoso.com";
@@ -150,6 +160,7 @@ fn app() -> App {
         .handler(obs_slow::SPEC)
         .handler(obs_guarded::SPEC)
         .handler(obs_idem::SPEC)
+        .handler(obs_idem_refused::SPEC)
         .version("4.5.6-obs")
         .messages("en", "member-not-found = No membership for { $email }.")
         .basic_credentials(&DevCredentials {
@@ -223,6 +234,14 @@ async fn access_lines_reasons_and_metrics_of_a_running_server() {
         .await;
         assert!(idem.starts_with("HTTP/1.1 200"), "{idem}");
     }
+    let refused = post(
+        &addr,
+        "/obs/idem-refused",
+        &[],
+        body("unknown@contoso.com", "cid-idem-409"),
+    )
+    .await;
+    assert!(refused.starts_with("HTTP/1.1 409"), "{refused}");
     let missing = get(&addr, "/nothing/here").await;
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
     let health = get(&addr, "/healthz").await;
@@ -270,6 +289,9 @@ async fn access_lines_reasons_and_metrics_of_a_running_server() {
     assert_eq!(line["outcome"], "deadline", "{line}");
     assert_eq!(access_lines("correlation_id", "cid-idem").len(), 2);
     assert_eq!(access_line("cid-idem")["outcome"], "replayed");
+    let line = access_line("cid-idem-409");
+    assert_eq!(line["outcome"], "user_error", "{line}");
+    assert_eq!(line["reason"], "user error member-not-found", "{line}");
 
     let missing = access_lines("path", "/nothing/here");
     assert_eq!(missing.len(), 1, "{}", log_text());

@@ -20,10 +20,8 @@ pub mod metrics;
 mod otel;
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::Cell;
 use std::future::{Ready, ready};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
@@ -129,8 +127,8 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// What the pipeline learned about a request, kept for its access line in [`NOTES`] while the
-/// access middleware waits for the answer. Only present when the access middleware runs, so
+/// What the pipeline learned about a request, kept for its access line by the access
+/// middleware while it waits for the answer ([`note`]). Only present when the access middleware runs, so
 /// code paths without it pay nothing.
 #[derive(Debug, Default)]
 pub(crate) struct Note {
@@ -141,40 +139,52 @@ pub(crate) struct Note {
     pub(crate) log_values: bool,
 }
 
-thread_local! {
-    /// The notes of this worker thread's requests in flight, by the address of their head
-    /// (unique while the access middleware holds the request). The request's extensions cost a
-    /// boxed value, its downcast and two hash-map operations on a `TypeId` a request (about 400
-    /// instructions); requests never leave their worker thread, and a handler task spawned on it
-    /// (idempotent handlers) still finds its request's note.
-    static NOTES: RefCell<HashMap<usize, Note, BuildHasherDefault<AddrHasher>>> =
-        RefCell::new(HashMap::default());
+impl Note {
+    /// Takes what `other` (the note of the same request's task) recorded, as if noted here.
+    pub(crate) fn absorb(&mut self, other: Note) {
+        if other.outcome.is_some() && self.outcome != Some(Outcome::AuthFailed) {
+            self.outcome = other.outcome;
+        }
+        if self.reason.is_none() {
+            self.reason = other.reason;
+        }
+        if other.correlation.is_some() {
+            self.correlation = other.correlation;
+        }
+        if other.scheme.is_some() {
+            self.scheme = other.scheme;
+        }
+    }
 }
 
-/// The key of a request in [`NOTES`].
+thread_local! {
+    /// The note of the request whose future this thread is polling: the request's key and a
+    /// pointer to its note, or a null pointer. The access middleware owns each request's note
+    /// and lends it here around every poll of the request's future ([`lend_note`]). A map of
+    /// notes in flight cost a hash insert and remove per request, the request's extensions a
+    /// boxed value and its downcast; this is two plain thread-local writes per poll.
+    static CURRENT: Cell<(usize, *mut Note)> = const { Cell::new((0, std::ptr::null_mut())) };
+}
+
+/// The key of a request's note: the address of its head (unique while the request lives).
 fn note_key(req: &HttpRequest) -> usize {
     std::ptr::from_ref(req.head()) as usize
 }
 
-/// Hashes an address: the bits above the alignment, spread by a multiplication (hashbrown
-/// reads the top bits).
-#[derive(Default)]
-struct AddrHasher(u64);
-
-impl Hasher for AddrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+/// Runs `f` with `note` as the current note of request `key` (see [`CURRENT`]). The loan ends
+/// when this returns, also when `f` panics; a nested loan gives the outer one back.
+fn lend_note<R>(key: usize, note: &mut Note, f: impl FnOnce() -> R) -> R {
+    struct Restore((usize, *mut Note));
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = CURRENT.try_with(|c| c.set(self.0));
         }
     }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = ((n as u64) >> 3).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+    let Ok(outer) = CURRENT.try_with(|c| c.replace((key, std::ptr::from_mut(note)))) else {
+        return f();
+    };
+    let _restore = Restore(outer);
+    f()
 }
 
 /// `d` in microseconds, rounded half up: `(d.as_nanos() + 500) / 1000`, saturating.
@@ -184,26 +194,74 @@ fn round_micros(d: std::time::Duration) -> u64 {
         .saturating_add(u64::from((d.subsec_nanos() + 500) / 1000))
 }
 
-/// Updates the request's note, if the access middleware left one.
+/// Updates the request's note, if the access middleware is polling that request. `f` only
+/// writes fields of the note (it must not note again).
 pub(crate) fn note(req: &HttpRequest, f: impl FnOnce(&mut Note)) {
-    let _ = NOTES.try_with(|notes| {
-        // Not borrowed twice: `f` only writes fields.
-        if let Ok(mut notes) = notes.try_borrow_mut()
-            && !notes.is_empty()
-            && let Some(n) = notes.get_mut(&note_key(req))
-        {
-            f(n);
-        }
-    });
+    let Ok((key, ptr)) = CURRENT.try_with(Cell::get) else {
+        return;
+    };
+    if ptr.is_null() || key != note_key(req) {
+        return;
+    }
+    // SAFETY: a non-null pointer is set only by `lend_note`, from a `&mut Note` it holds, and
+    // is replaced before `lend_note` returns or unwinds; so it points to a live note that
+    // nothing else uses while `f` runs (`f` does not note again, and this thread is the only
+    // one that sees the pointer).
+    f(unsafe { &mut *ptr });
 }
 
-/// Takes the request's note out of [`NOTES`] (an empty one when it is not there).
-fn take_note(key: usize) -> Note {
-    NOTES
-        .try_with(|notes| notes.try_borrow_mut().ok().and_then(|mut n| n.remove(&key)))
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+pin_project_lite::pin_project! {
+    /// A future of a request that runs in its own task (an idempotent handler's attempt): it
+    /// keeps its own note, which ends with its output for the request's future to
+    /// [`Note::absorb`].
+    pub(crate) struct Noted<F> {
+        #[pin]
+        fut: F,
+        key: usize,
+        note: Note,
+    }
+}
+
+/// The start of a [`Noted`] future's note: the request's key and its `log_values`.
+pub(crate) struct NoteSeed {
+    key: usize,
+    note: Note,
+}
+
+/// The seed of a note of `req` kept apart (see [`Noted`]). Made while the request's future is
+/// polled, so it takes the request's `log_values`.
+pub(crate) fn note_seed(req: &HttpRequest) -> NoteSeed {
+    let mut note = Note::default();
+    self::note(req, |n| note.log_values = n.log_values);
+    NoteSeed {
+        key: note_key(req),
+        note,
+    }
+}
+
+impl NoteSeed {
+    /// `fut`, noting on its own.
+    pub(crate) fn noting<F: std::future::Future>(self, fut: F) -> Noted<F> {
+        Noted {
+            fut,
+            key: self.key,
+            note: self.note,
+        }
+    }
+}
+
+impl<F: std::future::Future> std::future::Future for Noted<F> {
+    type Output = (F::Output, Note);
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let this = self.project();
+        let fut = this.fut;
+        let out = std::task::ready!(lend_note(*this.key, this.note, || fut.poll(cx)));
+        std::task::Poll::Ready((out, std::mem::take(this.note)))
+    }
 }
 
 /// Records an error answer: its outcome, the id the caller sees, and a reason unless a more
@@ -263,9 +321,15 @@ impl Observer {
         }
     }
 
-    fn finish(&self, route: &RouteEntry, req: &HttpRequest, status: u16, started: Instant) {
+    fn finish(
+        &self,
+        route: &RouteEntry,
+        req: &HttpRequest,
+        status: u16,
+        started: Instant,
+        note: Note,
+    ) {
         let elapsed = started.elapsed();
-        let note = take_note(note_key(req));
         let info = &route.info;
         let outcome = note.outcome.unwrap_or_else(|| Outcome::of_status(status));
         let profile = info.profile.unwrap_or(metrics::NO_PROFILE);
@@ -463,22 +527,21 @@ where
         let started = Instant::now();
         let route = self.log.route_of(req.method());
         let http = req.request().clone();
-        let note = Note {
+        let mut note = Note {
             log_values: self.log.observer.log_claim_values,
             ..Note::default()
         };
-        let _ = NOTES.try_with(|notes| {
-            if let Ok(mut notes) = notes.try_borrow_mut() {
-                notes.insert(note_key(&http), note);
-            }
-        });
+        let key = note_key(&http);
+        // Services may answer in `call` already (actix's own errors, guards).
+        let fut = lend_note(key, &mut note, || self.service.call(req));
         let done = AccessFuture {
-            fut: self.service.call(req),
+            fut,
             log: self.log.clone(),
             route,
             http,
+            key,
+            note,
             started,
-            finished: false,
         };
         #[cfg(feature = "otel")]
         let done = {
@@ -507,9 +570,10 @@ pub(crate) struct AccessFuture<F> {
     /// The index of the route the request reached in `log.routes`.
     route: usize,
     http: HttpRequest,
+    /// The request's note ([`note_key`]), lent to each poll of `fut`.
+    key: usize,
+    note: Note,
     started: Instant,
-    /// The access line is written (and the note taken).
-    finished: bool,
 }
 
 impl<F, B> std::future::Future for AccessFuture<F>
@@ -523,25 +587,24 @@ where
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Self::Output> {
         let this = &mut *self;
-        let res = std::task::ready!(std::pin::Pin::new(&mut this.fut).poll(cx));
+        let fut = &mut this.fut;
+        let res = std::task::ready!(lend_note(this.key, &mut this.note, || {
+            std::pin::Pin::new(fut).poll(cx)
+        }));
         let status = match &res {
             Ok(r) => r.status().as_u16(),
             Err(e) => e.as_response_error().status_code().as_u16(),
         };
         let log = &this.log;
-        log.observer
-            .finish(&log.routes[this.route], &this.http, status, this.started);
-        this.finished = true;
+        let note = std::mem::take(&mut this.note);
+        log.observer.finish(
+            &log.routes[this.route],
+            &this.http,
+            status,
+            this.started,
+            note,
+        );
         std::task::Poll::Ready(res)
-    }
-}
-
-impl<F> Drop for AccessFuture<F> {
-    fn drop(&mut self) {
-        // A request dropped before its answer (the client went away) leaves no note behind.
-        if !self.finished {
-            take_note(note_key(&self.http));
-        }
     }
 }
 
@@ -580,8 +643,8 @@ mod tests {
     use super::*;
     use actix_web::{HttpResponse, test as at, web};
 
-    fn notes_in_flight() -> usize {
-        NOTES.with(|n| n.borrow().len())
+    fn lent() -> bool {
+        !CURRENT.with(Cell::get).1.is_null()
     }
 
     #[test]
@@ -601,10 +664,11 @@ mod tests {
         assert_eq!(round_micros(Duration::MAX), u64::MAX);
     }
 
-    /// A note lives while its request is in flight, is read by the access line, and is gone
-    /// both when the answer came and when the request was dropped before it (client gone).
+    /// A note made in any poll of the request's future reaches its access line; a note about
+    /// another request does not; nothing stays lent between polls, nor after a request dropped
+    /// before its answer (client gone).
     #[actix_web::test]
-    async fn a_note_lives_as_long_as_its_request() {
+    async fn a_note_reaches_the_access_line_from_any_poll() {
         let observer = Arc::new(Observer::new("1", false));
         let info = RouteInfo {
             profile: Some("REST-T"),
@@ -615,8 +679,13 @@ mod tests {
             actix_web::App::new().service(
                 web::resource("/t")
                     .route(web::get().to(|req: HttpRequest| async move {
-                        note(&req, |n| n.reason = Some("noted".into()));
+                        let other = at::TestRequest::default().to_http_request();
+                        note(&other, |n| n.outcome = Some(Outcome::Replayed));
                         actix_web::rt::task::yield_now().await;
+                        note(&req, |n| {
+                            n.outcome = Some(Outcome::AuthFailed);
+                            n.scheme = Some("Basic");
+                        });
                         HttpResponse::BadRequest().finish()
                     }))
                     .route(web::post().to(std::future::pending::<HttpResponse>))
@@ -630,22 +699,81 @@ mod tests {
         .await;
         let mut answered = Box::pin(svc.call(at::TestRequest::get().uri("/t").to_request()));
         assert!(futures_util::FutureExt::now_or_never(&mut answered).is_none());
-        assert_eq!(notes_in_flight(), 1);
+        assert!(!lent(), "lent only during a poll");
         let res = answered.await.unwrap();
         assert_eq!(res.status(), 400);
-        assert_eq!(notes_in_flight(), 0, "taken by the access line");
 
         let mut hanging = Box::pin(svc.call(at::TestRequest::post().uri("/t").to_request()));
         assert!(futures_util::FutureExt::now_or_never(&mut hanging).is_none());
-        assert_eq!(notes_in_flight(), 1);
         drop(hanging);
-        assert_eq!(notes_in_flight(), 0, "dropped with its request");
+        assert!(!lent());
         let text = observer.metrics.render();
         assert!(
             text.contains(
-                r#"claims_requests_total{technical_profile="REST-T",status="400",outcome="bad_request"} 1"#
+                r#"claims_requests_total{technical_profile="REST-T",status="400",outcome="auth_failed"} 1"#
             ),
             "{text}"
         );
+        assert!(
+            text.contains(r#"claims_auth_failures_total{scheme="Basic"} 1"#),
+            "{text}"
+        );
+        assert!(!text.contains("replayed"), "{text}");
+    }
+
+    /// A lent note comes back when its poll panics, and a nested loan gives the outer one back.
+    #[test]
+    fn a_lent_note_comes_back() {
+        let outer = at::TestRequest::default().to_http_request();
+        let inner = at::TestRequest::default().to_http_request();
+        let mut outer_note = Note::default();
+        let mut inner_note = Note::default();
+        lend_note(note_key(&outer), &mut outer_note, || {
+            lend_note(note_key(&inner), &mut inner_note, || {
+                note(&inner, |n| n.scheme = Some("inner"));
+                note(&outer, |n| n.scheme = Some("not lent now"));
+            });
+            note(&outer, |n| n.scheme = Some("outer"));
+        });
+        assert_eq!(inner_note.scheme, Some("inner"));
+        assert_eq!(outer_note.scheme, Some("outer"));
+        assert!(!lent());
+
+        let mut note_of_panic = Note::default();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            lend_note(note_key(&outer), &mut note_of_panic, || {
+                note(&outer, |n| n.reason = Some("noted".into()));
+                panic!("the request's future panicked");
+            })
+        }));
+        assert!(caught.is_err());
+        assert_eq!(note_of_panic.reason.as_deref(), Some("noted"));
+        assert!(!lent());
+    }
+
+    #[test]
+    fn a_task_note_is_absorbed_as_if_noted_in_the_request() {
+        let mut refused = Note {
+            outcome: Some(Outcome::AuthFailed),
+            reason: Some("Basic: wrong password".into()),
+            ..Note::default()
+        };
+        refused.absorb(Note {
+            outcome: Some(Outcome::Internal),
+            reason: Some("later".into()),
+            correlation: Some("cid".into()),
+            ..Note::default()
+        });
+        assert_eq!(refused.outcome, Some(Outcome::AuthFailed));
+        assert_eq!(refused.reason.as_deref(), Some("Basic: wrong password"));
+        assert_eq!(refused.correlation.as_deref(), Some("cid"));
+        let mut plain = Note::default();
+        plain.absorb(Note {
+            outcome: Some(Outcome::UserError),
+            reason: Some("user error member-not-found".into()),
+            ..Note::default()
+        });
+        assert_eq!(plain.outcome, Some(Outcome::UserError));
+        assert_eq!(plain.reason.as_deref(), Some("user error member-not-found"));
     }
 }
