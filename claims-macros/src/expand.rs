@@ -348,9 +348,15 @@ pub fn handler(h: &Handler) -> TokenStream {
                 // the body went to the claims, so extractors see an empty payload, as before.
                 let var = format_ident!("__arg_{}", i);
                 extract.extend(quote! {
-                    let #var: #ty = match (&#private::ExtractProbe::<#ty>::NEW).extract_arg(&#req).await {
-                        ::core::result::Result::Ok(v) => v,
-                        ::core::result::Result::Err(resp) => return resp,
+                    let #var: #ty = match (&#private::ExtractProbe::<#ty>::NEW).extract_now(&#req) {
+                        ::core::option::Option::Some(::core::result::Result::Ok(v)) => v,
+                        ::core::option::Option::Some(::core::result::Result::Err(resp)) => return resp,
+                        ::core::option::Option::None => {
+                            match (&#private::ExtractProbe::<#ty>::NEW).extract_arg(&#req).await {
+                                ::core::result::Result::Ok(v) => v,
+                                ::core::result::Result::Err(resp) => return resp,
+                            }
+                        }
                     };
                 });
                 call_args.push(var);
@@ -452,7 +458,7 @@ pub fn handler(h: &Handler) -> TokenStream {
                 #[allow(unused_imports)]
                 use #private::{
                     DecodeClaim as _, DecodeClaimUnsupported as _, ExtractArg as _,
-                    ExtractArgUnsupported as _,
+                    ExtractArgUnsupported as _, ExtractLater as _, ExtractNow as _,
                 };
                 #extract
                 let mut #call = #private::Call::new(Self::SPEC, &#req);

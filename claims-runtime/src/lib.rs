@@ -184,6 +184,57 @@ pub mod __private {
         }
     }
 
+    /// Extraction without an await, chosen when `T`'s extractor answers at once (its future is
+    /// actix's `Ready`: `Data`, `HttpRequest`, `Query`, `Path`, `Header`, ...). An await point
+    /// that never waits still costs the route's future a state and a nested future per request.
+    pub trait ExtractNow<T> {
+        /// `T` from the request, or `None` when it must be awaited ([`ExtractArg`]).
+        fn extract_now(
+            &self,
+            req: &actix_web::HttpRequest,
+        ) -> Option<Result<T, actix_web::HttpResponse>>;
+    }
+
+    impl<T> ExtractNow<T> for ExtractProbe<T>
+    where
+        T: actix_web::FromRequest<
+                Future = actix_utils::future::Ready<
+                    Result<T, <T as actix_web::FromRequest>::Error>,
+                >,
+            >,
+    {
+        #[inline]
+        fn extract_now(
+            &self,
+            req: &actix_web::HttpRequest,
+        ) -> Option<Result<T, actix_web::HttpResponse>> {
+            Some(
+                T::extract(req)
+                    .into_inner()
+                    .map_err(|e| actix_web::HttpResponse::from_error(e.into())),
+            )
+        }
+    }
+
+    /// The fallback of [`ExtractNow`]: the extractor's future is awaited.
+    pub trait ExtractLater<T> {
+        /// Always `None`.
+        fn extract_now(
+            &self,
+            req: &actix_web::HttpRequest,
+        ) -> Option<Result<T, actix_web::HttpResponse>>;
+    }
+
+    impl<T> ExtractLater<T> for &ExtractProbe<T> {
+        #[inline]
+        fn extract_now(
+            &self,
+            _: &actix_web::HttpRequest,
+        ) -> Option<Result<T, actix_web::HttpResponse>> {
+            None
+        }
+    }
+
     /// The fallback for a type that is no extractor. Never runs: [`assert_extractor`] already
     /// fails to compile for such a `T`.
     #[allow(async_fn_in_trait)]
