@@ -406,7 +406,7 @@ pub fn handler(h: &Handler) -> TokenStream {
     let call_at_ret = Ident::new("__call", ret_span);
     let invoke = if is_async {
         quote_spanned! {ret_span=>
-            #call_at_ret.invoke(async move { #fn_ident(#(#call_args),*).await }).await
+            #call_at_ret.invoke(#fn_ident(#(#call_args),*)).await
         }
     } else {
         // A sync function runs on the blocking pool: it must not stall the worker, and the
