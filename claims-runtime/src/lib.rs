@@ -141,7 +141,9 @@ pub mod __private {
                 let handle = handle.clone();
                 async move {
                     let (req, mut payload) = sreq.into_parts();
-                    let resp = match actix_web::web::Payload::from_request(&req, &mut payload).await
+                    // actix's `Payload` extractor answers at once: no await for it.
+                    let resp = match actix_web::web::Payload::from_request(&req, &mut payload)
+                        .into_inner()
                     {
                         Ok(body) => handle(req.clone(), body).await,
                         Err(e) => actix_web::HttpResponse::from_error(e),
