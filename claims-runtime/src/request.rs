@@ -630,7 +630,8 @@ impl Call {
             None => futures_util::future::Either::Left(Direct {
                 call: self,
                 deadline,
-                fut: guarded(fut, deadline),
+                sleep: None,
+                fut,
             }),
             Some(key) => {
                 futures_util::future::Either::Right(Box::pin(self.invoke_idempotent(fut, key)))
@@ -969,19 +970,23 @@ fn guarded<F: Future>(
 }
 
 pin_project_lite::pin_project! {
-    /// [`Call::invoke`]'s future on the usual path: the guarded handler, then its reply.
+    /// [`Call::invoke`]'s future on the usual path: the handler's future with its panic
+    /// capture and its deadline ([`guarded`] in one layer), then its reply. One poll function
+    /// rather than three nested futures, each of which moved the handler's output out again.
     struct Direct<'a, F> {
         call: &'a Call,
         deadline: u32,
+        // The deadline's timer, made when the handler does not finish on its first poll.
+        sleep: Option<std::pin::Pin<Box<actix_web::rt::time::Sleep>>>,
         #[pin]
         fut: F,
     }
 }
 
-impl<F, O> Future for Direct<'_, F>
+impl<F> Future for Direct<'_, F>
 where
-    F: Future<Output = Guarded<O>>,
-    O: IntoHandlerResult,
+    F: Future,
+    F::Output: IntoHandlerResult,
 {
     type Output = HttpResponse;
 
@@ -989,9 +994,23 @@ where
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<HttpResponse> {
+        use std::task::Poll;
         let this = self.project();
-        let outcome = std::task::ready!(this.fut.poll(cx));
-        std::task::Poll::Ready(
+        let fut = this.fut;
+        let outcome: Guarded<F::Output> =
+            match std::panic::catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
+                Ok(Poll::Ready(v)) => Ok(Ok(v)),
+                Err(panic) => Ok(Err(panic)),
+                Ok(Poll::Pending) => {
+                    let limit = std::time::Duration::from_millis(u64::from(*this.deadline));
+                    let sleep = this
+                        .sleep
+                        .get_or_insert_with(|| Box::pin(actix_web::rt::time::sleep(limit)));
+                    std::task::ready!(sleep.as_mut().poll(cx));
+                    Err(Elapsed)
+                }
+            };
+        Poll::Ready(
             this.call
                 .finish(outcome, *this.deadline)
                 .unwrap_or_else(|r| r)
