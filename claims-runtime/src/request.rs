@@ -632,8 +632,7 @@ impl Call {
             None => futures_util::future::Either::Left(Direct {
                 call: self,
                 deadline,
-                sleep: None,
-                fut,
+                fut: guarded(fut, deadline),
             }),
             Some(key) => {
                 futures_util::future::Either::Right(Box::pin(self.invoke_idempotent(fut, key)))
@@ -960,28 +959,53 @@ struct Elapsed;
 type Guarded<O> = Result<Result<O, Box<dyn std::any::Any + Send>>, Elapsed>;
 
 /// `fut` with panic capture and its deadline of `deadline_ms`.
-fn guarded<F: Future>(
-    fut: F,
-    deadline_ms: u32,
-) -> LazyDeadline<futures_util::future::CatchUnwind<AssertUnwindSafe<F>>> {
-    lazy_deadline(
-        AssertUnwindSafe(fut).catch_unwind(),
-        std::time::Duration::from_millis(u64::from(deadline_ms)),
-        false,
-    )
+fn guarded<F: Future>(fut: F, deadline_ms: u32) -> Guard<F> {
+    Guard {
+        fut,
+        timer: LazyTimer::new(
+            std::time::Duration::from_millis(u64::from(deadline_ms)),
+            false,
+        ),
+    }
 }
 
 pin_project_lite::pin_project! {
-    /// [`Call::invoke`]'s future on the usual path: the handler's future with its panic
-    /// capture and its deadline ([`guarded`] in one layer), then its reply. One poll function
-    /// rather than three nested futures, each of which moved the handler's output out again.
+    /// A handler's future with its panic captured and its deadline ([`guarded`]): one poll
+    /// function, not a deadline around a panic catcher around the future, each of which moved
+    /// the handler's output out again.
+    struct Guard<F> {
+        #[pin]
+        fut: F,
+        timer: LazyTimer,
+    }
+}
+
+impl<F: Future> Future for Guard<F> {
+    type Output = Guarded<F::Output>;
+
+    #[inline]
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        use std::task::Poll;
+        let this = self.project();
+        let fut = this.fut;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(Ok(v))),
+            Err(panic) => Poll::Ready(Ok(Err(panic))),
+            Ok(Poll::Pending) => this.timer.poll_expired(cx).map(|()| Err(Elapsed)),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// [`Call::invoke`]'s future on the usual path: the guarded handler, then its reply.
     struct Direct<'a, F> {
         call: &'a Call,
         deadline: u32,
-        // The deadline's timer, made when the handler does not finish on its first poll.
-        sleep: Option<std::pin::Pin<Box<actix_web::rt::time::Sleep>>>,
         #[pin]
-        fut: F,
+        fut: Guard<F>,
     }
 }
 
@@ -996,23 +1020,9 @@ where
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<HttpResponse> {
-        use std::task::Poll;
         let this = self.project();
-        let fut = this.fut;
-        let outcome: Guarded<F::Output> =
-            match std::panic::catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
-                Ok(Poll::Ready(v)) => Ok(Ok(v)),
-                Err(panic) => Ok(Err(panic)),
-                Ok(Poll::Pending) => {
-                    let limit = std::time::Duration::from_millis(u64::from(*this.deadline));
-                    let sleep = this
-                        .sleep
-                        .get_or_insert_with(|| Box::pin(actix_web::rt::time::sleep(limit)));
-                    std::task::ready!(sleep.as_mut().poll(cx));
-                    Err(Elapsed)
-                }
-            };
-        Poll::Ready(
+        let outcome = std::task::ready!(this.fut.poll(cx));
+        std::task::Poll::Ready(
             this.call
                 .finish(outcome, *this.deadline)
                 .unwrap_or_else(|r| r)
@@ -1021,30 +1031,58 @@ where
     }
 }
 
+/// A deadline whose timer is created only when the future it guards does not finish on its
+/// first poll: most handlers answer at once, and a timer per request is measurable at 100k
+/// requests/s.
+///
+/// With `grace`, the timer waits for a second pending poll: the first one wakes the task again
+/// at once. actix polls a handler before it hands over the body that arrived with the head, so
+/// the body read is pending once on almost every request and ready on the next poll; a client
+/// that really is slow is pending on that poll too and gets the timer then.
+struct LazyTimer {
+    sleep: Option<std::pin::Pin<Box<actix_web::rt::time::Sleep>>>,
+    limit: std::time::Duration,
+    grace: bool,
+}
+
+impl LazyTimer {
+    fn new(limit: std::time::Duration, grace: bool) -> LazyTimer {
+        LazyTimer {
+            sleep: None,
+            limit,
+            grace,
+        }
+    }
+
+    /// After a pending poll of the guarded future: ready when the deadline passed.
+    #[inline]
+    fn poll_expired(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if std::mem::take(&mut self.grace) {
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        let limit = self.limit;
+        self.sleep
+            .get_or_insert_with(|| Box::pin(actix_web::rt::time::sleep(limit)))
+            .as_mut()
+            .poll(cx)
+    }
+}
+
 pin_project_lite::pin_project! {
-    /// Runs `fut` with a deadline whose timer is created only when the future does not finish
-    /// on its first poll: most handlers answer at once, and a timer per request is measurable
-    /// at 100k requests/s. A plain struct (not an `async fn`) so the future is held once.
-    ///
-    /// With `grace`, the timer waits for a second pending poll: the first one wakes the task
-    /// again at once. actix polls a handler before it hands over the body that arrived with the
-    /// head, so the body read is pending once on almost every request and ready on the next
-    /// poll; a client that really is slow is pending on that poll too and gets the timer then.
+    /// `fut` under a [`LazyTimer`]. A plain struct (not an `async fn`) so the future is held
+    /// once.
     struct LazyDeadline<F> {
         #[pin]
         fut: F,
-        sleep: Option<std::pin::Pin<Box<actix_web::rt::time::Sleep>>>,
-        limit: std::time::Duration,
-        grace: bool,
+        timer: LazyTimer,
     }
 }
 
 fn lazy_deadline<F: Future>(fut: F, limit: std::time::Duration, grace: bool) -> LazyDeadline<F> {
     LazyDeadline {
         fut,
-        sleep: None,
-        limit,
-        grace,
+        timer: LazyTimer::new(limit, grace),
     }
 }
 
@@ -1055,20 +1093,11 @@ impl<F: Future> Future for LazyDeadline<F> {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Self::Output> {
-        use std::task::Poll;
         let this = self.project();
-        if let Poll::Ready(v) = this.fut.poll(cx) {
-            return Poll::Ready(Ok(v));
+        if let std::task::Poll::Ready(v) = this.fut.poll(cx) {
+            return std::task::Poll::Ready(Ok(v));
         }
-        if std::mem::take(this.grace) {
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        let limit = *this.limit;
-        let sleep = this
-            .sleep
-            .get_or_insert_with(|| Box::pin(actix_web::rt::time::sleep(limit)));
-        sleep.as_mut().poll(cx).map(|()| Err(Elapsed))
+        this.timer.poll_expired(cx).map(|()| Err(Elapsed))
     }
 }
 
