@@ -42,6 +42,8 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# Rustdoc: no broken or ambiguous intra-doc link (a handler is both a function and a struct).
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # The runtime without its default features (a Basic-only service: no JWT stack) must build and
 # refuse JWT handlers with a readable message.
 cargo clippy -p claims-runtime --no-default-features --all-targets --locked -- -D warnings

@@ -21,7 +21,7 @@ pub fn app() -> App {
         .messages("fr", FIXTURE_FR)
 }
 
-/// Outputs of [`validate_loyalty`].
+/// Outputs of [`validate_loyalty()`].
 #[derive(Debug, OutputClaims)]
 pub struct Promo {
     /// The promotion code.
@@ -197,7 +197,7 @@ pub struct SignupPayload {
     pub first_item: String,
 }
 
-/// Result of [`signup_payload`].
+/// Result of [`signup_payload()`].
 #[derive(Debug, OutputClaims)]
 pub struct PayloadEcho {
     /// The e-mail from the payload.

@@ -2,7 +2,7 @@
 //! envelope becomes the handler's input claims, and its result becomes the caller's one reply.
 //!
 //! Input claims are found by name (the claim's wire name, then its id), as
-//! [`ApiConnectorRequest::attribute`] and [`UserSignUpInfo::attribute`] match attributes
+//! [`ApiConnectorRequest::attribute`] and [`UserSignUpInfo::attribute`](super::entra::UserSignUpInfo::attribute) match attributes
 //! (exactly, case-insensitively, then `extension_<appid>_<Name>` by its short name), after these
 //! well-known names (case-insensitive):
 //!

@@ -1,15 +1,15 @@
 //! Example B2C REST service on an embedded SQLite database: the classic uses of a RESTful
 //! technical profile, each with real data.
 //!
-//! - [`validate_email`]: validate input against the customer table (the e-mail must belong to a
+//! - [`validate_email()`]: validate input against the customer table (the e-mail must belong to a
 //!   customer, else a localized 409 the user sees on the sign-up page);
-//! - [`capitalize_names`]: process claims (return the names normalized);
-//! - [`enrich_profile`]: enrich the token from the database (loyalty number, tier, and a
+//! - [`capitalize_names()`]: process claims (return the names normalized);
+//! - [`enrich_profile()`]: enrich the token from the database (loyalty number, tier, and a
 //!   nested-path output);
-//! - [`record_sign_up`]: business logic that writes (enrolls the customer, writes an audit row and
+//! - [`record_sign_up()`]: business logic that writes (enrolls the customer, writes an audit row and
 //!   a welcome notification to the outbox), safe under B2C's retry;
-//! - [`lookup_member`] (Url mode) and [`search_members`] (QueryString mode): look-ups by GET;
-//! - [`sign_up_check`] and [`token_claims`]: one handler, three callers each: a B2C custom
+//! - [`lookup_member()`] (Url mode) and [`search_members()`] (QueryString mode): look-ups by GET;
+//! - [`sign_up_check()`] and [`token_claims()`]: one handler, three callers each: a B2C custom
 //!   policy's technical profile, a B2C user flow's API connector and a Microsoft Entra custom
 //!   authentication extension (see `docs/callers.md`).
 //!

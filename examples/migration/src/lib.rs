@@ -4,11 +4,11 @@
 //! password is right, then creates the account in the directory with that password, and the
 //! legacy record is retired. No bulk password reset, no user ever notices.
 //!
-//! - [`check_legacy_credentials`]: a validation profile of the sign-in page. It checks the
+//! - [`check_legacy_credentials()`]: a validation profile of the sign-in page. It checks the
 //!   password against the legacy hash (argon2 or bcrypt) and answers `needToMigrate` and the
 //!   legacy object id; a wrong password is a localized 409 on the page. Unknown or already
 //!   migrated users get `needToMigrate = false`: B2C signs them in against the directory.
-//! - [`mark_migrated`]: after B2C wrote the account, records the new object id on the legacy
+//! - [`mark_migrated()`]: after B2C wrote the account, records the new object id on the legacy
 //!   record and deletes the legacy hash (safe to repeat).
 //!
 //! The password is a [`passwords::Password`]: no `Display`, a redacted `Debug`, never written
