@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests need, then checks
-# formatting, lints, and runs every test (unit, HTTP round trips, UI, XSD, doc tests).
+# formatting, lints, rustdoc links, and runs every test (unit, HTTP round trips, UI, XSD, doc tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
