@@ -17,7 +17,9 @@
 #    (`metrics`); modes and servers interleaved over ROUNDS rounds, the server measured first
 #    rotating from round to round (a run can be slowed by the one just before it); reported:
 #    the median over rounds of each server, and the median of the rounds' own ratios (runs of
-#    one round are back to back, so slow drift of the machine cancels), with peak RSS;
+#    one round are back to back, so slow drift of the machine cancels) with its 95% confidence
+#    interval, with peak RSS. Other tenants of the machine move a run by 10-20%: many short
+#    rounds (`2 25`) give a tighter interval than a few long ones;
 #  - head to head (`h2h`, not part of the default run): the twin and one generated
 #    configuration on the same core, each loaded by its own wrk at the same time for
 #    SECONDS_PER_RUN, ROUNDS times per mode. The scheduler shares the core between the two, so
@@ -63,6 +65,15 @@ listening() { ss -ltnH "sport = :$1" | grep -q .; }
 wait_listening() { for _ in $(seq 1 500); do listening "$1" && return; sleep 0.01; done; }
 # The median of the numbers on standard input.
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+# A distribution-free 95% confidence interval of the median of the numbers on standard input:
+# the k-th lowest and k-th highest, k the largest with P(Binomial(n, 1/2) < k) <= 0.025
+# ("-" when there are too few numbers for one).
+median_ci() {
+  tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {
+    n = NR; k = 0; p = 0.5 ^ n; cum = 0
+    for (j = 0; j < n; j++) { cum += p; if (cum > 0.025) break; k = j + 1; p = p * (n - j) / (j + 1) }
+    if (k < 1) print "-"; else printf "%.3f-%.3f", a[k], a[n + 1 - k] }'
+}
 
 # The generated service is measured in three configurations (PERF_OBSERVE, see real_generated.rs):
 # `bare` (handlers only, no access-log/metrics middleware), `metrics` (App::server as shipped,
@@ -160,7 +171,11 @@ if [ -z "$only" ] || [ "$only" = load ]; then
       declare -A this=()
       for c in "${order[@]}"; do
         url="http://127.0.0.1:${LPORT[$c]}"
-        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d1s -s perf/wrk/real.lua "$url" >/dev/null
+        # A warm-up in the first round only: later runs find the server warm, and shorter gaps
+        # between the runs of a round make their ratio steadier.
+        if [ "$round" -eq 1 ]; then
+          MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d1s -s perf/wrk/real.lua "$url" >/dev/null
+        fi
         before=$(cpu_ticks "${LPID[$c]}")
         res=$(MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" --latency -s perf/wrk/real.lua "$url")
         after=$(cpu_ticks "${LPID[$c]}")
@@ -175,14 +190,16 @@ if [ -z "$only" ] || [ "$only" = load ]; then
       done
     done
   done
-  printf '\nreq/s (median of %d interleaved runs of %d s; ratio: of the medians; paired: median of the rounds'"'"' own ratios)\n' "$rounds" "$secs"
-  printf '%-7s %9s %9s %6s %6s %9s %6s %6s\n' mode twin bare ratio paired metrics ratio paired
+  printf '\nreq/s (median of %d interleaved runs of %d s; ratio: of the medians; paired: median of the rounds'"'"' own ratios,\n' "$rounds" "$secs"
+  printf 'with its 95%% confidence interval (order statistics of the rounds'"'"' ratios; needs 6 rounds or more))\n'
+  printf '%-7s %9s %9s %6s %6s %13s %9s %6s %6s %13s\n' mode twin bare ratio paired "95% CI" metrics ratio paired "95% CI"
   for mode in "${modes[@]}"; do
     t=$(median <<<"${RUNS[twin,$mode]}")
     printf '%-7s %9.0f' "$mode" "$t"
     for c in bare metrics; do
       g=$(median <<<"${RUNS[$c,$mode]}")
-      printf ' %9.0f %6.3f %6.3f' "$g" "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')" "$(median <<<"${RATIOS[$c,$mode]}")"
+      printf ' %9.0f %6.3f %6.3f %13s' "$g" "$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}')" \
+        "$(median <<<"${RATIOS[$c,$mode]}")" "$(median_ci <<<"${RATIOS[$c,$mode]}")"
     done
     printf '\n'
   done
