@@ -81,6 +81,22 @@ median_ci() {
 # no log subscriber) and `logs` (plus JSON access lines on standard error).
 configs=(twin bare metrics logs)
 declare -A CBIN=([twin]=perf-real-twin [bare]=perf-real-generated [metrics]=perf-real-generated [logs]=perf-real-generated)
+# Runs configuration $1 under callgrind (profile written to $2; valgrind options up to `--`)
+# while perf/real_mix.py sends it each MODE:COUNT that follows, then stops it.
+under_callgrind() {
+  local c=$1 out=$2 opts=() pid mix
+  shift 2
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift
+  PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" valgrind --tool=callgrind "${opts[@]}" \
+    --callgrind-out-file="$out" "$bin/${CBIN[$c]}" >/dev/null 2>"$tmp/vg.log" &
+  pid=$!; pids+=("$pid")
+  for _ in $(seq 1 600); do listening "$port" && break; sleep 0.05; done
+  for mix in "$@"; do python3 perf/real_mix.py "127.0.0.1:$port" "${mix%%:*}" "${mix##*:}"; done
+  kill -TERM "$pid"; wait "$pid" || true
+  while listening "$port"; do sleep 0.01; done
+}
+
 # ORDER=1: both servers are relinked with their functions in the order a profile of each ran
 # them, most instructions first (lld's --symbol-ordering-file, from a callgrind run over the
 # request mix in every send mode; perf/order_symbols.py). The code a request runs then sits in
@@ -95,13 +111,7 @@ if [ -n "${ORDER:-}" ]; then
   # The generated binary is profiled in each of its configurations, so each finds its code
   # placed (the access lines' code runs only in `logs`, actix's method guard only in `bare`).
   for c in "${configs[@]}"; do
-    PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" valgrind --tool=callgrind --demangle=no \
-      --callgrind-out-file="$tmp/order.$c.cg" "$bin/${CBIN[$c]}" >/dev/null 2>"$tmp/vg.log" &
-    pid=$!; pids+=("$pid")
-    for _ in $(seq 1 600); do listening "$port" && break; sleep 0.05; done
-    for mode in body form query header; do python3 perf/real_mix.py "127.0.0.1:$port" "$mode" 300; done
-    kill -TERM "$pid"; wait "$pid" || true
-    while listening "$port"; do sleep 0.01; done
+    under_callgrind "$c" "$tmp/order.$c.cg" --demangle=no -- body:300 form:300 query:300 header:300
   done
   for b in perf-real-twin perf-real-generated; do
     profiles=()
@@ -119,13 +129,7 @@ if [ -z "$only" ] || [ "$only" = instructions ]; then
     for mode in "${modes[@]}"; do
       for n in "$n1" "$n2"; do
         out="$tmp/cg.$c.$mode.$n"
-        PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" valgrind --tool=callgrind --cache-sim=yes \
-          --callgrind-out-file="$out" \
-          "$bin/${CBIN[$c]}" >/dev/null 2>"$tmp/vg.log" &
-        pid=$!; pids+=("$pid")
-        for _ in $(seq 1 600); do listening "$port" && break; sleep 0.05; done
-        python3 perf/real_mix.py "127.0.0.1:$port" "$mode" "$n"
-        kill -TERM "$pid"; wait "$pid" || true
+        under_callgrind "$c" "$out" --cache-sim=yes -- "$mode:$n"
         IR[$c,$mode,$n]=$(awk '/^(summary|totals):/ {print $2; exit}' "$out")
         # The events line names the columns; I1mr is the first-level instruction-cache misses.
         I1[$c,$mode,$n]=$(awk '/^events:/ {for (i = 2; i <= NF; i++) if ($i == "I1mr") col = i}
