@@ -448,21 +448,77 @@ pub fn scan_urlencoded_text<N: WireName>(
     wires: &[N],
 ) -> Result<Vec<Slot>, ScanError> {
     let mut slots = missing_slots(wires.len());
-    scan_pairs(input, |key, value_range| {
-        let key = decode_piece(input, text, key.clone(), source)?;
-        // Ranges end at `&` or `=`, so they fall on character boundaries of valid text.
-        let key_str = match (&key, text) {
-            (Piece::Range(_, r), Some(t)) => t.get(r.clone()).unwrap_or(""),
-            _ => piece_str(input, &key),
-        };
-        let base = strip_index_suffix(key_str);
-        if let Some(i) = wires.iter().position(|w| w.wire_name() == base) {
-            let value = decode_piece(input, text, value_range, source)?;
-            slots[i].push_text(value);
+    // One pass over the input for the four bytes that matter (`&`, `=`, `%`, `+`), rather than
+    // one search for the pair's end and another for escapes in each key and value. Per pair: its
+    // start, its first `=`, and the first escape of its key and of its value.
+    let mut start = 0;
+    let mut eq: Option<usize> = None;
+    let mut key_escape: Option<usize> = None;
+    let mut value_escape: Option<usize> = None;
+    let mut at = 0;
+    loop {
+        let found = find_urlencoded_special(&input[at..]).map(|p| at + p);
+        match found.map(|p| input[p]) {
+            Some(b'=') if eq.is_none() => eq = found,
+            Some(b'=') => {}
+            Some(b'%' | b'+') => {
+                let first = if eq.is_none() {
+                    &mut key_escape
+                } else {
+                    &mut value_escape
+                };
+                if first.is_none() {
+                    *first = found;
+                }
+            }
+            // `&` or the end: the pair `start..end` is complete (empty ones are skipped).
+            _ => {
+                let end = found.unwrap_or(input.len());
+                if end > start {
+                    let key_end = eq.unwrap_or(end);
+                    let key = piece_at(input, text, start..key_end, key_escape, source)?;
+                    let base = strip_index_suffix(key_text(input, text, &key));
+                    if let Some(i) = wires.iter().position(|w| w.wire_name() == base) {
+                        let value_range = eq.map_or(end..end, |e| e + 1..end);
+                        let value = piece_at(input, text, value_range, value_escape, source)?;
+                        slots[i].push_text(value);
+                    }
+                }
+                if found.is_none() {
+                    return Ok(slots);
+                }
+                start = end + 1;
+                eq = None;
+                key_escape = None;
+                value_escape = None;
+            }
         }
-        Ok(())
-    })?;
-    Ok(slots)
+        at = found.map_or(input.len(), |p| p + 1);
+    }
+}
+
+/// The text of a key of `input` (`text` when `input` is valid UTF-8 as a whole).
+fn key_text<'a>(input: &'a [u8], text: Option<&'a str>, key: &'a Piece) -> &'a str {
+    match (key, text) {
+        // Ranges end at `&` or `=`, so they fall on character boundaries of valid text.
+        (Piece::Range(_, r), Some(t)) => t.get(r.clone()).unwrap_or(""),
+        _ => piece_str(input, key),
+    }
+}
+
+/// The index of the first `&`, `=`, `%` or `+` in `b`.
+fn find_urlencoded_special(b: &[u8]) -> Option<usize> {
+    use crate::types::{below, first_byte_where, splat};
+    first_byte_where(
+        b,
+        |v| {
+            below(v ^ splat(b'&'), 1)
+                | below(v ^ splat(b'='), 1)
+                | below(v ^ splat(b'%'), 1)
+                | below(v ^ splat(b'+'), 1)
+        },
+        |c| matches!(c, b'&' | b'=' | b'%' | b'+'),
+    )
 }
 
 /// Calls `f(key_range, value_range)` for each `&`-separated pair.
@@ -504,14 +560,27 @@ fn decode_piece(
     range: Range<usize>,
     source: Source,
 ) -> Result<Piece, ScanError> {
+    let escape = find2(&input[range.clone()], b'%', b'+').map(|p| range.start + p);
+    piece_at(input, text, range, escape, source)
+}
+
+/// The piece `input[range]`, whose first `%` or `+` is at `escape` (an index into `input`).
+fn piece_at(
+    input: &[u8],
+    text: Option<&str>,
+    range: Range<usize>,
+    escape: Option<usize>,
+    source: Source,
+) -> Result<Piece, ScanError> {
     let raw = &input[range.clone()];
-    let Some(mut at) = find2(raw, b'%', b'+') else {
+    let Some(escape) = escape else {
         return if text.is_some() || std::str::from_utf8(raw).is_ok() {
             Ok(Piece::Range(source, range))
         } else {
             Err(ScanError("a parameter is not valid UTF-8".to_owned()))
         };
     };
+    let mut at = escape - range.start;
     // One pass, into a buffer of the final size at most, copying the runs between escapes:
     // `+` is a space, `%XY` a byte, and a malformed escape stays as it is.
     let mut out = Vec::with_capacity(raw.len());
@@ -594,6 +663,40 @@ fn strip_index_suffix(key: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scanner as it was before the one-pass version: each pair found by [`scan_pairs`],
+    /// then its key and value searched for escapes on their own.
+    fn scan_pair_by_pair(input: &[u8], wires: &[&str]) -> Result<Vec<Slot>, ScanError> {
+        let text = std::str::from_utf8(input).ok();
+        let mut slots = missing_slots(wires.len());
+        scan_pairs(input, |key, value_range| {
+            let key = decode_piece(input, text, key, Source::Query)?;
+            let base = strip_index_suffix(key_text(input, text, &key));
+            if let Some(i) = wires.iter().position(|w| *w == base) {
+                let value = decode_piece(input, text, value_range, Source::Query)?;
+                slots[i].push_text(value);
+            }
+            Ok(())
+        })?;
+        Ok(slots)
+    }
+
+    proptest::proptest! {
+        /// Same slots (ranges and decoded copies alike) and same refusals as the pair-by-pair
+        /// scanner, for any bytes, valid UTF-8 or not.
+        #[test]
+        fn the_one_pass_scan_finds_what_the_pair_by_pair_scan_found(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"ab[]0=&%+2F4zC3A9\xc3\xa9\xff".to_vec()),
+                0..40,
+            )
+        ) {
+            let wires = ["a", "b", "ab", "a b", "/"];
+            let got = scan_urlencoded(&bytes, Source::Query, &wires).map_err(|e| e.0);
+            let want = scan_pair_by_pair(&bytes, &wires).map_err(|e| e.0);
+            proptest::prop_assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&bytes));
+        }
+    }
 
     fn text<'a>(input: &'a [u8], slot: &'a Slot) -> Vec<&'a str> {
         match slot {
