@@ -682,6 +682,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The first `&`, `=`, `%` or `+` at any offset and across eight-byte words.
+        #[test]
+        fn the_special_byte_search_finds_the_first(
+            bytes in proptest::collection::vec(
+                // Mostly other bytes, so the first hit may lie words away; near misses (`*`,
+                // `,`, `<`, `>`) and the specials with the high bit set (0xA5, 0xA6, 0xAB, 0xBD).
+                proptest::sample::select(
+                    [&b"&=%+*,<>"[..], &[b'a'; 40], &[0xa5, 0xa6, 0xab, 0xbd, 0xff]].concat(),
+                ),
+                0..70,
+            ),
+            from in 0usize..70,
+        ) {
+            let b = &bytes[from.min(bytes.len())..];
+            let want = b.iter().position(|c| matches!(c, b'&' | b'=' | b'%' | b'+'));
+            proptest::prop_assert_eq!(find_urlencoded_special(b), want);
+        }
+    }
+
+    proptest::proptest! {
         /// Same slots (ranges and decoded copies alike) and same refusals as the pair-by-pair
         /// scanner, for any bytes, valid UTF-8 or not.
         #[test]
