@@ -521,49 +521,6 @@ fn find_urlencoded_special(b: &[u8]) -> Option<usize> {
     )
 }
 
-/// Calls `f(key_range, value_range)` for each `&`-separated pair.
-pub fn scan_pairs(
-    input: &[u8],
-    mut f: impl FnMut(Range<usize>, Range<usize>) -> Result<(), ScanError>,
-) -> Result<(), ScanError> {
-    let mut start = 0;
-    while start <= input.len() {
-        // The first `=` or `&`: a key ends at either, a pair at `&`.
-        let stop = find2(&input[start..], b'=', b'&').map_or(input.len(), |p| start + p);
-        let (k, v, end) = if input.get(stop) == Some(&b'=') {
-            let end = find2(&input[stop + 1..], b'&', b'&').map_or(input.len(), |p| stop + 1 + p);
-            (start..stop, stop + 1..end, end)
-        } else {
-            (start..stop, stop..stop, stop)
-        };
-        if end > start {
-            f(k, v)?;
-        }
-        start = end + 1;
-    }
-    Ok(())
-}
-
-/// Decodes one urlencoded component; borrows when nothing needs decoding.
-pub fn decode_component(
-    input: &[u8],
-    range: Range<usize>,
-    source: Source,
-) -> Result<Piece, ScanError> {
-    decode_piece(input, None, range, source)
-}
-
-/// [`decode_component`]; `text` is `input` when it was checked to be UTF-8 as a whole.
-fn decode_piece(
-    input: &[u8],
-    text: Option<&str>,
-    range: Range<usize>,
-    source: Source,
-) -> Result<Piece, ScanError> {
-    let escape = find2(&input[range.clone()], b'%', b'+').map(|p| range.start + p);
-    piece_at(input, text, range, escape, source)
-}
-
 /// The piece `input[range]`, whose first `%` or `+` is at `escape` (an index into `input`).
 fn piece_at(
     input: &[u8],
@@ -663,6 +620,42 @@ fn strip_index_suffix(key: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Calls `f(key_range, value_range)` for each `&`-separated pair (the old scanner's pair
+    /// search).
+    fn scan_pairs(
+        input: &[u8],
+        mut f: impl FnMut(Range<usize>, Range<usize>) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        let mut start = 0;
+        while start <= input.len() {
+            // The first `=` or `&`: a key ends at either, a pair at `&`.
+            let stop = find2(&input[start..], b'=', b'&').map_or(input.len(), |p| start + p);
+            let (k, v, end) = if input.get(stop) == Some(&b'=') {
+                let end =
+                    find2(&input[stop + 1..], b'&', b'&').map_or(input.len(), |p| stop + 1 + p);
+                (start..stop, stop + 1..end, end)
+            } else {
+                (start..stop, stop..stop, stop)
+            };
+            if end > start {
+                f(k, v)?;
+            }
+            start = end + 1;
+        }
+        Ok(())
+    }
+
+    /// One component searched for its first escape on its own (the old scanner's way).
+    fn decode_piece(
+        input: &[u8],
+        text: Option<&str>,
+        range: Range<usize>,
+        source: Source,
+    ) -> Result<Piece, ScanError> {
+        let escape = find2(&input[range.clone()], b'%', b'+').map(|p| range.start + p);
+        piece_at(input, text, range, escape, source)
+    }
 
     /// The scanner as it was before the one-pass version: each pair found by [`scan_pairs`],
     /// then its key and value searched for escapes on their own.
