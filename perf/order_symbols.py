@@ -35,8 +35,17 @@ def add_costs(path, binary, cost):
     names = {"ob": {}, "fn": {}}
     ob = fn = None
     after_call = False
+    # A cost line is its positions (`line`, or `instr line` with --dump-instr=yes), then its
+    # events in the order the `events:` header names them.
+    positions, ir = 1, 0
     with open(path) as f:
         for line in f:
+            if line.startswith("positions:"):
+                positions = len(line.split()) - 1
+                continue
+            if line.startswith("events:"):
+                ir = line.split()[1:].index("Ir")
+                continue
             m = NAME.match(line)
             if m:
                 key, ident, name = m.groups()
@@ -57,8 +66,8 @@ def add_costs(path, binary, cost):
                     after_call = False
                     continue
                 fields = line.split()
-                if len(fields) > 1 and ob and binary in ob and fn:
-                    cost[fn] += int(fields[1])
+                if len(fields) > positions + ir and ob and binary in ob and fn:
+                    cost[fn] += int(fields[positions + ir])
 
 
 if __name__ == "__main__":
