@@ -138,20 +138,68 @@ pub mod __private {
         use actix_web::FromRequest as _;
         actix_web::web::route().service(actix_web::dev::fn_service(
             move |sreq: actix_web::dev::ServiceRequest| {
-                let handle = handle.clone();
-                async move {
-                    let (req, mut payload) = sreq.into_parts();
-                    // actix's `Payload` extractor answers at once: no await for it.
-                    let resp = match actix_web::web::Payload::from_request(&req, &mut payload)
-                        .into_inner()
-                    {
-                        Ok(body) => handle(req.clone(), body).await,
-                        Err(e) => actix_web::HttpResponse::from_error(e),
+                let (req, mut payload) = sreq.into_parts();
+                // actix's `Payload` extractor answers at once: no await for it.
+                let state =
+                    match actix_web::web::Payload::from_request(&req, &mut payload).into_inner() {
+                        Ok(body) => RouteState::Running {
+                            fut: handle(req.clone(), body),
+                        },
+                        Err(e) => RouteState::Refused {
+                            resp: Some(actix_web::HttpResponse::from_error(e)),
+                        },
                     };
-                    Ok::<_, actix_web::Error>(actix_web::dev::ServiceResponse::new(req, resp))
+                RouteFuture {
+                    req: Some(req),
+                    state,
                 }
             },
         ))
+    }
+
+    pin_project_lite::pin_project! {
+        /// A generated route's future: the handler's future and the request to answer. A
+        /// struct rather than an `async` block, which held the handler's future twice (a
+        /// second copy of its whole size, allocated and moved for every request).
+        struct RouteFuture<Fut> {
+            req: Option<actix_web::HttpRequest>,
+            #[pin]
+            state: RouteState<Fut>,
+        }
+    }
+
+    pin_project_lite::pin_project! {
+        #[project = RouteStateProj]
+        enum RouteState<Fut> {
+            Running { #[pin] fut: Fut },
+            /// The body could not be taken (actix's own error answer).
+            Refused { resp: Option<actix_web::HttpResponse> },
+        }
+    }
+
+    impl<Fut> core::future::Future for RouteFuture<Fut>
+    where
+        Fut: core::future::Future<Output = actix_web::HttpResponse>,
+    {
+        type Output = Result<actix_web::dev::ServiceResponse, actix_web::Error>;
+
+        fn poll(
+            self: core::pin::Pin<&mut Self>,
+            cx: &mut core::task::Context<'_>,
+        ) -> core::task::Poll<Self::Output> {
+            let this = self.project();
+            let resp = match this.state.project() {
+                RouteStateProj::Running { fut } => core::task::ready!(fut.poll(cx)),
+                RouteStateProj::Refused { resp } => resp
+                    .take()
+                    .expect("a route future is not polled after it answered"),
+            };
+            let req = this
+                .req
+                .take()
+                .expect("a route future is not polled after it answered");
+            core::task::Poll::Ready(Ok(actix_web::dev::ServiceResponse::new(req, resp)))
+        }
     }
 
     /// Extracts a non-claim parameter `T` without naming the `FromRequest` bound in the route
