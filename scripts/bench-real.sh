@@ -27,9 +27,16 @@
 #    the same conditions at the same moment: other tenants of the machine slow both alike. The
 #    runs of one invocation agree within 2-5%; between invocations a mode's median has moved by
 #    up to 9% (headers), so compare several invocations.
+#  - two builds head to head (`ab`, not part of the default run): as `h2h`, but two builds of
+#    the generated service as shipped, A and B (copies of `perf-real-generated` made before and
+#    after a change), each in turn on the first port. Reported: the median of B / A per mode
+#    with A first, with B first, and over both. An A/A run (one binary twice) gave 0.97-1.00:
+#    the first port can be favoured by a few percent in an invocation, so differences under
+#    about 3% are not resolved.
 #
 #   scripts/bench-real.sh [SECONDS_PER_RUN] [ROUNDS]     (default 5 s, 3 rounds)
 #   ONLY=instructions|memory|load|h2h scripts/bench-real.sh   (one measure)
+#   ONLY=ab A=path/to/before B=path/to/after scripts/bench-real.sh 5 7
 #   MODES="body query" scripts/bench-real.sh              (some send modes only)
 #   ORDER=1 scripts/bench-real.sh                         (both servers linked in profile order)
 set -euo pipefail
@@ -54,7 +61,16 @@ fi
 cores=$(nproc)
 server_cpu=0; client_cpu=$(( cores > 1 ? 1 : 0 ))
 
-cargo build --release -q -p claims-perf
+if [ "$only" = ab ]; then
+  for v in A B; do
+    if [ ! -x "${!v:-}" ]; then
+      echo "ONLY=ab needs A and B: two builds of perf-real-generated (copy target/release/perf-real-generated before and after a change)" >&2
+      exit 2
+    fi
+  done
+else
+  cargo build --release -q -p claims-perf
+fi
 bin="${CARGO_TARGET_DIR:-target}/release"
 tmp=$(mktemp -d)
 pids=()
@@ -279,5 +295,39 @@ if [ "$only" = h2h ]; then
   printf '%-7s %8s %8s\n' mode bare metrics
   for mode in "${modes[@]}"; do
     printf '%-7s %8.3f %8.3f\n' "$mode" "$(median <<<"${H2H[bare,$mode]}")" "$(median <<<"${H2H[metrics,$mode]}")"
+  done
+fi
+
+if [ "$only" = ab ]; then
+  declare -A AB
+  # Both orders: a build on the first port may be favoured by the order the scheduler sees them.
+  for order in AB BA; do
+    first=$A; second=$B; [ "$order" = BA ] && { first=$B; second=$A; }
+    PERF_BIND="127.0.0.1:$port" taskset -c "$server_cpu" "$first" >/dev/null 2>&1 &
+    p1=$!; pids+=("$p1")
+    PERF_BIND="127.0.0.1:$((port + 1))" taskset -c "$server_cpu" "$second" >/dev/null 2>&1 &
+    p2=$!; pids+=("$p2")
+    wait_listening "$port"; wait_listening "$((port + 1))"
+    for mode in "${modes[@]}"; do
+      for _ in $(seq 1 "$rounds"); do
+        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$port" >"$tmp/1.out" &
+        w1=$!
+        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$((port + 1))" >"$tmp/2.out" &
+        w2=$!
+        wait "$w1" "$w2"
+        r1=$(awk '/^RESULT/ {print $2}' "$tmp/1.out"); r2=$(awk '/^RESULT/ {print $2}' "$tmp/2.out")
+        echo "ab $order $mode: first $r1 req/s, second $r2 req/s" >&2
+        # B / A whichever port B was on.
+        AB[$order,$mode]+="$(awk -v a="$r1" -v b="$r2" -v o="$order" 'BEGIN{print (o == "AB") ? b/a : a/b}') "
+      done
+    done
+    kill -TERM "$p1" "$p2"; wait "$p1" "$p2" || true
+    while listening "$port" || listening "$((port + 1))"; do sleep 0.01; done
+  done
+  printf '\nB / A head to head on one core (req/s, median of %d runs of %d s)\n' "$rounds" "$secs"
+  printf '%-7s %8s %8s %8s\n' mode "A first" "B first" both
+  for mode in "${modes[@]}"; do
+    printf '%-7s %8.3f %8.3f %8.3f\n' "$mode" "$(median <<<"${AB[AB,$mode]}")" \
+      "$(median <<<"${AB[BA,$mode]}")" "$(median <<<"${AB[AB,$mode]} ${AB[BA,$mode]}")"
   done
 fi
