@@ -268,28 +268,39 @@ if [ -z "$only" ] || [ "$only" = load ]; then
     "$(rss "${LPID[twin]}")" "$(rss "${LPID[bare]}")" "$(rss "${LPID[metrics]}")"
 fi
 
+# Head to head: the servers $2 and $4 (PERF_OBSERVE $1 and $3) on the server core, on $port
+# and $port + 1, each loaded by its own wrk at the same moment, ROUNDS runs per mode; writes
+# "MODE REQS_FIRST REQS_SECOND" per run to $tmp/runs, then stops both.
+side_by_side() {
+  PERF_OBSERVE="$1" PERF_BIND="127.0.0.1:$port" taskset -c "$server_cpu" "$2" >/dev/null 2>&1 &
+  local p1=$!; pids+=("$p1")
+  PERF_OBSERVE="$3" PERF_BIND="127.0.0.1:$((port + 1))" taskset -c "$server_cpu" "$4" >/dev/null 2>&1 &
+  local p2=$!; pids+=("$p2")
+  wait_listening "$port"; wait_listening "$((port + 1))"
+  : >"$tmp/runs"
+  local mode w1 w2
+  for mode in "${modes[@]}"; do
+    for _ in $(seq 1 "$rounds"); do
+      MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$port" >"$tmp/1.out" &
+      w1=$!
+      MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$((port + 1))" >"$tmp/2.out" &
+      w2=$!
+      wait "$w1" "$w2"
+      echo "$mode $(awk '/^RESULT/ {print $2}' "$tmp/1.out") $(awk '/^RESULT/ {print $2}' "$tmp/2.out")" >>"$tmp/runs"
+    done
+  done
+  kill -TERM "$p1" "$p2"; wait "$p1" "$p2" || true
+  while listening "$port" || listening "$((port + 1))"; do sleep 0.01; done
+}
+
 if [ "$only" = h2h ]; then
   declare -A H2H
   for c in bare metrics; do
-    PERF_BIND="127.0.0.1:$port" taskset -c "$server_cpu" "$bin/perf-real-twin" >/dev/null 2>&1 &
-    tpid=$!; pids+=("$tpid")
-    PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$((port + 1))" taskset -c "$server_cpu" "$bin/perf-real-generated" >/dev/null 2>&1 &
-    gpid=$!; pids+=("$gpid")
-    wait_listening "$port"; wait_listening "$((port + 1))"
-    for mode in "${modes[@]}"; do
-      for _ in $(seq 1 "$rounds"); do
-        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$port" >"$tmp/t.out" &
-        w1=$!
-        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$((port + 1))" >"$tmp/g.out" &
-        w2=$!
-        wait "$w1" "$w2"
-        t=$(awk '/^RESULT/ {print $2}' "$tmp/t.out"); g=$(awk '/^RESULT/ {print $2}' "$tmp/g.out")
-        echo "h2h $c $mode: twin $t req/s, generated $g req/s" >&2
-        H2H[$c,$mode]+="$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}') "
-      done
-    done
-    kill -TERM "$tpid" "$gpid"; wait "$tpid" "$gpid" || true
-    while listening "$port" || listening "$((port + 1))"; do sleep 0.01; done
+    side_by_side "" "$bin/perf-real-twin" "$c" "$bin/perf-real-generated"
+    while read -r mode t g; do
+      echo "h2h $c $mode: twin $t req/s, generated $g req/s" >&2
+      H2H[$c,$mode]+="$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}') "
+    done <"$tmp/runs"
   done
   printf '\nhead to head on one core (req/s ratio generated / twin, median of %d runs of %d s)\n' "$rounds" "$secs"
   printf '%-7s %8s %8s\n' mode bare metrics
@@ -302,27 +313,12 @@ if [ "$only" = ab ]; then
   declare -A AB
   # Both orders: a build on the first port may be favoured by the order the scheduler sees them.
   for order in AB BA; do
-    first=$A; second=$B; [ "$order" = BA ] && { first=$B; second=$A; }
-    PERF_BIND="127.0.0.1:$port" taskset -c "$server_cpu" "$first" >/dev/null 2>&1 &
-    p1=$!; pids+=("$p1")
-    PERF_BIND="127.0.0.1:$((port + 1))" taskset -c "$server_cpu" "$second" >/dev/null 2>&1 &
-    p2=$!; pids+=("$p2")
-    wait_listening "$port"; wait_listening "$((port + 1))"
-    for mode in "${modes[@]}"; do
-      for _ in $(seq 1 "$rounds"); do
-        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$port" >"$tmp/1.out" &
-        w1=$!
-        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d"${secs}s" -s perf/wrk/real.lua "http://127.0.0.1:$((port + 1))" >"$tmp/2.out" &
-        w2=$!
-        wait "$w1" "$w2"
-        r1=$(awk '/^RESULT/ {print $2}' "$tmp/1.out"); r2=$(awk '/^RESULT/ {print $2}' "$tmp/2.out")
-        echo "ab $order $mode: first $r1 req/s, second $r2 req/s" >&2
-        # B / A whichever port B was on.
-        AB[$order,$mode]+="$(awk -v a="$r1" -v b="$r2" -v o="$order" 'BEGIN{print (o == "AB") ? b/a : a/b}') "
-      done
-    done
-    kill -TERM "$p1" "$p2"; wait "$p1" "$p2" || true
-    while listening "$port" || listening "$((port + 1))"; do sleep 0.01; done
+    if [ "$order" = AB ]; then side_by_side "" "$A" "" "$B"; else side_by_side "" "$B" "" "$A"; fi
+    while read -r mode r1 r2; do
+      echo "ab $order $mode: first $r1 req/s, second $r2 req/s" >&2
+      # B / A whichever port B was on.
+      AB[$order,$mode]+="$(awk -v a="$r1" -v b="$r2" -v o="$order" 'BEGIN{print (o == "AB") ? b/a : a/b}') "
+    done <"$tmp/runs"
   done
   printf '\nB / A head to head on one core (req/s, median of %d runs of %d s)\n' "$rounds" "$secs"
   printf '%-7s %8s %8s %8s\n' mode "A first" "B first" both
