@@ -461,8 +461,15 @@ impl AuthConfig {
         specs: impl IntoIterator<Item = &'a HandlerSpec>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<(), AuthError> {
-        let env: &dyn Fn(&str) -> Option<String> = &env;
-        let specs: Vec<&HandlerSpec> = specs.into_iter().collect();
+        self.resolve_dyn(specs.into_iter().collect(), &env)
+    }
+
+    // One compiled copy for every caller of `resolve`: the body is large and runs once.
+    fn resolve_dyn(
+        &mut self,
+        specs: Vec<&HandlerSpec>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(), AuthError> {
         // Only read by the JWT settings below.
         #[cfg_attr(not(feature = "jwt"), allow(unused_variables))]
         let entra_routes = specs.iter().any(|s| s.serves(Caller::EntraExtension));
