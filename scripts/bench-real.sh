@@ -92,11 +92,13 @@ median_ci() {
     if (k < 1) print "-"; else printf "%.3f-%.3f", a[k], a[n + 1 - k] }'
 }
 
-# The generated service is measured in three configurations (PERF_OBSERVE, see real_generated.rs):
-# `bare` (handlers only, no access-log/metrics middleware), `metrics` (App::server as shipped,
-# no log subscriber) and `logs` (plus JSON access lines on standard error).
+# The generated service is measured in three configurations (PERF_OBSERVE): `bare` (its
+# handlers on a plain actix App, no access-log/metrics middleware: the perf-real-bare binary),
+# `metrics` (App::server as shipped, no log subscriber) and `logs` (plus JSON access lines on
+# standard error), both the perf-real-generated binary. Two binaries, so the one measured as
+# shipped carries only what a service built with the framework carries.
 configs=(twin bare metrics logs)
-declare -A CBIN=([twin]=perf-real-twin [bare]=perf-real-generated [metrics]=perf-real-generated [logs]=perf-real-generated)
+declare -A CBIN=([twin]=perf-real-twin [bare]=perf-real-bare [metrics]=perf-real-generated [logs]=perf-real-generated)
 # Runs configuration $1 under callgrind (profile written to $2; valgrind options up to `--`)
 # while perf/real_mix.py sends it each MODE:COUNT that follows, then stops it.
 under_callgrind() {
@@ -124,12 +126,12 @@ if [ -n "${ORDER:-}" ]; then
     echo "ORDER=1 needs the binaries linked by lld (rust-lld is Rust's default on x86_64 Linux)" >&2
     exit 1
   fi
-  # The generated binary is profiled in each of its configurations, so each finds its code
-  # placed (the access lines' code runs only in `logs`, actix's method guard only in `bare`).
+  # Each binary is profiled in each of its configurations, so each finds its code placed (the
+  # access lines' code runs only in `logs`).
   for c in "${configs[@]}"; do
     under_callgrind "$c" "$tmp/order.$c.cg" --demangle=no -- body:300 form:300 query:300 header:300
   done
-  for b in perf-real-twin perf-real-generated; do
+  for b in perf-real-twin perf-real-bare perf-real-generated; do
     profiles=()
     for c in "${configs[@]}"; do [ "${CBIN[$c]}" = "$b" ] && profiles+=("$tmp/order.$c.cg"); done
     python3 perf/order_symbols.py "$b" "${profiles[@]}" >"$tmp/order.$b.txt"
@@ -296,7 +298,7 @@ side_by_side() {
 if [ "$only" = h2h ]; then
   declare -A H2H
   for c in bare metrics; do
-    side_by_side "" "$bin/perf-real-twin" "$c" "$bin/perf-real-generated"
+    side_by_side "" "$bin/perf-real-twin" "$c" "$bin/${CBIN[$c]}"
     while read -r mode t g; do
       echo "h2h $c $mode: twin $t req/s, generated $g req/s" >&2
       H2H[$c,$mode]+="$(awk -v g="$g" -v t="$t" 'BEGIN{print g/t}') "
