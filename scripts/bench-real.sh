@@ -11,7 +11,8 @@
 #    per request with callgrind's cache model: the size of the code a request runs, which
 #    decides req/s as much as the instruction count does;
 #  - peak RSS (VmHWM) after MEM_REQUESTS (8,000) body requests over one connection, MEM_RUNS
-#    (10) runs of each configuration, interleaved: lowest, median, highest;
+#    (10) runs of each configuration, and under wrk -c32 (2 s in each send mode), MEM_LOAD_RUNS
+#    (6) runs; interleaved: lowest, median, highest;
 #  - req/s, server CPU time per request and p99 with wrk (server on core 0, wrk on core 1, 32
 #    connections) for the twin, the generated handlers alone (`bare`) and as shipped
 #    (`metrics`); modes and servers interleaved over ROUNDS rounds, the server measured first
@@ -182,25 +183,57 @@ fi
 if [ -z "$only" ] || [ "$only" = memory ]; then
   mem_requests="${MEM_REQUESTS:-8000}"
   mem_runs="${MEM_RUNS:-10}"
-  declare -A HWM
-  for _ in $(seq 1 "$mem_runs"); do
-    for c in "${configs[@]}"; do
+  mem_load_runs="${MEM_LOAD_RUNS:-6}"
+  declare -A HWM HWML
+  # One run of configuration $1: starts it, sends it its load, adds its peak RSS (KiB) to the
+  # array named $2, stops it. $3 selects the load: `one` (MEM_REQUESTS body requests over one
+  # connection) or `wrk` (wrk -c32 for 2 s in each send mode, server and wrk pinned as in
+  # `load`).
+  peak_rss_run() {
+    local c=$1 kind=$3 pid mode
+    local -n into=$2
+    if [ "$kind" = one ]; then
       PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" "$bin/${CBIN[$c]}" >/dev/null 2>&1 &
-      pid=$!; pids+=("$pid")
-      wait_listening "$port"
+    else
+      PERF_OBSERVE="$c" PERF_BIND="127.0.0.1:$port" taskset -c "$server_cpu" "$bin/${CBIN[$c]}" >/dev/null 2>&1 &
+    fi
+    pid=$!; pids+=("$pid")
+    wait_listening "$port"
+    if [ "$kind" = one ]; then
       python3 perf/real_mix.py "127.0.0.1:$port" body "$mem_requests"
-      HWM[$c]+="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status") "
-      kill -TERM "$pid"; wait "$pid" || true
-      while listening "$port"; do sleep 0.01; done
+    else
+      for mode in "${modes[@]}"; do
+        MODE=$mode taskset -c "$client_cpu" wrk -t1 -c32 -d2s -s perf/wrk/real.lua "http://127.0.0.1:$port" >/dev/null
+      done
+    fi
+    into[$c]+="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status") "
+    kill -TERM "$pid"; wait "$pid" || true
+    while listening "$port"; do sleep 0.01; done
+  }
+  # Lowest, median and highest (MiB) of the KiB figures of each configuration in the array $1.
+  peak_rss_table() {
+    local -n runs=$1
+    local c
+    for c in "${configs[@]}"; do
+      tr ' ' '\n' <<<"${runs[$c]}" | grep . | sort -n | awk -v c="$c" '{a[NR]=$1}
+        END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2;
+             printf "%-8s %6.2f %6.2f %6.2f\n", c, a[1]/1024, m/1024, a[NR]/1024}'
     done
+  }
+  for _ in $(seq 1 "$mem_runs"); do
+    for c in "${configs[@]}"; do peak_rss_run "$c" HWM one; done
+  done
+  # Each run maps the binary at another address, so its code falls differently across the
+  # kernel's 64 KiB fault-around blocks: one run under load says little, hence several.
+  for _ in $(seq 1 "$mem_load_runs"); do
+    for c in "${configs[@]}"; do peak_rss_run "$c" HWML wrk; done
   done
   printf '\npeak RSS after %d body requests over one connection, %d runs (MiB: lowest median highest)\n' \
     "$mem_requests" "$mem_runs"
-  for c in "${configs[@]}"; do
-    tr ' ' '\n' <<<"${HWM[$c]}" | grep . | sort -n | awk -v c="$c" '{a[NR]=$1}
-      END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2;
-           printf "%-8s %6.2f %6.2f %6.2f\n", c, a[1]/1024, m/1024, a[NR]/1024}'
-  done
+  peak_rss_table HWM
+  printf '\npeak RSS under wrk -c32, 2 s in each send mode, %d runs (MiB: lowest median highest)\n' \
+    "$mem_load_runs"
+  peak_rss_table HWML
 fi
 
 if [ -z "$only" ] || [ "$only" = load ]; then
@@ -266,7 +299,8 @@ if [ -z "$only" ] || [ "$only" = load ]; then
       "$(median <<<"${P99S[twin,$mode]}")" "$(median <<<"${P99S[bare,$mode]}")" "$(median <<<"${P99S[metrics,$mode]}")"
   done
   rss() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-  printf '\npeak RSS under load: twin %s MiB, bare %s MiB, metrics %s MiB\n' \
+  # One process each, so one sample each (see `ONLY=memory` for several).
+  printf '\npeak RSS under load (one run each): twin %s MiB, bare %s MiB, metrics %s MiB\n' \
     "$(rss "${LPID[twin]}")" "$(rss "${LPID[bare]}")" "$(rss "${LPID[metrics]}")"
 fi
 
