@@ -221,7 +221,7 @@ impl Call {
         {
             self.route = mark.0;
             // Boxed: the usual B2C request's future does not carry this rarer one's state.
-            return Box::pin(self.begin_caller(payload)).await;
+            return self.begin_caller_boxed(payload).await;
         }
         if let Err(e) = self.config.auth.authenticate(spec, &self.req).await {
             return Err(self.error_response(e));
@@ -252,6 +252,16 @@ impl Call {
             });
         }
         Ok(())
+    }
+
+    /// [`Self::begin_caller`] type-erased, and never inlined: its future's code (and drop glue)
+    /// stays in this crate instead of being compiled again in every crate with handlers.
+    #[inline(never)]
+    fn begin_caller_boxed(
+        &mut self,
+        payload: Payload,
+    ) -> futures_util::future::LocalBoxFuture<'_, Result<(), HttpResponse>> {
+        Box::pin(self.begin_caller(payload))
     }
 
     /// An API connector or Entra route: the caller's guard, then its envelope.
@@ -634,18 +644,44 @@ impl Call {
                 deadline,
                 fut: guarded(fut, deadline),
             }),
-            Some(key) => {
-                futures_util::future::Either::Right(Box::pin(self.invoke_idempotent(fut, key)))
-            }
+            Some(key) => futures_util::future::Either::Right(self.idempotent(fut, key)),
         }
     }
 
-    /// [`Self::invoke`] of an `idempotent` handler with a correlation id.
-    async fn invoke_idempotent<F>(&self, fut: F, key: IdempotencyKey) -> HttpResponse
+    /// [`Self::invoke`]'s rarer path, out of line so the usual one stays small. The handler's
+    /// future is type-erased here, so the rest of this path (the store, its own task, the retry
+    /// wait) is compiled once in this crate, not once per handler.
+    #[cold]
+    #[inline(never)]
+    fn idempotent<F>(
+        &self,
+        fut: F,
+        key: IdempotencyKey,
+    ) -> futures_util::future::LocalBoxFuture<'_, HttpResponse>
     where
         F: Future + 'static,
         F::Output: IntoHandlerResult,
     {
+        let attempt: Attempt = Box::new(move |owned: Call, deadline: u32| {
+            Box::pin(async move { owned.run(fut, deadline).await })
+                as futures_util::future::LocalBoxFuture<'static, Result<Reply, Reply>>
+        });
+        self.invoke_idempotent_boxed(attempt, key)
+    }
+
+    /// [`Self::invoke_idempotent`] type-erased, and never inlined (see
+    /// [`Self::begin_caller_boxed`]).
+    #[inline(never)]
+    fn invoke_idempotent_boxed(
+        &self,
+        attempt: Attempt,
+        key: IdempotencyKey,
+    ) -> futures_util::future::LocalBoxFuture<'_, HttpResponse> {
+        Box::pin(self.invoke_idempotent(attempt, key))
+    }
+
+    /// [`Self::invoke`] of an `idempotent` handler with a correlation id.
+    async fn invoke_idempotent(&self, attempt: Attempt, key: IdempotencyKey) -> HttpResponse {
         let deadline = self.deadline_ms();
         let store = self.config.idempotency.clone();
         let limit = std::time::Duration::from_millis(u64::from(deadline));
@@ -696,8 +732,8 @@ impl Call {
         // brings that note back to the access line.
         let seed = crate::observe::note_seed(&self.req);
         let mut task = actix_web::rt::spawn(async move {
-            let attempt = owned.run(
-                fut,
+            let attempt = attempt(
+                owned,
                 deadline.saturating_mul(crate::idempotency::BACKGROUND_DEADLINES),
             );
             let (outcome, note) = seed.noting(attempt).await;
@@ -998,6 +1034,11 @@ impl<F: Future> Future for Guard<F> {
         }
     }
 }
+
+/// An `idempotent` handler's first attempt, given the request it runs for and its deadline.
+type Attempt = Box<
+    dyn FnOnce(Call, u32) -> futures_util::future::LocalBoxFuture<'static, Result<Reply, Reply>>,
+>;
 
 pin_project_lite::pin_project! {
     /// [`Call::invoke`]'s future on the usual path: the guarded handler, then its reply.
