@@ -438,7 +438,8 @@ impl ClaimType for NaiveDate {
     }
 
     fn write_json(&self, out: &mut Vec<u8>) {
-        write_json_str(&self.format("%Y-%m-%d").to_string(), out)
+        // `Display` is `%Y-%m-%d` without the pattern interpreter's code.
+        write_json_str(&self.to_string(), out)
     }
 }
 

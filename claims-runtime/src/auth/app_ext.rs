@@ -88,7 +88,7 @@ impl App {
         prepare(&mut self, true)?;
         self.validate()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
-        let auth = self.config_mut().auth.clone();
+        let auth = &self.config().auth;
         let needs_cert = self
             .specs()
             .iter()
@@ -142,9 +142,8 @@ pub(crate) fn prepare(app: &mut App, tls: bool) -> std::io::Result<()> {
     if !problems.is_empty() {
         return Err(invalid(StartupError(problems).to_string()));
     }
-    let auth = &app.config_mut().auth;
+    let auth = &app.config().auth;
     if !tls && !auth.trust_arr_client_cert {
-        let auth = auth.clone();
         for s in app.specs() {
             if auth.effective(s) == AuthSpec::ClientCertificate {
                 tracing::warn!(

@@ -486,7 +486,7 @@ impl AuthConfig {
                 None
             }
         };
-        let s = self.sources.clone();
+        let s = &self.sources;
         let user = get(&s.basic_username);
         let pass = get(&s.basic_password);
         let user_next = get(&s.basic_username_next).or_else(|| user.clone());

@@ -294,10 +294,17 @@ fn line_start(p: &mut Pending, level: &tracing::Level) {
     let second = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
     if second != p.second {
         p.second = second;
-        p.date = chrono::DateTime::from_timestamp(second, 0)
+        // Not `format`: its pattern interpreter is 15 KB of code for one fixed layout.
+        let t = chrono::DateTime::from_timestamp(second, 0)
             .unwrap_or_default()
-            .format("{\"timestamp\":\"%Y-%m-%dT%H:%M:%S")
-            .to_string();
+            .naive_utc();
+        p.date = format!(
+            "{{\"timestamp\":\"{}T{:02}:{:02}:{:02}",
+            t.date(),
+            chrono::Timelike::hour(&t),
+            chrono::Timelike::minute(&t),
+            chrono::Timelike::second(&t)
+        );
     }
     let line = &mut p.lines;
     line.extend_from_slice(p.date.as_bytes());
