@@ -12,7 +12,9 @@
 #    decides req/s as much as the instruction count does;
 #  - peak RSS (VmHWM) after MEM_REQUESTS (8,000) body requests over one connection, MEM_RUNS
 #    (10) runs of each configuration, and under wrk -c32 (2 s in each send mode), MEM_LOAD_RUNS
-#    (6) runs; interleaved: lowest, median, highest;
+#    (6) runs; interleaved: lowest, median, highest; then the resident code each configuration
+#    is expected to have, from the addresses of the instructions it runs (perf/resident_code.py),
+#    which does not vary from run to run;
 #  - req/s, server CPU time per request and p99 with wrk (server on core 0, wrk on core 1, 32
 #    connections) for the twin, the generated handlers alone (`bare`) and as shipped
 #    (`metrics`); modes and servers interleaved over ROUNDS rounds, the server measured first
@@ -234,6 +236,17 @@ if [ -z "$only" ] || [ "$only" = memory ]; then
   printf '\npeak RSS under wrk -c32, 2 s in each send mode, %d runs (MiB: lowest median highest)\n' \
     "$mem_load_runs"
   peak_rss_table HWML
+  # The same without the placement's luck: the pages of code each configuration runs (start-up
+  # and 300 requests in each send mode, from callgrind's instruction addresses) and the code
+  # resident for them on average over the 16 placements of the 64 KiB blocks
+  # (perf/resident_code.py). Repeatable to the KiB, so it shows changes of a few pages that the
+  # peak RSS figures cannot.
+  printf '\nresident code (KiB): pages of code run, expected resident over the block placements, all code\n'
+  for c in "${configs[@]}"; do
+    under_callgrind "$c" "$tmp/rc.$c" --dump-instr=yes --compress-pos=no -- \
+      body:300 form:300 query:300 header:300
+    printf '%-8s %s\n' "$c" "$(python3 perf/resident_code.py "$bin/${CBIN[$c]}" "$tmp/rc.$c")"
+  done
 fi
 
 if [ -z "$only" ] || [ "$only" = load ]; then
