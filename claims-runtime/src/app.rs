@@ -30,8 +30,14 @@ inventory::collect!(Registration);
 
 /// Every handler linked into this binary, sorted by technical profile id.
 pub fn registered() -> Vec<&'static Registration> {
-    let mut all: Vec<&'static Registration> = inventory::iter::<Registration>.into_iter().collect();
-    all.sort_by_key(|r| (r.spec.technical_profile, r.spec.path));
+    // Placed by insertion, after those with the same key (a `sort` call here compiled 10 KB of
+    // start-up code for a few handlers).
+    let key = |r: &Registration| (r.spec.technical_profile, r.spec.path);
+    let mut all: Vec<&'static Registration> = Vec::new();
+    for r in inventory::iter::<Registration> {
+        let at = all.partition_point(|x| key(x) <= key(r));
+        all.insert(at, r);
+    }
     all
 }
 
