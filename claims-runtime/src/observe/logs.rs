@@ -5,9 +5,6 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use tracing::span;
-use tracing_subscriber::layer::Context;
-
 /// The installed writer, so [`flush_logs`] can write out what is buffered.
 static WRITER: Mutex<Option<Arc<Batch>>> = Mutex::new(None);
 
@@ -151,23 +148,14 @@ pub fn init_logging(format: LogFormat) -> bool {
     };
     let batch = Batch::start(Box::new(std::io::stderr()));
     let writer = BatchWriter(batch.clone());
-    let lines: Box<dyn Layer<Registry> + Send + Sync> = if json {
-        SkipAccess(
-            fmt::layer()
-                .json()
-                .flatten_event(true)
-                .with_current_span(false)
-                .with_span_list(false)
-                .with_writer(writer.clone()),
-        )
-        .boxed()
-    } else {
+    // JSON lines, access lines or not, have their own writer ([`AccessJson`]); text ones go
+    // through the `fmt` layer.
+    let lines: Option<Box<dyn Layer<Registry> + Send + Sync>> = (!json).then(|| {
         fmt::layer()
             .with_ansi(std::io::stderr().is_terminal())
             .with_writer(writer.clone())
             .boxed()
-    };
-    // JSON access lines have their own writer; text ones go through the `fmt` layer above.
+    });
     // Span and field directives are the ones in brackets.
     let fixed = std::env::var(EnvFilter::DEFAULT_ENV).map_or(true, |v| !v.contains('['));
     let access = json.then(|| AccessJson::new(writer, fixed));
@@ -183,72 +171,6 @@ pub fn init_logging(format: LogFormat) -> bool {
     installed
 }
 
-/// The general JSON layer without the access lines (written by [`AccessJson`]). Not a
-/// per-layer filter: with one, `tracing` asks the `RUST_LOG` filter again for every access
-/// line instead of caching its answer per callsite.
-struct SkipAccess<L>(L);
-
-impl<S: tracing::Subscriber, L: tracing_subscriber::Layer<S>> tracing_subscriber::Layer<S>
-    for SkipAccess<L>
-{
-    fn on_register_dispatch(&self, subscriber: &tracing::Dispatch) {
-        self.0.on_register_dispatch(subscriber);
-    }
-
-    fn on_layer(&mut self, subscriber: &mut S) {
-        self.0.on_layer(subscriber);
-    }
-
-    fn register_callsite(
-        &self,
-        meta: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        self.0.register_callsite(meta)
-    }
-
-    fn enabled(&self, meta: &tracing::Metadata<'_>, cx: Context<'_, S>) -> bool {
-        self.0.enabled(meta, cx)
-    }
-
-    fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, cx: Context<'_, S>) {
-        self.0.on_new_span(attrs, id, cx);
-    }
-
-    fn on_record(&self, id: &span::Id, values: &span::Record<'_>, cx: Context<'_, S>) {
-        self.0.on_record(id, values, cx);
-    }
-
-    fn on_follows_from(&self, id: &span::Id, follows: &span::Id, cx: Context<'_, S>) {
-        self.0.on_follows_from(id, follows, cx);
-    }
-
-    fn event_enabled(&self, event: &tracing::Event<'_>, cx: Context<'_, S>) -> bool {
-        self.0.event_enabled(event, cx)
-    }
-
-    fn on_event(&self, event: &tracing::Event<'_>, cx: Context<'_, S>) {
-        if event.metadata().target() != super::ACCESS_TARGET {
-            self.0.on_event(event, cx);
-        }
-    }
-
-    fn on_enter(&self, id: &span::Id, cx: Context<'_, S>) {
-        self.0.on_enter(id, cx);
-    }
-
-    fn on_exit(&self, id: &span::Id, cx: Context<'_, S>) {
-        self.0.on_exit(id, cx);
-    }
-
-    fn on_close(&self, id: span::Id, cx: Context<'_, S>) {
-        self.0.on_close(id, cx);
-    }
-
-    fn on_id_change(&self, old: &span::Id, new: &span::Id, cx: Context<'_, S>) {
-        self.0.on_id_change(old, new, cx);
-    }
-}
-
 /// Writes out the log lines still buffered by [`init_logging`]'s writer and stops its timer;
 /// later lines are written at once. For the end of a process.
 pub fn flush_logs() {
@@ -258,11 +180,12 @@ pub fn flush_logs() {
     }
 }
 
-/// Writes the JSON access lines (target [`super::ACCESS_TARGET`]) itself, with the keys of the
-/// `fmt` layer's JSON (`timestamp`, `level`, `message`, the fields, `target`): a profile showed
-/// the general layer's timestamp and number formatting costing about a fifth of a small
-/// request, so the date is formatted once per second and numbers without `core::fmt`.
-/// [`write_access`] finds it in the subscriber and writes the line without a `tracing` event.
+/// The JSON log lines. Access lines (target [`super::ACCESS_TARGET`]) have the keys of
+/// `tracing-subscriber`'s JSON format (`timestamp`, `level`, `message`, the fields, `target`)
+/// and are written without that layer: a profile showed its timestamp and number formatting
+/// costing about a fifth of a small request, so the date is formatted once per second and
+/// numbers without `core::fmt`. [`write_access`] finds this layer in the subscriber and writes
+/// the line without a `tracing` event. Other events are written as that format writes them.
 // With `otel` access lines always go through `tracing` (spans need the event): the direct
 // writer's filter answers are then unused.
 #[cfg_attr(feature = "otel", allow(dead_code))]
@@ -287,6 +210,19 @@ impl AccessJson {
 
 /// Starts a line: `{"timestamp":"…","level":"…","message":"request"`.
 fn line_start(p: &mut Pending, level: &tracing::Level) {
+    line_timestamp(p);
+    // Whole constants: copied without a call each.
+    p.lines.extend_from_slice(match *level {
+        tracing::Level::INFO => b"\",\"level\":\"INFO\",\"message\":\"request\"",
+        tracing::Level::DEBUG => b"\",\"level\":\"DEBUG\",\"message\":\"request\"",
+        tracing::Level::WARN => b"\",\"level\":\"WARN\",\"message\":\"request\"",
+        tracing::Level::ERROR => b"\",\"level\":\"ERROR\",\"message\":\"request\"",
+        tracing::Level::TRACE => b"\",\"level\":\"TRACE\",\"message\":\"request\"",
+    });
+}
+
+/// Starts a line: `{"timestamp":"…` (to the microsecond, UTC, without the closing quote).
+fn line_timestamp(p: &mut Pending) {
     // The clock read alone; chrono converts and formats once per second.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -315,14 +251,6 @@ fn line_start(p: &mut Pending, level: &tracing::Level) {
         m /= 10;
     }
     line.extend_from_slice(&digits);
-    // Whole constants: copied without a call each.
-    line.extend_from_slice(match *level {
-        tracing::Level::INFO => b"\",\"level\":\"INFO\",\"message\":\"request\"",
-        tracing::Level::DEBUG => b"\",\"level\":\"DEBUG\",\"message\":\"request\"",
-        tracing::Level::WARN => b"\",\"level\":\"WARN\",\"message\":\"request\"",
-        tracing::Level::ERROR => b"\",\"level\":\"ERROR\",\"message\":\"request\"",
-        tracing::Level::TRACE => b"\",\"level\":\"TRACE\",\"message\":\"request\"",
-    });
 }
 
 /// Ends a line: `,"target":"…"}` and the newline.
@@ -584,14 +512,80 @@ impl Members<'_> {
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AccessJson {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         let meta = event.metadata();
-        if meta.target() != super::ACCESS_TARGET {
+        if meta.target() == super::ACCESS_TARGET {
+            self.out.0.append(|p| {
+                line_start(p, meta.level());
+                event.record(&mut Members(&mut p.lines));
+                line_end(&mut p.lines);
+            });
             return;
         }
+        // Any other event: `tracing-subscriber`'s JSON format with flattened fields and no
+        // spans, key for key and type for type (the test below compares the two). Written here
+        // because that layer's generic code was about 45 KB of every service.
+        let normalized = tracing_log::NormalizeEvent::normalized_metadata(event);
+        let meta = normalized.as_ref().unwrap_or(meta);
         self.out.0.append(|p| {
-            line_start(p, meta.level());
-            event.record(&mut Members(&mut p.lines));
-            line_end(&mut p.lines);
+            line_timestamp(p);
+            p.lines.extend_from_slice(b"\",\"level\":\"");
+            p.lines.extend_from_slice(meta.level().as_str().as_bytes());
+            p.lines.push(b'"');
+            event.record(&mut Fields(&mut p.lines));
+            p.lines.extend_from_slice(b",\"target\":");
+            crate::types::write_json_str(meta.target(), &mut p.lines);
+            p.lines.extend_from_slice(b"}\n");
         });
+    }
+}
+
+/// Appends every field of an event as a JSON member, typed as `tracing-serde` types them:
+/// numbers and booleans as such, anything else (the message too) as a string of its `Debug`
+/// output.
+struct Fields<'a>(&'a mut Vec<u8>);
+
+impl Fields<'_> {
+    fn key(&mut self, field: &tracing::field::Field) {
+        self.0.push(b',');
+        crate::types::write_json_str(field.name(), self.0);
+        self.0.push(b':');
+    }
+}
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.key(field);
+        crate::types::write_json_str(value, self.0);
+    }
+
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        self.key(field);
+        self.0
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    }
+
+    fn record_i64(&mut self, field: &tracing::field::Field, value: i64) {
+        self.key(field);
+        self.0
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    }
+
+    fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+        self.key(field);
+        // serde_json's number text (`null` when not finite).
+        let _ = serde_json::to_writer(&mut *self.0, &value);
+    }
+
+    fn record_bool(&mut self, field: &tracing::field::Field, value: bool) {
+        self.key(field);
+        self.0
+            .extend_from_slice(if value { b"true" } else { b"false" });
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.key(field);
+        self.0.push(b'"');
+        let _ = std::fmt::Write::write_fmt(&mut Escaped(self.0), format_args!("{value:?}"));
+        self.0.push(b'"');
     }
 }
 
@@ -637,8 +631,9 @@ mod tests {
         batch.stopped.store(true, Ordering::Relaxed);
         batch.write_out();
         let text = String::from_utf8(lock(&sink.0).clone()).unwrap();
-        assert_eq!(text.lines().count(), 1, "{text}");
-        let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+        // The other event is a line of its own (see the test of those below).
+        assert_eq!(text.lines().count(), 2, "{text}");
+        let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(v["correlation_id"], "c\"x\n\u{1}é");
         assert_eq!(v["status"], 409);
         assert_eq!(v["latency_ms"], 1.235);
@@ -783,43 +778,87 @@ mod tests {
         assert!(!text.contains("technical_profile"), "{text}");
     }
 
-    /// With serve's JSON layers, an access event is written once (by its own writer) and any
-    /// other event by the general layer.
+    /// With serve's JSON writer, an access event is written once, and any other event as
+    /// `tracing-subscriber`'s JSON layer (flattened fields, no spans) writes it: the same keys,
+    /// in the same order, with the same values.
     #[test]
-    fn the_general_json_layer_skips_access_lines() {
-        let sink = Sink::default();
-        let batch = Batch::start(Box::new(sink.clone()));
-        let writer = BatchWriter(batch.clone());
-        let subscriber = tracing_subscriber::registry()
-            .with(SkipAccess(
-                tracing_subscriber::fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    .with_writer(writer.clone()),
-            ))
-            .with(AccessJson::new(writer, true))
-            .with(tracing_subscriber::EnvFilter::new("info"));
-        tracing::subscriber::with_default(subscriber, || {
+    fn other_events_are_written_as_the_fmt_json_layer_writes_them() {
+        fn emit() {
             tracing::info!(target: crate::observe::ACCESS_TARGET, status = 200u16, "request");
             tracing::info!(target: "elsewhere", "started");
             tracing::debug!(target: "elsewhere", "filtered out");
-        });
+            let e = std::io::Error::other("quote\" back\\ ctl\u{1} é");
+            tracing::warn!(
+                a = 1u64,
+                b = -2i64,
+                c = 0.1f64 + 0.2f64,
+                d = f64::NAN,
+                e = 1e21f64,
+                f = true,
+                g = "str\n",
+                h = ?vec![1, 2],
+                error = %e,
+                "message with {} and \"quotes\"",
+                "args"
+            );
+            tracing::error!(target: "with space/and\"quote", big = u128::MAX, "odd target");
+            let record = log::Record::builder()
+                .target("actix_server::builder")
+                .module_path(Some("actix_server::builder"))
+                .file(Some("src/builder.rs"))
+                .line(Some(7))
+                .level(log::Level::Info)
+                .args(format_args!("starting 1 worker"))
+                .build();
+            tracing_log::format_trace(&record).unwrap();
+        }
+        // Everything after the timestamp of each line.
+        fn lines(text: &str) -> Vec<String> {
+            text.lines()
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    assert!(v["timestamp"].as_str().unwrap().ends_with('Z'), "{l}");
+                    l.split_once("\",\"level\"").unwrap().1.to_owned()
+                })
+                .collect()
+        }
+        let ours = Sink::default();
+        let batch = Batch::start(Box::new(ours.clone()));
+        let subscriber = tracing_subscriber::registry()
+            .with(AccessJson::new(BatchWriter(batch.clone()), true))
+            .with(tracing_subscriber::EnvFilter::new("info"));
+        tracing::subscriber::with_default(subscriber, emit);
         batch.stopped.store(true, Ordering::Relaxed);
         batch.write_out();
-        let text = String::from_utf8(lock(&sink.0).clone()).unwrap();
-        let lines: Vec<serde_json::Value> = text
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        assert_eq!(lines.len(), 2, "{text}");
-        assert_eq!(
-            lines
-                .iter()
-                .filter(|v| v["target"] == "claims::access")
-                .count(),
-            1,
-            "{text}"
+        let ours = lines(&String::from_utf8(lock(&ours.0).clone()).unwrap());
+
+        let theirs = Sink::default();
+        let sink = theirs.clone();
+        let subscriber = tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(false)
+                    .with_span_list(false)
+                    .with_writer(move || sink.clone()),
+            )
+            .with(tracing_subscriber::EnvFilter::new("info"));
+        tracing::subscriber::with_default(subscriber, emit);
+        let theirs = lines(&String::from_utf8(lock(&theirs.0).clone()).unwrap());
+
+        assert_eq!(ours.len(), 5, "{ours:#?}");
+        assert!(
+            ours[0].contains("\"target\":\"claims::access\""),
+            "{ours:#?}"
         );
-        assert!(lines.iter().any(|v| v["message"] == "started"), "{text}");
+        // The fmt layer writes the access line too (it has no writer of its own there); the
+        // other four must be the same text.
+        assert_eq!(theirs.len(), 5, "{theirs:#?}");
+        assert_eq!(ours[1..], theirs[1..]);
+        assert!(
+            ours[4].contains("\"target\":\"actix_server::builder\""),
+            "{ours:#?}"
+        );
     }
 }
