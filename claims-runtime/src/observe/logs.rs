@@ -148,7 +148,7 @@ pub fn init_logging(format: LogFormat) -> bool {
     };
     let batch = Batch::start(Box::new(std::io::stderr()));
     let writer = BatchWriter(batch.clone());
-    // JSON lines, access lines or not, have their own writer ([`AccessJson`]); text ones go
+    // JSON lines, access lines or not, have their own writer ([`JsonLines`]); text ones go
     // through the `fmt` layer.
     let lines: Option<Box<dyn Layer<Registry> + Send + Sync>> = (!json).then(|| {
         fmt::layer()
@@ -158,7 +158,7 @@ pub fn init_logging(format: LogFormat) -> bool {
     });
     // Span and field directives are the ones in brackets.
     let fixed = std::env::var(EnvFilter::DEFAULT_ENV).map_or(true, |v| !v.contains('['));
-    let access = json.then(|| AccessJson::new(writer, fixed));
+    let access = json.then(|| JsonLines::new(writer, fixed));
     let subscriber = tracing_subscriber::registry().with(lines).with(access);
     #[cfg(feature = "otel")]
     let subscriber = subscriber.with(super::otel::layer());
@@ -189,7 +189,7 @@ pub fn flush_logs() {
 // With `otel` access lines always go through `tracing` (spans need the event): the direct
 // writer's filter answers are then unused.
 #[cfg_attr(feature = "otel", allow(dead_code))]
-struct AccessJson {
+struct JsonLines {
     out: BatchWriter,
     /// `RUST_LOG` has no span or field directives: its answer for access lines never changes
     /// and is kept in `levels` once asked (`enabled!` asks the filter on every call).
@@ -198,9 +198,9 @@ struct AccessJson {
     levels: [AtomicU8; 2],
 }
 
-impl AccessJson {
+impl JsonLines {
     fn new(out: BatchWriter, fixed: bool) -> Self {
-        AccessJson {
+        JsonLines {
             out,
             fixed,
             levels: [AtomicU8::new(0), AtomicU8::new(0)],
@@ -342,7 +342,7 @@ pub(crate) fn write_access(line: &AccessLine<'_>) -> bool {
             // No subscriber wants it.
             return true;
         }
-        let write = |json: &AccessJson| {
+        let write = |json: &JsonLines| {
             json.out.0.append(|p| {
                 line_start(p, &level);
                 let mut m = Members(&mut p.lines);
@@ -371,7 +371,7 @@ pub(crate) fn write_access(line: &AccessLine<'_>) -> bool {
             });
         };
         let known = tracing::dispatcher::get_default(|d| {
-            let json = d.downcast_ref::<AccessJson>()?;
+            let json = d.downcast_ref::<JsonLines>()?;
             match json.levels[at].load(Ordering::Relaxed) {
                 1 => {}
                 2 => write(json),
@@ -390,7 +390,7 @@ pub(crate) fn write_access(line: &AccessLine<'_>) -> bool {
         } else {
             enabled!(Level::INFO)
         };
-        tracing::dispatcher::get_default(|d| match d.downcast_ref::<AccessJson>() {
+        tracing::dispatcher::get_default(|d| match d.downcast_ref::<JsonLines>() {
             Some(json) => {
                 if json.fixed {
                     json.levels[at].store(if enabled { 2 } else { 1 }, Ordering::Relaxed);
@@ -509,7 +509,7 @@ impl Members<'_> {
     }
 }
 
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AccessJson {
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for JsonLines {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         let meta = event.metadata();
         if meta.target() == super::ACCESS_TARGET {
@@ -612,7 +612,7 @@ mod tests {
         let sink = Sink::default();
         let batch = Batch::start(Box::new(sink.clone()));
         let subscriber =
-            tracing_subscriber::registry().with(AccessJson::new(BatchWriter(batch.clone()), false));
+            tracing_subscriber::registry().with(JsonLines::new(BatchWriter(batch.clone()), false));
         tracing::subscriber::with_default(subscriber, || {
             let correlation_id = Some("c\"x\n\u{1}é");
             tracing::info!(
@@ -658,7 +658,7 @@ mod tests {
         let sink = Sink::default();
         let batch = Batch::start(Box::new(sink.clone()));
         let subscriber = tracing_subscriber::registry()
-            .with(AccessJson::new(BatchWriter(batch.clone()), false))
+            .with(JsonLines::new(BatchWriter(batch.clone()), false))
             .with(tracing_subscriber::filter::LevelFilter::DEBUG);
         let members = route_members(None, "/m/{id}", Some("REST-M"));
         let cases = [
@@ -751,7 +751,7 @@ mod tests {
             reason: None,
         };
         let subscriber = tracing_subscriber::registry()
-            .with(AccessJson::new(BatchWriter(batch.clone()), fixed))
+            .with(JsonLines::new(BatchWriter(batch.clone()), fixed))
             .with(tracing_subscriber::filter::LevelFilter::INFO);
         tracing::subscriber::with_default(subscriber, || {
             // Twice each: asked, then (when fixed) known.
@@ -825,7 +825,7 @@ mod tests {
         let ours = Sink::default();
         let batch = Batch::start(Box::new(ours.clone()));
         let subscriber = tracing_subscriber::registry()
-            .with(AccessJson::new(BatchWriter(batch.clone()), true))
+            .with(JsonLines::new(BatchWriter(batch.clone()), true))
             .with(tracing_subscriber::EnvFilter::new("info"));
         tracing::subscriber::with_default(subscriber, emit);
         batch.stopped.store(true, Ordering::Relaxed);
