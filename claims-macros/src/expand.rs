@@ -271,6 +271,17 @@ pub fn handler(h: &Handler) -> TokenStream {
         spec_chain.extend(quote!(.with_messages(&[#(#ids),*])));
     }
     let mut caller_asserts = TokenStream::new();
+    // A handler B2C alone calls starts its requests without the other callers' envelope code
+    // (`Call::start` reaches it), so a service without such routes does not link it.
+    let other_callers = h
+        .callers
+        .as_ref()
+        .is_some_and(|callers| callers.iter().any(|c| c.kind != crate::callers::Kind::B2c));
+    let start = if other_callers {
+        quote!(start)
+    } else {
+        quote!(start_b2c)
+    };
     if let Some(callers) = &h.callers {
         let routes = callers.iter().map(crate::callers::Resolved::tokens);
         spec_chain.extend(quote!(.with_callers(&[#(#routes),*])));
@@ -462,7 +473,7 @@ pub fn handler(h: &Handler) -> TokenStream {
                 };
                 #extract
                 let mut #call = #private::Call::new(Self::SPEC, &#req);
-                if let ::core::result::Result::Err(resp) = #call.start(#body).await {
+                if let ::core::result::Result::Err(resp) = #call.#start(#body).await {
                     return resp;
                 }
                 #claims_glue

@@ -12,7 +12,7 @@ use actix_web::web::{Bytes, BytesMut, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use futures_util::{FutureExt, StreamExt};
 
-use crate::callers::adapter::{CallerMark, CallerState, Shared};
+use crate::callers::adapter::{CallerMark, CallerState};
 use crate::codec::{self, Piece, Slot, Source};
 use crate::config::ClaimsConfig;
 use crate::descriptor::{
@@ -171,7 +171,7 @@ pub struct Call {
     payload: Option<serde_json::Value>,
     /// The caller of a route other than B2C's (API connector, Entra) and its decoded envelope.
     route: CallerRoute,
-    caller: Option<Shared>,
+    caller: Option<Arc<dyn CallerSide>>,
 }
 
 impl Call {
@@ -211,18 +211,27 @@ impl Call {
     }
 
     /// Authenticates, reads the body (within the limit) and scans it for the claims; `Err` is
-    /// the answer to send instead.
+    /// the answer to send instead. On a route of another caller (API connector, Entra) it reads
+    /// that caller's envelope instead.
     pub async fn start(&mut self, payload: Payload) -> Result<(), HttpResponse> {
-        let spec = self.spec;
         // Only a handler with other callers has routes marked with one (a lookup that misses
         // walks every level of app data).
-        if !matches!(spec.callers, [CallerRoute::B2c])
+        if !matches!(self.spec.callers, [CallerRoute::B2c])
             && let Some(mark) = self.req.app_data::<CallerMark>()
         {
             self.route = mark.0;
             // Boxed: the usual B2C request's future does not carry this rarer one's state.
             return self.begin_caller_boxed(payload).await;
         }
+        self.start_b2c(payload).await
+    }
+
+    /// [`Self::start`] for a handler B2C alone calls: generated routes of such handlers use it,
+    /// so a service without API connector or Entra routes does not link the code that reads
+    /// their envelopes (it is reached only from [`Self::start`]).
+    #[doc(hidden)]
+    pub async fn start_b2c(&mut self, payload: Payload) -> Result<(), HttpResponse> {
+        let spec = self.spec;
         if let Err(e) = self.config.auth.authenticate(spec, &self.req).await {
             return Err(self.error_response(e));
         }
@@ -289,7 +298,7 @@ impl Call {
             CallerState::decode_request(route, self.spec.inputs, self.body.clone(), decrypt).await;
         match decoded {
             Ok(state) => {
-                self.caller = Some(std::sync::Arc::new(state));
+                self.caller = Some(Arc::new(state));
                 crate::observe::note(&self.req, |n| {
                     n.correlation = self.correlation_id().map(Cow::into_owned);
                 });
@@ -423,7 +432,7 @@ impl Call {
     /// [`Self::raw`] for every route and mode.
     fn raw_general(&self, index: usize) -> Option<RawClaim<'_>> {
         if let Some(c) = &self.caller {
-            return c.values.get(index)?.clone().map(RawClaim::JsonOwned);
+            return c.value(index).map(RawClaim::JsonOwned);
         }
         let spec = self.spec.inputs.get(index)?;
         // B2C sends the UseClaimAsBearerToken claim only as the Authorization header, in every
@@ -590,27 +599,7 @@ impl Call {
             n.reason = Some(problems.reason(n.log_values).into());
         });
         if let Some(c) = &self.caller {
-            // One message per attribute (Entra's attributeErrors), in the caller's language.
-            let hint = self.locale_hint();
-            let mut attribute_errors = std::collections::BTreeMap::new();
-            for p in problems.iter() {
-                let index = self
-                    .spec
-                    .inputs
-                    .iter()
-                    .position(|c| std::ptr::eq(c, p.claim))
-                    .unwrap_or(usize::MAX);
-                let one = Problems {
-                    list: vec![p.clone()],
-                };
-                let body = render_body(&self.config, &hint, &one.into_error(), String::new());
-                attribute_errors
-                    .entry(c.attribute_key(index, p.claim))
-                    .or_insert(body.user_message);
-            }
-            return self
-                .caller_reply(c, problems.into_error(), attribute_errors)
-                .into_http();
+            return c.reject(self, problems).into_http();
         }
         self.error_response(problems.into_error())
     }
@@ -792,13 +781,7 @@ impl Call {
                         body: crate::output::encode(&out),
                         challenge: None,
                     }),
-                    Some(c) => match c.success(&crate::output::encode(&out)) {
-                        Ok(reply) => Ok(Reply::wire(reply)),
-                        Err(e) => Err(self.error_reply(ClaimsError::internal(format!(
-                            "the handler's answer cannot be sent to the {}: {e}",
-                            c.describe()
-                        )))),
-                    },
+                    Some(c) => c.success(self, &crate::output::encode(&out)),
                 },
                 Err(e) => {
                     let keep = !matches!(e.kind(), ErrorKind::Internal | ErrorKind::Timeout)
@@ -864,17 +847,7 @@ impl Call {
 
     fn error_reply(&self, mut err: ClaimsError) -> Reply {
         if let Some(c) = &self.caller {
-            // A user error about one input claim names it for Entra's attributeErrors.
-            let mut attribute_errors = std::collections::BTreeMap::new();
-            let claim = err.args().iter().find(|(k, _)| k == CLAIM_ID_ARG);
-            if let Some((_, crate::error::MessageArg::Text(id))) = claim
-                && let Some(i) = self.spec.inputs.iter().position(|c| c.id == id)
-            {
-                let key = c.attribute_key(i, &self.spec.inputs[i]);
-                let body = render_body(&self.config, &self.locale_hint(), &err, String::new());
-                attribute_errors.insert(key, body.user_message);
-            }
-            return self.caller_reply(c, err, attribute_errors);
+            return c.error_reply(self, err);
         }
         // RFC 9110: every 401 names a scheme, also one a handler returns itself.
         if err.status() == StatusCode::UNAUTHORIZED
@@ -898,6 +871,85 @@ impl Call {
         let hint = self.locale_hint();
         let body = render_body(&self.config, &hint, &err, request_id);
         Reply::error(&err, &body)
+    }
+}
+
+/// The decoded envelope of a route of another caller (API connector, Entra) and the answers
+/// built from it. A trait object: only [`Call::begin_caller`] makes one, and only
+/// [`Call::start`] reaches that, which generated routes of B2C-only handlers do not call, so a
+/// service without such routes does not link the envelope code.
+trait CallerSide {
+    /// Input claim `index` as found in the envelope.
+    fn value(&self, index: usize) -> Option<serde_json::Value>;
+    /// The language the caller asks for.
+    fn locale(&self) -> Option<&str>;
+    /// The caller's correlation id.
+    fn correlation_id(&self) -> Option<&str>;
+    /// The answer to claims that did not decode or pass their rules.
+    fn reject(&self, call: &Call, problems: Problems) -> Reply;
+    /// The answer for the handler's output claims (`outputs`: the B2C route's JSON object).
+    fn success(&self, call: &Call, outputs: &[u8]) -> Result<Reply, Reply>;
+    /// The answer for an error.
+    fn error_reply(&self, call: &Call, err: ClaimsError) -> Reply;
+}
+
+impl CallerSide for CallerState {
+    fn value(&self, index: usize) -> Option<serde_json::Value> {
+        self.values.get(index)?.clone()
+    }
+
+    fn locale(&self) -> Option<&str> {
+        CallerState::locale(self)
+    }
+
+    fn correlation_id(&self) -> Option<&str> {
+        CallerState::correlation_id(self)
+    }
+
+    fn reject(&self, call: &Call, problems: Problems) -> Reply {
+        // One message per attribute (Entra's attributeErrors), in the caller's language.
+        let hint = call.locale_hint();
+        let mut attribute_errors = std::collections::BTreeMap::new();
+        for p in problems.iter() {
+            let index = call
+                .spec
+                .inputs
+                .iter()
+                .position(|c| std::ptr::eq(c, p.claim))
+                .unwrap_or(usize::MAX);
+            let one = Problems {
+                list: vec![p.clone()],
+            };
+            let body = render_body(&call.config, &hint, &one.into_error(), String::new());
+            attribute_errors
+                .entry(self.attribute_key(index, p.claim))
+                .or_insert(body.user_message);
+        }
+        call.caller_reply(self, problems.into_error(), attribute_errors)
+    }
+
+    fn success(&self, call: &Call, outputs: &[u8]) -> Result<Reply, Reply> {
+        match CallerState::success(self, outputs) {
+            Ok(reply) => Ok(Reply::wire(reply)),
+            Err(e) => Err(call.error_reply(ClaimsError::internal(format!(
+                "the handler's answer cannot be sent to the {}: {e}",
+                self.describe()
+            )))),
+        }
+    }
+
+    fn error_reply(&self, call: &Call, err: ClaimsError) -> Reply {
+        // A user error about one input claim names it for Entra's attributeErrors.
+        let mut attribute_errors = std::collections::BTreeMap::new();
+        let claim = err.args().iter().find(|(k, _)| k == CLAIM_ID_ARG);
+        if let Some((_, crate::error::MessageArg::Text(id))) = claim
+            && let Some(i) = call.spec.inputs.iter().position(|c| c.id == id)
+        {
+            let key = self.attribute_key(i, &call.spec.inputs[i]);
+            let body = render_body(&call.config, &call.locale_hint(), &err, String::new());
+            attribute_errors.insert(key, body.user_message);
+        }
+        call.caller_reply(self, err, attribute_errors)
     }
 }
 

@@ -22,7 +22,6 @@
 //! | any other name | the attribute | `userSignUpInfo` attribute, else a `user` property |
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use claims_core::callers::PASSWORD_UPDATE_CLAIM;
 use claims_core::resolvers;
@@ -483,13 +482,10 @@ fn decrypts_password(event: EntraEvent) -> bool {
 /// A decrypted PasswordSubmit context: user name (when sent), password, nonce.
 pub(crate) type Decrypted = (Option<String>, String, String);
 
-/// The shared state of a caller route, cheap to clone into an idempotent handler's task.
-pub(crate) type Shared = Arc<CallerState>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
+    use std::sync::{Arc, Mutex};
 
     fn password_submit() -> actix_web::web::Bytes {
         let body = serde_json::json!({
