@@ -10,8 +10,10 @@ command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+# nm: the link test (b2c_only_link) reads a test binary's symbol table.
+command -v nm >/dev/null 2>&1 || need_apt+=(binutils)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "installing ${need_apt[*]} (needed by the policy XSD, Redis and scale-out tests)"
+  echo "installing ${need_apt[*]} (needed by the policy XSD, Redis, scale-out and link tests)"
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
