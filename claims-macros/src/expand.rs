@@ -415,9 +415,19 @@ pub fn handler(h: &Handler) -> TokenStream {
     };
     // Spanned at the return type, so a bad return type is reported there only.
     let call_at_ret = Ident::new("__call", ret_span);
+    // Only an idempotent handler's route reaches the replay path (so only a service with one
+    // links it).
+    let invoke_fn = Ident::new(
+        if h.idempotent {
+            "invoke"
+        } else {
+            "invoke_direct"
+        },
+        ret_span,
+    );
     let invoke = if is_async {
         quote_spanned! {ret_span=>
-            #call_at_ret.invoke(#fn_ident(#(#call_args),*)).await
+            #call_at_ret.#invoke_fn(#fn_ident(#(#call_args),*)).await
         }
     } else {
         // A sync function runs on the blocking pool: it must not stall the worker, and the
@@ -430,7 +440,7 @@ pub fn handler(h: &Handler) -> TokenStream {
             quote_spanned!(fn_ident.span()=> move || #fn_ident(#(#call_args),*))
         };
         quote_spanned! {ret_span=>
-            #call_at_ret.invoke(async move { #private::blocking(#job).await }).await
+            #call_at_ret.#invoke_fn(async move { #private::blocking(#job).await }).await
         }
     };
     let struct_doc = format!(

@@ -637,6 +637,23 @@ impl Call {
         }
     }
 
+    /// [`Self::invoke`] for a handler that is not `idempotent`: generated routes of such
+    /// handlers use it, so a service without idempotent handlers does not link the replay path
+    /// (the store, its task, the retry wait).
+    #[doc(hidden)]
+    pub fn invoke_direct<F>(&self, fut: F) -> impl Future<Output = HttpResponse> + '_
+    where
+        F: Future + 'static,
+        F::Output: IntoHandlerResult,
+    {
+        let deadline = self.deadline_ms();
+        Direct {
+            call: self,
+            deadline,
+            fut: guarded(fut, deadline),
+        }
+    }
+
     /// [`Self::invoke`]'s rarer path, out of line so the usual one stays small. The handler's
     /// future is type-erased here, so the rest of this path (the store, its own task, the retry
     /// wait) is compiled once in this crate, not once per handler.

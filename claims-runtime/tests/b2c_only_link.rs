@@ -1,6 +1,7 @@
 //! A service whose handlers B2C alone calls does not carry the code that reads API connector
 //! and Entra envelopes: its generated routes start with `Call::start_b2c`, and that code is
-//! reached only from `Call::start`. This test binary has one such handler and nothing else that
+//! reached only from `Call::start`. Without an idempotent handler it does not carry the replay
+//! path either (`Call::invoke_direct`, not `Call::invoke`). This test binary has one such handler and nothing else that
 //! starts a request, so the linker drops the envelope code from it; its symbol table shows it.
 
 use claims_runtime::prelude::*;
@@ -36,7 +37,7 @@ fn symbols() -> String {
 }
 
 #[test]
-fn the_envelope_code_is_not_linked_without_other_callers() {
+fn code_for_other_callers_and_replays_is_not_linked_without_them() {
     // The handler stays callable, and its route is registered (so it is linked).
     let _ = greet;
     assert!(
@@ -50,15 +51,17 @@ fn the_envelope_code_is_not_linked_without_other_callers() {
         symbols.contains("start_b2c"),
         "Call::start_b2c is not in the symbol table: the check cannot see symbols"
     );
-    for envelope in [
+    for unused in [
         "CallerState6decode",
         "EntraRequest9from_json",
         "ApiConnectorRequest9from_json",
         "begin_caller",
+        // Nor, without an idempotent handler, the replay path.
+        "invoke_idempotent",
     ] {
         assert!(
-            !symbols.contains(envelope),
-            "{envelope} is linked into a service without API connector or Entra routes"
+            !symbols.contains(unused),
+            "{unused} is linked into a service without API connector or Entra routes or idempotent handlers"
         );
     }
 }
