@@ -151,7 +151,8 @@ fn describe(p: &Problem) -> String {
     }
 }
 
-/// A request in progress. Generated handlers create it with [`Call::begin`].
+/// A request in progress: [`Call::begin`] creates and starts one (generated routes make it with
+/// [`Call::new`] in their own future and start it there).
 pub struct Call {
     spec: &'static HandlerSpec,
     req: HttpRequest,
