@@ -620,20 +620,13 @@ impl Call {
         F: Future + 'static,
         F::Output: IntoHandlerResult,
     {
-        let deadline = self.deadline_ms();
         let key = if self.spec.idempotent {
             self.correlation_id().map(|cid| self.idempotency_key(&cid))
         } else {
             None
         };
         match key {
-            // The usual path holds the handler's future once (nested async functions would each
-            // keep a copy, and a route future past glibc's small-allocation cache costs more).
-            None => futures_util::future::Either::Left(Direct {
-                call: self,
-                deadline,
-                fut: guarded(fut, deadline),
-            }),
+            None => futures_util::future::Either::Left(self.invoke_direct(fut)),
             Some(key) => futures_util::future::Either::Right(self.idempotent(fut, key)),
         }
     }
@@ -648,6 +641,8 @@ impl Call {
         F::Output: IntoHandlerResult,
     {
         let deadline = self.deadline_ms();
+        // The handler's future is held once (nested async functions would each keep a copy,
+        // and a route future past glibc's small-allocation cache costs more).
         Direct {
             call: self,
             deadline,
