@@ -221,18 +221,19 @@ impl FromStr for DistinguishedName {
 
     fn from_str(s: &str) -> Result<Self, String> {
         use x509_cert::der::Encode;
-        const HINT: &str =
-            "is not an RFC 4514 distinguished name such as CN=b2c.contoso.com,O=Contoso";
-        let text = tidy_rfc4514(s).ok_or_else(|| HINT.to_owned())?;
+        let hint = format!(
+            "is not an RFC 4514 distinguished name such as CN=b2c.contoso.com,O=Contoso (with at most {MAX_RDN_ATTRIBUTES} attributes joined by + in one RDN)"
+        );
+        let text = tidy_rfc4514(s).ok_or_else(|| hint.clone())?;
         if text.is_empty() {
-            return Err(format!("an empty name {HINT}"));
+            return Err(format!("an empty name {hint}"));
         }
-        let seq = x509_cert::name::RdnSequence::from_str(&text).map_err(|_| HINT.to_owned())?;
-        let der = seq.to_der().map_err(|_| HINT.to_owned())?;
-        let (_, name) = X509Name::from_der(&der).map_err(|_| HINT.to_owned())?;
-        let rdns = normalized(&name).ok_or_else(|| HINT.to_owned())?;
+        let seq = x509_cert::name::RdnSequence::from_str(&text).map_err(|_| hint.clone())?;
+        let der = seq.to_der().map_err(|_| hint.clone())?;
+        let (_, name) = X509Name::from_der(&der).map_err(|_| hint.clone())?;
+        let rdns = normalized(&name).ok_or_else(|| hint.clone())?;
         if rdns.is_empty() {
-            return Err(format!("an empty name {HINT}"));
+            return Err(format!("an empty name {hint}"));
         }
         Ok(DistinguishedName { text, der, rdns })
     }
@@ -285,11 +286,19 @@ fn tidy_rfc4514(s: &str) -> Option<String> {
     Some(out)
 }
 
-/// A certificate name as RDNs of decoded (OID, value) pairs; `None` when a string is malformed.
+/// The most attributes one RDN may join with `+`. Real names have one or two; the bound keeps
+/// ordering an RDN cheap, since a caller's certificate is normalized before it is trusted.
+const MAX_RDN_ATTRIBUTES: usize = 16;
+
+/// A certificate name as RDNs of decoded (OID, value) pairs; `None` when a string is malformed
+/// or an RDN has more than [`MAX_RDN_ATTRIBUTES`] attributes.
 fn normalized(name: &X509Name<'_>) -> Option<Vec<Rdn>> {
     use x509_parser::der_parser::asn1_rs::Tag;
     name.iter()
         .map(|rdn| {
+            if rdn.iter().nth(MAX_RDN_ATTRIBUTES).is_some() {
+                return None;
+            }
             let set = rdn
                 .iter()
                 .map(|atv| {
@@ -632,5 +641,23 @@ mod tests {
         for bad in ["", " ", "CN", "CN=A,", "XX=A", "CN=A\\"] {
             assert!(bad.parse::<DistinguishedName>().is_err(), "{bad:?}");
         }
+        // One RDN joins at most MAX_RDN_ATTRIBUTES attributes (a caller's name is ordered
+        // before it is trusted, so the work stays bounded).
+        let joined = |n: usize| {
+            (0..n)
+                .map(|i| format!("CN=a{i}"))
+                .collect::<Vec<_>>()
+                .join("+")
+        };
+        assert!(
+            joined(MAX_RDN_ATTRIBUTES)
+                .parse::<DistinguishedName>()
+                .is_ok()
+        );
+        assert!(
+            joined(MAX_RDN_ATTRIBUTES + 1)
+                .parse::<DistinguishedName>()
+                .is_err()
+        );
     }
 }
